@@ -1,0 +1,168 @@
+# lispd-bpf build. Everything lands in $(BUILD) (default: build/, ignored by git).
+#
+#   make              BPF objects, skeletons, liblispd.a, programs
+#   make check        unit, interop and wire (tshark) tests, BPF and netns tests
+#   make check-asan   unit and interop tests under AddressSanitizer + UBSan
+#   make fuzz         libFuzzer targets, each for FUZZ_SECONDS (default 60)
+#   make fuzz-smoke   the same, FUZZ_SMOKE_SECONDS (default 20) each; fails on a crash
+#   make deps         install the Debian 12 packages (as root; quiet when all is there)
+#   make vmlinux      regenerate vmlinux.h from the running kernel's BTF
+#   make install      PREFIX (/usr/local) and DESTDIR honoured
+
+BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+PKGS := libbpf libconfuse libnl-3.0 libnl-route-3.0 openssl
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-missing-field-initializers
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE \
+	-Ilib -I$(BUILD)/skel -Ibpf $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
+
+ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf -I. \
+	-fno-stack-protector
+
+# ---- sources ---------------------------------------------------------------
+LIB_SRCS := $(sort $(wildcard lib/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB_A := $(BUILD)/liblispd.a
+
+BPF_SRCS := $(sort $(wildcard bpf/*.bpf.c))
+BPF_OBJS := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
+SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
+
+# Programs: ctl/ builds lispd; each tools/<name>/ with C files builds <name>.
+# Code shared by several programs lives in lib/ (no daemon, no CLI) or in
+# ctl/core (daemon only).
+CTL_SRCS := $(sort $(shell find ctl -name '*.c' 2>/dev/null))
+TOOL_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard tools/*/*.c))))
+TOOLS := $(notdir $(TOOL_DIRS))
+SBIN_PROGS := $(if $(CTL_SRCS),$(BUILD)/lispd) $(filter $(BUILD)/lispd-bpf,$(TOOLS:%=$(BUILD)/%))
+BIN_PROGS := $(filter-out $(BUILD)/lispd-bpf,$(TOOLS:%=$(BUILD)/%))
+PROGS := $(SBIN_PROGS) $(BIN_PROGS)
+
+TEST_COMMON_SRCS := $(sort $(wildcard tests/common/*.c))
+TEST_COMMON_OBJS := $(TEST_COMMON_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
+
+.PHONY: all lib bpf progs tests check check-unit check-asan fuzz fuzz-build fuzz-smoke \
+	deps vmlinux install uninstall clean
+.DEFAULT_GOAL := all
+# Keep intermediate objects (fuzz library objects would be rebuilt every run).
+.SECONDARY:
+
+all: bpf lib progs tests
+
+lib: $(LIB_A)
+bpf: $(BPF_OBJS) $(SKELS)
+progs: $(PROGS)
+tests: $(UNIT_BINS)
+
+$(BUILD)/obj/%.o: %.c | $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c vmlinux.h $(wildcard bpf/*.h bpf/lib/*.h)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	@mkdir -p $(@D)
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/lispd: $(CTL_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+define tool_rule
+$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/$(1)/*.c)) $(LIB_A)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_COMMON_OBJS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+# ---- tests -----------------------------------------------------------------
+check: all
+	BUILD=$(abspath $(BUILD)) tests/run.sh
+
+check-unit: tests
+	BUILD=$(abspath $(BUILD)) tests/run.sh unit
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+check-asan:
+	$(MAKE) BUILD=$(BUILD)/asan EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" \
+		lib tests progs
+	BUILD=$(abspath $(BUILD))/asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh unit interop
+
+# ---- fuzzing (clang + libFuzzer) --------------------------------------------
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -D_GNU_SOURCE -Ilib -I$(BUILD)/skel -Ibpf $(PKG_CFLAGS) $(FUZZ_SAN)
+FUZZ_LIB_OBJS := $(LIB_SRCS:lib/%.c=$(BUILD)/fuzz/lib/%.o)
+
+$(BUILD)/fuzz/lib/%.o: lib/%.c | $(SKELS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	BUILD=$(abspath $(BUILD)) tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	BUILD=$(abspath $(BUILD)) tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
+
+# ---- housekeeping ------------------------------------------------------------
+deps:
+	@scripts/deps.sh
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h.tmp
+	mv vmlinux.h.tmp vmlinux.h
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/doc/lispd-bpf
+	$(if $(SBIN_PROGS),install -m 0755 $(SBIN_PROGS) $(DESTDIR)$(PREFIX)/sbin/)
+	$(if $(BIN_PROGS),install -m 0755 $(BIN_PROGS) $(DESTDIR)$(PREFIX)/bin/)
+	install -m 0644 $(wildcard docs/man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 lispd.conf.example README.md $(DESTDIR)$(PREFIX)/share/doc/lispd-bpf/
+
+uninstall:
+	rm -f $(SBIN_PROGS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/sbin/%) \
+		$(BIN_PROGS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%) \
+		$(patsubst docs/man/%,$(DESTDIR)$(PREFIX)/share/man/man8/%,$(wildcard docs/man/*.8))
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/lispd-bpf
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,131 @@
+/* lispd.conf: the LISPmob 0.2 / 0.4 and OOR 1.3 (LISPmob 0.5) formats, read
+ * with libConfuse into plain structs, for the mobile-node role.
+ *
+ * Strict by design: an unknown key, a key of a feature not implemented yet,
+ * a value out of range or a missing mandatory item is an error naming the
+ * file, the line and the key, e.g.
+ *   "lispd.conf:12: map-server: key-type 7 is not 1, 2 or 3".
+ * Nothing is silently ignored or replaced. Error messages never contain an
+ * authentication key.
+ *
+ * Not thread-safe: libConfuse's lexer is global. */
+#ifndef LISPD_CONFIG_H
+#define LISPD_CONFIG_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lisp_addr.h"
+
+#define LISPD_CFG_MAX_MAP_SERVERS 16
+#define LISPD_CFG_MAX_MAP_RESOLVERS 16
+#define LISPD_CFG_MAX_PROXY_ITRS 16
+#define LISPD_CFG_MAX_PETRS 16           /* proxy-etr* sections together */
+#define LISPD_CFG_MAX_DB_MAPPINGS 64
+#define LISPD_CFG_MAX_STATIC 1024
+#define LISPD_CFG_MAX_RLOCS 16           /* per mapping */
+#define LISPD_CFG_KEY_MAX 256            /* bytes of a map-server key */
+#define LISPD_CFG_MAX_FILE_SIZE (1024 * 1024)
+#define LISPD_CFG_MAX_IID 0xffffffu      /* 24-bit instance-id */
+
+#define LISPD_CFG_DEFAULT_RETRIES 3
+#define LISPD_CFG_DEFAULT_TTL_MIN 10     /* minutes, as OOR */
+#define LISPD_CFG_DEFAULT_PRIORITY 1
+#define LISPD_CFG_DEFAULT_WEIGHT 100
+
+enum lispd_cfg_mode {
+	LISPD_MODE_MN = 1,  /* the only role implemented */
+};
+
+/* An RLOC of a local mapping or static map-cache entry. */
+enum lispd_cfg_rloc_kind {
+	LISPD_RLOC_ADDRESS = 1,  /* a fixed address (rloc-address, 0.2 `rloc`) */
+	LISPD_RLOC_IFACE,        /* the address of one family on an interface */
+};
+
+struct lispd_cfg_rloc {
+	enum lispd_cfg_rloc_kind kind;
+	struct lisp_ip addr;          /* ADDRESS */
+	char ifname[IF_NAMESIZE];     /* IFACE */
+	uint8_t ip_version;           /* IFACE: 4 or 6 */
+	uint8_t priority;
+	uint8_t weight;
+	bool local;                   /* ADDRESS: configured on this host */
+	int line;
+};
+
+struct lispd_cfg_mapping {
+	struct lisp_prefix eid;       /* has_iid when iid != 0 */
+	uint32_t ttl_min;             /* record TTL, minutes (database-mapping) */
+	unsigned n_rlocs;
+	struct lispd_cfg_rloc rlocs[LISPD_CFG_MAX_RLOCS];
+	int line;
+};
+
+struct lispd_cfg_map_server {
+	struct lisp_ip addr;
+	uint8_t key_type;             /* enum lisp_auth_alg: 1, 2 or 3 */
+	uint8_t *key;                 /* not NUL-terminated; wiped by lispd_config_free */
+	size_t key_len;
+	bool proxy_reply;
+	bool verify;                  /* LISPmob 0.2: check the registration with a lookup */
+	int line;
+};
+
+enum lispd_cfg_petr_scope {
+	LISPD_PETR_ALL = 0,           /* proxy-etr (LISPmob): EIDs of both families */
+	LISPD_PETR_IPV4_EIDS = 4,     /* proxy-etr-ipv4 */
+	LISPD_PETR_IPV6_EIDS = 6,     /* proxy-etr-ipv6 */
+};
+
+struct lispd_cfg_petr {
+	struct lisp_ip addr;
+	enum lispd_cfg_petr_scope scope;
+	uint8_t priority;
+	uint8_t weight;
+	int line;
+};
+
+struct lispd_cfg_rloc_probing {
+	bool configured;              /* an rloc-probing section was present */
+	uint32_t interval_s;          /* 0 = off */
+	uint32_t retries;
+	uint32_t retries_interval_s;
+};
+
+struct lispd_config {
+	char *source;                 /* the name errors use */
+	enum lispd_cfg_mode mode;
+	int debug;                    /* 0..3 */
+	unsigned map_request_retries;
+	char *log_file;               /* NULL: not set */
+
+	unsigned n_map_resolvers;
+	struct lisp_ip map_resolvers[LISPD_CFG_MAX_MAP_RESOLVERS];
+	unsigned n_proxy_itrs;
+	struct lisp_ip proxy_itrs[LISPD_CFG_MAX_PROXY_ITRS];
+	unsigned n_map_servers;
+	struct lispd_cfg_map_server map_servers[LISPD_CFG_MAX_MAP_SERVERS];
+	unsigned n_petrs;
+	struct lispd_cfg_petr petrs[LISPD_CFG_MAX_PETRS];
+
+	unsigned n_mappings;
+	struct lispd_cfg_mapping *mappings;   /* database-mapping */
+	unsigned n_statics;
+	struct lispd_cfg_mapping *statics;    /* static-map-cache (ttl_min unused) */
+
+	struct lispd_cfg_rloc_probing rloc_probing;
+};
+
+/* Each returns 0 and fills *out, or -1 with *out empty (nothing to free)
+ * and a one-line message in errbuf ("FILE:LINE: KEY: what is wrong").
+ * load_string names the text `name` in messages. */
+int lispd_config_load_file(const char *path, struct lispd_config *out, char *errbuf,
+			   size_t errlen);
+int lispd_config_load_string(const char *text, const char *name, struct lispd_config *out,
+			     char *errbuf, size_t errlen);
+void lispd_config_free(struct lispd_config *c);
+
+#endif

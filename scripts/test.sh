@@ -1,0 +1,29 @@
+#!/bin/bash
+# The whole test suite, as CI runs it: install Debian packages, build
+# warning-free, run every test group, the sanitizer build and a fuzz smoke run.
+# The last line is the total: "total: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh || exit 1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+step() {
+	echo "==> $*"
+	"$@" 2>&1 | tee -a "$log"
+	return "${PIPESTATUS[0]}"
+}
+
+rc=0
+step make -j2 all || { echo "build failed"; exit 1; }
+step make check || rc=1
+step make check-asan || rc=1
+step make fuzz-smoke || rc=1
+
+# Sum the per-run summary lines ("tests: N passed, M failed").
+read -r pass fail < <(awk '/^(tests|fuzz): [0-9]+ passed, [0-9]+ failed/ {
+	p += $2; f += $4 } END { print p + 0, f + 0 }' "$log")
+[ "$fail" -ne 0 ] && rc=1
+echo "total: $pass passed, $fail failed"
+exit $rc

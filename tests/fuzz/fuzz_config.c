@@ -1,0 +1,31 @@
+/* libFuzzer target: arbitrary bytes as a lispd.conf text. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct lispd_config cfg;
+	char err[512];
+	char *text;
+
+	/* Over the limit is refused before parsing; no need to fuzz 1 MiB inputs. */
+	if (size > 65536)
+		return 0;
+	text = malloc(size + 1);
+	if (!text)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	if (lispd_config_load_string(text, "fuzz.conf", &cfg, err, sizeof(err)) == 0)
+		lispd_config_free(&cfg);
+	else if (err[0] == '\0' || memchr(err, '\0', sizeof(err)) == NULL)
+		abort();  /* every refusal must say why */
+	free(text);
+	return 0;
+}

@@ -1,0 +1,65 @@
+#!/bin/bash
+# Runs test groups and prints one summary line: "tests: N passed, M failed".
+#
+#   tests/run.sh                 every group
+#   tests/run.sh unit interop    only those groups
+#
+# Every test speaks TAP ("ok N - what" / "not ok N - what"): cmocka binaries
+# through CMOCKA_MESSAGE_OUTPUT=TAP, shell tests through tests/lib/tap.sh.
+# A test program that exits non-zero counts as one more failure even if its
+# TAP lines all passed (a crash after the last line must not go unseen).
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-$PWD/build}
+export BUILD
+export CMOCKA_MESSAGE_OUTPUT=TAP
+LOGDIR=$BUILD/test-logs
+mkdir -p "$LOGDIR"
+
+ALL_GROUPS="unit interop wire bpf e2e"
+groups=${*:-$ALL_GROUPS}
+
+# Items of a group: programs or scripts, in a stable order.
+items_of() {
+	case "$1" in
+	unit) ls "$BUILD"/tests/test_* 2>/dev/null | grep -v '\.d$' | grep -v -e interop -e test_bpf_ ;;
+	interop) ls "$BUILD"/tests/test_*interop* 2>/dev/null | grep -v '\.d$' ;;
+	# BPF_PROG_TEST_RUN tests: need root (CAP_BPF), load programs, attach nothing.
+	bpf) ls "$BUILD"/tests/test_bpf_* 2>/dev/null | grep -v '\.d$' ;;
+	*) ls tests/"$1"/test_*.sh 2>/dev/null ;;
+	esac
+}
+
+pass=0
+fail=0
+for g in $groups; do
+	for t in $(items_of "$g"); do
+		name=$(basename "$t")
+		log=$LOGDIR/$g-$name.log
+		start=$(date +%s)
+		"$t" >"$log" 2>&1
+		rc=$?
+		p=$(grep -cE '^ok [0-9]+' "$log")
+		f=$(grep -cE '^not ok [0-9]+' "$log")
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			f=1
+			echo "not ok - $g/$name exited with status $rc" >>"$log"
+		fi
+		if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+			f=1
+			echo "not ok - $g/$name ran no test" >>"$log"
+		fi
+		pass=$((pass + p))
+		fail=$((fail + f))
+		status=PASS
+		[ "$f" -ne 0 ] && status=FAIL
+		printf '%-5s %-8s %-32s %4d passed %3d failed  %3ss\n' "$status" "$g" "$name" "$p" "$f" \
+			"$(($(date +%s) - start))"
+		if [ "$f" -ne 0 ]; then
+			grep -E '^not ok|^#' "$log" | head -40 | sed 's/^/      /'
+			echo "      (full log: $log)"
+		fi
+	done
+done
+echo "tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
