@@ -13,6 +13,7 @@
 
 #include "lisp_addr.h"
 #include "lisp_wire.h"
+#include "msg_priv.h"
 
 /* Rsvd1(8) Flags(8) Type(8) Rsvd2(8) Length(16), after the 2-byte AFI. */
 #define LCAF_HDR_LEN 6
@@ -88,23 +89,14 @@ static int decode_inner_ip(const uint8_t *buf, size_t end, size_t *off, struct l
 static int decode_lcaf(const uint8_t *buf, size_t len, size_t *off, struct lisp_addr *out,
 		       struct lisp_err *err)
 {
-	uint8_t rsvd1, flags, type, rsvd2;
-	uint16_t body;
+	struct lcaf_hdr h;
 	size_t hdr = *off, end;
 
-	if (get_u8(buf, len, off, &rsvd1, err, "LCAF rsvd1") ||
-	    get_u8(buf, len, off, &flags, err, "LCAF flags") ||
-	    get_u8(buf, len, off, &type, err, "LCAF type") ||
-	    get_u8(buf, len, off, &rsvd2, err, "LCAF rsvd2") ||
-	    get_u16(buf, len, off, &body, err, "LCAF length"))
+	if (lcaf_hdr_decode(buf, len, off, &h, err))
 		return -1;
-	/* The whole body must be present before its content is judged, so a cut
-	 * buffer reads as truncated and a lying Length reads as bad LCAF. */
-	if (wire_need(len, *off, body, err, "LCAF body"))
-		return -1;
-	end = *off + body;
+	end = *off + h.body_len;
 
-	switch (type) {
+	switch (h.type) {
 	case LISP_LCAF_IID: {
 		uint32_t iid;
 
@@ -113,14 +105,14 @@ static int decode_lcaf(const uint8_t *buf, size_t len, size_t *off, struct lisp_
 		out->kind = LISP_ADDR_IP;
 		out->has_iid = true;
 		out->iid = iid;
-		out->iid_mask_len = rsvd2;
+		out->iid_mask_len = h.rsvd2;
 		if (decode_inner_ip(buf, end, off, &out->ip, err))
 			return -1;
 		break;
 	}
 	case LISP_LCAF_AFI_LIST:
 		out->kind = LISP_ADDR_AFI_LIST;
-		if (body == 0)
+		if (h.body_len == 0)
 			return lisp_fail(err, LISP_ERR_BAD_LCAF, "empty AFI list", hdr);
 		while (*off < end) {
 			if (out->n_list >= LISP_AFI_LIST_MAX)
@@ -183,8 +175,22 @@ static int encode_ip(uint8_t *buf, size_t cap, size_t *off, const struct lisp_ip
 	return 0;
 }
 
-static int encode_lcaf_hdr(uint8_t *buf, size_t cap, size_t *off, uint8_t type, uint8_t rsvd2,
-			   size_t body, struct lisp_err *err)
+int lcaf_hdr_decode(const uint8_t *buf, size_t len, size_t *off, struct lcaf_hdr *h,
+		    struct lisp_err *err)
+{
+	uint8_t rsvd1, flags;
+
+	if (get_u8(buf, len, off, &rsvd1, err, "LCAF rsvd1") ||
+	    get_u8(buf, len, off, &flags, err, "LCAF flags") ||
+	    get_u8(buf, len, off, &h->type, err, "LCAF type") ||
+	    get_u8(buf, len, off, &h->rsvd2, err, "LCAF rsvd2") ||
+	    get_u16(buf, len, off, &h->body_len, err, "LCAF length"))
+		return -1;
+	return wire_need(len, *off, h->body_len, err, "LCAF body");
+}
+
+int lcaf_hdr_encode(uint8_t *buf, size_t cap, size_t *off, uint8_t type, uint8_t rsvd2,
+		    size_t body, struct lisp_err *err)
 {
 	if (body > 0xffff)
 		return lisp_fail(err, LISP_ERR_BAD_ARG, "LCAF length", *off);
@@ -214,7 +220,7 @@ int lisp_addr_encode(uint8_t *buf, size_t cap, size_t *off, const struct lisp_ad
 		if (a->has_iid) {
 			if (lisp_afi_bits(a->ip.afi) == 0)
 				return lisp_fail(err, LISP_ERR_BAD_ARG, "address family", pos);
-			if (encode_lcaf_hdr(buf, cap, &pos, LISP_LCAF_IID, a->iid_mask_len,
+			if (lcaf_hdr_encode(buf, cap, &pos, LISP_LCAF_IID, a->iid_mask_len,
 					    lcaf_body_len(a), err) ||
 			    put_u32(buf, cap, &pos, a->iid, err, "LCAF IID"))
 				return -1;
@@ -230,7 +236,7 @@ int lisp_addr_encode(uint8_t *buf, size_t cap, size_t *off, const struct lisp_ad
 		for (unsigned i = 0; i < a->n_list; i++)
 			if (lisp_afi_bits(a->list[i].afi) == 0)
 				return lisp_fail(err, LISP_ERR_BAD_ARG, "address family", pos);
-		if (encode_lcaf_hdr(buf, cap, &pos, LISP_LCAF_AFI_LIST, 0, lcaf_body_len(a), err))
+		if (lcaf_hdr_encode(buf, cap, &pos, LISP_LCAF_AFI_LIST, 0, lcaf_body_len(a), err))
 			return -1;
 		for (unsigned i = 0; i < a->n_list; i++)
 			if (encode_ip(buf, cap, &pos, &a->list[i], err))

@@ -12,18 +12,10 @@
 #include "lisp_auth.h"
 #include "lisp_msg.h"
 #include "lisp_wire.h"
+#include "msg_priv.h"
 
 #define INFO_R 0x08000000u
 #define NAT_LCAF_FIXED 4   /* the two ports */
-
-static bool auth_len_ok(uint8_t alg_id, size_t len)
-{
-	if (len > LISP_AUTH_MAX)
-		return false;
-	if (alg_id == LISP_AUTH_NONE)
-		return len == 0;
-	return lisp_auth_len_valid(alg_id, len);
-}
 
 static int check_eid(const struct lisp_prefix *p, size_t at, struct lisp_err *err)
 {
@@ -58,27 +50,20 @@ static int decode_lcaf_addr(const uint8_t *buf, size_t end, size_t *off, struct 
 static int decode_nat_lcaf(const uint8_t *buf, size_t len, size_t *off, struct lisp_info *out,
 			   struct lisp_err *err)
 {
-	uint16_t afi, body;
-	uint8_t rsvd1, flags, type, rsvd2;
+	uint16_t afi;
+	struct lcaf_hdr h;
 	size_t at = *off, end;
 
 	if (get_u16(buf, len, off, &afi, err, "NAT LCAF AFI"))
 		return -1;
 	if (afi != LISP_AFI_LCAF)
 		return lisp_fail(err, LISP_ERR_BAD_AFI, "Info-Reply NAT LCAF AFI", at);
-	if (get_u8(buf, len, off, &rsvd1, err, "LCAF rsvd1") ||
-	    get_u8(buf, len, off, &flags, err, "LCAF flags") ||
-	    get_u8(buf, len, off, &type, err, "LCAF type") ||
-	    get_u8(buf, len, off, &rsvd2, err, "LCAF rsvd2") ||
-	    get_u16(buf, len, off, &body, err, "LCAF length"))
+	if (lcaf_hdr_decode(buf, len, off, &h, err))
 		return -1;
-	if (type != LISP_LCAF_NAT)
+	if (h.type != LISP_LCAF_NAT)
 		return lisp_fail(err, LISP_ERR_BAD_LCAF, "LCAF type", at + 4);
-	/* Whole body present first: a cut buffer is truncated, a lying Length is bad-lcaf. */
-	if (wire_need(len, *off, body, err, "NAT LCAF body"))
-		return -1;
-	end = *off + body;
-	if (body < NAT_LCAF_FIXED)
+	end = *off + h.body_len;
+	if (h.body_len < NAT_LCAF_FIXED)
 		return lisp_fail(err, LISP_ERR_BAD_LCAF, "NAT LCAF length too short", at + 6);
 	get_u16(buf, end, off, &out->ms_port, err, "MS port");
 	get_u16(buf, end, off, &out->etr_port, err, "ETR port");
@@ -98,7 +83,6 @@ static int decode_nat_lcaf(const uint8_t *buf, size_t len, size_t *off, struct l
 
 int lisp_info_decode(const uint8_t *buf, size_t len, struct lisp_info *out, struct lisp_err *err)
 {
-	struct lisp_auth_field *a = &out->auth;
 	size_t off = 0, at;
 	uint8_t rsvd;
 	uint32_t w0;
@@ -110,15 +94,7 @@ int lisp_info_decode(const uint8_t *buf, size_t len, struct lisp_info *out, stru
 		return lisp_fail(err, LISP_ERR_BAD_TYPE, "Info type", 0);
 	out->reply = w0 & INFO_R;
 	if (get_u64(buf, len, &off, &out->nonce, err, "nonce") ||
-	    get_u8(buf, len, &off, &a->key_id, err, "key id") ||
-	    get_u8(buf, len, &off, &a->alg_id, err, "algorithm id") ||
-	    get_u16(buf, len, &off, &a->len, err, "auth data length"))
-		return -1;
-	if (a->alg_id != LISP_AUTH_NONE && lisp_auth_digest_len(a->alg_id) == 0)
-		return lisp_fail(err, LISP_ERR_BAD_AUTH, "algorithm id", off - 3);
-	if (!auth_len_ok(a->alg_id, a->len))
-		return lisp_fail(err, LISP_ERR_BAD_AUTH, "auth data length", off - 2);
-	if (get_bytes(buf, len, &off, a->data, a->len, err, "auth data") ||
+	    auth_field_decode(buf, len, &off, &out->auth, err) ||
 	    get_u32(buf, len, &off, &out->ttl, err, "TTL") ||
 	    get_u8(buf, len, &off, &rsvd, err, "reserved") ||
 	    get_u8(buf, len, &off, &out->eid.plen, err, "EID mask length"))
@@ -148,21 +124,15 @@ int lisp_info_decode(const uint8_t *buf, size_t len, struct lisp_info *out, stru
 static int encode_nat_lcaf(uint8_t *buf, size_t cap, size_t *off, const struct lisp_info *m,
 			   struct lisp_err *err)
 {
-	size_t len_at, body_start, body;
+	size_t body = NAT_LCAF_FIXED + lisp_addr_wire_len(&m->global_etr) +
+		      lisp_addr_wire_len(&m->ms) + lisp_addr_wire_len(&m->private_etr);
 
 	if (m->n_rtr > LISP_MAX_RTRS)
 		return lisp_fail(err, LISP_ERR_BAD_ARG, "RTR count", *off);
-	if (put_u16(buf, cap, off, LISP_AFI_LCAF, err, "AFI") ||
-	    put_u8(buf, cap, off, 0, err, "LCAF rsvd1") ||
-	    put_u8(buf, cap, off, 0, err, "LCAF flags") ||
-	    put_u8(buf, cap, off, LISP_LCAF_NAT, err, "LCAF type") ||
-	    put_u8(buf, cap, off, 0, err, "LCAF rsvd2"))
-		return -1;
-	len_at = *off;
-	if (put_u16(buf, cap, off, 0, err, "LCAF length"))
-		return -1;
-	body_start = *off;
-	if (put_u16(buf, cap, off, m->ms_port, err, "MS port") ||
+	for (unsigned i = 0; i < m->n_rtr; i++)
+		body += lisp_addr_wire_len(&m->rtr[i]);
+	if (lcaf_hdr_encode(buf, cap, off, LISP_LCAF_NAT, 0, body, err) ||
+	    put_u16(buf, cap, off, m->ms_port, err, "MS port") ||
 	    put_u16(buf, cap, off, m->etr_port, err, "ETR port") ||
 	    lisp_addr_encode(buf, cap, off, &m->global_etr, err) ||
 	    lisp_addr_encode(buf, cap, off, &m->ms, err) ||
@@ -171,11 +141,6 @@ static int encode_nat_lcaf(uint8_t *buf, size_t cap, size_t *off, const struct l
 	for (unsigned i = 0; i < m->n_rtr; i++)
 		if (lisp_addr_encode(buf, cap, off, &m->rtr[i], err))
 			return -1;
-	body = *off - body_start;
-	if (body > 0xffff)
-		return lisp_fail(err, LISP_ERR_BAD_ARG, "NAT LCAF length", len_at);
-	buf[len_at] = (uint8_t)(body >> 8);
-	buf[len_at + 1] = (uint8_t)body;
 	return 0;
 }
 
@@ -183,30 +148,16 @@ int lisp_info_encode(uint8_t *buf, size_t cap, size_t *out_len, const struct lis
 		     const uint8_t *key, size_t key_len, struct lisp_err *err)
 {
 	bool sign = key != NULL && m->auth.alg_id != LISP_AUTH_NONE;
-	size_t auth_len = m->auth.len;
 	size_t off = 0;
 
-	if (sign && auth_len == 0)
-		auth_len = lisp_auth_digest_len(m->auth.alg_id);
-	if (!auth_len_ok(m->auth.alg_id, auth_len))
-		return lisp_fail(err, LISP_ERR_BAD_AUTH, "auth data length", LISP_AUTH_FIELD_OFF);
 	if (check_eid(&m->eid, 0, err))
 		return -1;
 
 	if (put_u32(buf, cap, &off, ((uint32_t)LISP_INFO << 28) | (m->reply ? INFO_R : 0), err,
 		    "Info header") ||
 	    put_u64(buf, cap, &off, m->nonce, err, "nonce") ||
-	    put_u8(buf, cap, &off, m->auth.key_id, err, "key id") ||
-	    put_u8(buf, cap, &off, m->auth.alg_id, err, "algorithm id") ||
-	    put_u16(buf, cap, &off, (uint16_t)auth_len, err, "auth data length"))
+	    auth_field_encode(buf, cap, &off, &m->auth, sign, err))
 		return -1;
-	if (wire_room(cap, off, auth_len, err, "auth data"))
-		return -1;
-	if (sign)
-		memset(buf + off, 0, auth_len);
-	else
-		memcpy(buf + off, m->auth.data, auth_len);
-	off += auth_len;
 
 	if (put_u32(buf, cap, &off, m->ttl, err, "TTL") ||
 	    put_u8(buf, cap, &off, 0, err, "reserved") ||

@@ -13,6 +13,7 @@
 #include "lisp_auth.h"
 #include "lisp_msg.h"
 #include "lisp_wire.h"
+#include "msg_priv.h"
 
 #define BIT(n) (1u << (31 - (n)))
 #define REG_P BIT(4)
@@ -33,16 +34,6 @@ static bool is_register_type(unsigned type)
 {
 	return type == LISP_MAP_REGISTER || type == LISP_MAP_NOTIFY ||
 	       type == LISP_MAP_NOTIFY_ACK;
-}
-
-/* Alg 0 carries no data; any other alg takes only the lengths it defines. */
-static bool auth_len_ok(uint8_t alg_id, size_t len)
-{
-	if (len > LISP_AUTH_MAX)
-		return false;
-	if (alg_id == LISP_AUTH_NONE)
-		return len == 0;
-	return lisp_auth_len_valid(alg_id, len);
 }
 
 static void decode_flags(uint32_t w0, struct lisp_map_register *out)
@@ -69,7 +60,6 @@ int lisp_map_register_decode(const uint8_t *buf, size_t len, struct lisp_map_reg
 	size_t off = 0;
 	uint32_t w0;
 	unsigned n_rec;
-	struct lisp_auth_field *a = &out->auth;
 
 	memset(out, 0, sizeof(*out));
 	if (get_u32(buf, len, &off, &w0, err, "Map-Register header"))
@@ -83,15 +73,7 @@ int lisp_map_register_decode(const uint8_t *buf, size_t len, struct lisp_map_reg
 		return lisp_fail(err, LISP_ERR_BAD_COUNT, "record count", 3);
 
 	if (get_u64(buf, len, &off, &out->nonce, err, "nonce") ||
-	    get_u8(buf, len, &off, &a->key_id, err, "key id") ||
-	    get_u8(buf, len, &off, &a->alg_id, err, "algorithm id") ||
-	    get_u16(buf, len, &off, &a->len, err, "auth data length"))
-		return -1;
-	/* Judged before the data is read, so a lying length is reported as what
-	 * it is and never sizes a copy. */
-	if (!auth_len_ok(a->alg_id, a->len))
-		return lisp_fail(err, LISP_ERR_BAD_AUTH, "auth data length", off - 2);
-	if (get_bytes(buf, len, &off, a->data, a->len, err, "auth data"))
+	    auth_field_decode(buf, len, &off, &out->auth, err))
 		return -1;
 
 	for (unsigned i = 0; i < n_rec; i++)
@@ -131,31 +113,15 @@ int lisp_map_register_encode(uint8_t *buf, size_t cap, size_t *out_len,
 {
 	size_t off = 0;
 	bool sign = key != NULL && m->auth.alg_id != LISP_AUTH_NONE;
-	size_t auth_len = m->auth.len;
 
 	if (!is_register_type(m->type))
 		return lisp_fail(err, LISP_ERR_BAD_ARG, "message type", 0);
 	if (m->n_rec > LISP_MAX_RECORDS)
 		return lisp_fail(err, LISP_ERR_BAD_ARG, "record count", 0);
-	if (sign && auth_len == 0)
-		auth_len = lisp_auth_digest_len(m->auth.alg_id);
-	if (!auth_len_ok(m->auth.alg_id, auth_len))
-		return lisp_fail(err, LISP_ERR_BAD_AUTH, "auth data length", LISP_AUTH_FIELD_OFF);
-
 	if (put_u32(buf, cap, &off, encode_w0(m), err, "Map-Register header") ||
 	    put_u64(buf, cap, &off, m->nonce, err, "nonce") ||
-	    put_u8(buf, cap, &off, m->auth.key_id, err, "key id") ||
-	    put_u8(buf, cap, &off, m->auth.alg_id, err, "algorithm id") ||
-	    put_u16(buf, cap, &off, (uint16_t)auth_len, err, "auth data length"))
+	    auth_field_encode(buf, cap, &off, &m->auth, sign, err))
 		return -1;
-	if (wire_room(cap, off, auth_len, err, "auth data"))
-		return -1;
-	/* The HMAC is computed over the message with its auth data zeroed. */
-	if (sign)
-		memset(buf + off, 0, auth_len);
-	else
-		memcpy(buf + off, m->auth.data, auth_len);
-	off += auth_len;
 
 	for (unsigned i = 0; i < m->n_rec; i++)
 		if (lisp_record_encode(buf, cap, &off, &m->rec[i], err))
