@@ -25,7 +25,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 	-Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE \
-	-Ilib -I$(BUILD)/skel -Ibpf $(PKG_CFLAGS) -MMD -MP
+	-Ilib -Ictl -I$(BUILD)/skel -Ibpf $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
@@ -45,6 +45,10 @@ SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
 # Code shared by several programs lives in lib/ (no daemon, no CLI) or in
 # ctl/core (daemon only).
 CTL_SRCS := $(sort $(shell find ctl -name '*.c' 2>/dev/null))
+CTL_MAIN := ctl/lispd_main.c
+# Everything of lispd but main() goes into libctl.a, so unit tests can link it.
+CTL_LIB_SRCS := $(filter-out $(CTL_MAIN),$(CTL_SRCS))
+CTL_A := $(BUILD)/libctl.a
 TOOL_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard tools/*/*.c))))
 TOOLS := $(notdir $(TOOL_DIRS))
 SBIN_PROGS := $(if $(CTL_SRCS),$(BUILD)/lispd) $(filter $(BUILD)/lispd-bpf,$(TOOLS:%=$(BUILD)/%))
@@ -92,7 +96,12 @@ $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp
 	mv $@.tmp $@
 
-$(BUILD)/lispd: $(CTL_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB_A)
+$(CTL_A): $(CTL_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/lispd: $(CTL_MAIN:%.c=$(BUILD)/obj/%.o) $(CTL_A) $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 define tool_rule
@@ -101,7 +110,7 @@ $(BUILD)/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/$(1)/*.c)) $(LIB
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_COMMON_OBJS) $(LIB_A)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_COMMON_OBJS) $(CTL_A) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
