@@ -5,6 +5,7 @@
 #   make check-asan   unit and interop tests under AddressSanitizer + UBSan
 #   make fuzz         libFuzzer targets, each for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke   the same, FUZZ_SMOKE_SECONDS (default 20) each; fails on a crash
+#   make bench        data-plane timings in BPF_PROG_TEST_RUN (root) -> build/bench/results.txt
 #   make deps         install the Debian 12 packages (as root; quiet when all is there)
 #   make vmlinux      regenerate vmlinux.h from the running kernel's BTF
 #   make install      PREFIX (/usr/local) and DESTDIR honoured
@@ -66,7 +67,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 
 .PHONY: all lib bpf progs tests check check-unit check-asan fuzz fuzz-build fuzz-smoke \
-	deps vmlinux install uninstall clean
+	bench deps vmlinux install uninstall clean
 .DEFAULT_GOAL := all
 # Keep intermediate objects (fuzz library objects would be rebuilt every run).
 .SECONDARY:
@@ -127,6 +128,15 @@ check-asan:
 		lib tests progs
 	BUILD=$(abspath $(BUILD))/asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh unit interop
+
+# ---- benchmark (tests/bench/) ------------------------------------------------
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+$(BUILD)/bench/bench_dp: $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+bench: bpf $(BUILD)/bench/bench_dp
+	BUILD=$(abspath $(BUILD)) tests/bench/run.sh
 
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------
 FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all

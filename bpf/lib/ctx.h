@@ -1,0 +1,40 @@
+/* One packet-access API for both hooks, so the parsing and checking code is
+ * written once (Cilium's ctx_* idea, without compiling the object twice).
+ *
+ * Every function takes the hook as a constant argument. All callers are
+ * __always_inline down to the entry point, so the compiler folds the hook
+ * test and each program keeps only the helpers of its own type: the
+ * verifier rejects bpf_xdp_* calls in a TC program (and the reverse) even
+ * on a branch that is never taken, so nothing here may be a real call. */
+#ifndef LISPD_BPF_CTX_H
+#define LISPD_BPF_CTX_H
+
+#include "lib/defs.h"
+
+#define LISPD_HOOK_TC 0
+#define LISPD_HOOK_XDP 1
+
+static __always_inline long lispd_load(void *ctx, int hook, __u32 off, void *to, __u32 len)
+{
+	if (hook == LISPD_HOOK_XDP)
+		return bpf_xdp_load_bytes(ctx, off, to, len);
+	return bpf_skb_load_bytes(ctx, off, to, len);
+}
+
+/* Plain store: no checksum side effects on either hook. */
+static __always_inline long lispd_store(void *ctx, int hook, __u32 off, void *from, __u32 len)
+{
+	if (hook == LISPD_HOOK_XDP)
+		return bpf_xdp_store_bytes(ctx, off, from, len);
+	return bpf_skb_store_bytes(ctx, off, from, len, 0);
+}
+
+/* Frame length from the Ethernet header on, fragments included. */
+static __always_inline __u32 lispd_ctx_len(void *ctx, int hook)
+{
+	if (hook == LISPD_HOOK_XDP)
+		return (__u32)bpf_xdp_get_buff_len(ctx);
+	return ((struct __sk_buff *)ctx)->len;
+}
+
+#endif

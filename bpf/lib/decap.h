@@ -1,0 +1,143 @@
+/* Decapsulation checks shared by the TC and XDP entry points: is this LISP
+ * data (UDP 4341) to one of our RLOCs, is its header acceptable, is the inner
+ * packet for one of our EIDs. Hook-agnostic (lib/ctx.h); how the outer
+ * headers are removed and where the packet goes is in decap_tc.h and
+ * decap_xdp.h. */
+#ifndef LISPD_BPF_DECAP_H
+#define LISPD_BPF_DECAP_H
+
+#include "lib/ctx.h"
+#include "lib/defs.h"
+#include "lib/mapcache.h"
+#include "lib/parse.h"
+
+/* What the outer headers told us. */
+struct lispd_outer_info {
+	__u8 family;
+	__u8 ttl;
+	__u16 l3_len;
+};
+
+/* A packet to decapsulate: outer facts and the parsed inner header. */
+struct lispd_decap_info {
+	struct lispd_outer_info o;
+	struct lispd_flow in;
+};
+
+enum lispd_decap_class {
+	LISPD_DC_DELIVER,   /* ours: strip and deliver */
+	LISPD_DC_PASS,      /* not ours (or for the daemon): untouched */
+	LISPD_DC_DROP,
+};
+
+/* Bytes between the Ethernet header and the inner IP header. */
+static __always_inline __u32 lispd_outer_len(const struct lispd_outer_info *o)
+{
+	return o->l3_len + LISPD_UDP_HLEN + LISPD_LISP_HLEN;
+}
+
+/* 0 when the packet is IP/UDP 4341 to our RLOC (fields filled), 1 when it is
+ * somebody else's business. */
+static __always_inline int lispd_outer_for_us(void *ctx, int hook, const struct lispd_config *cfg,
+					      __u8 family, struct lispd_outer_info *o)
+{
+	__u8 h[LISPD_IP6_HLEN];
+	__be16 ports[2];
+
+	o->family = family;
+	if (family == LISPD_AF_INET) {
+		if (!(cfg->flags & LISPD_CFG_RLOC4) ||
+		    lispd_load(ctx, hook, LISPD_ETH_HLEN, h, LISPD_IP4_HLEN))
+			return 1;
+		if ((h[0] >> 4) != 4 || (h[0] & 0x0f) < 5 || h[9] != LISPD_IPPROTO_UDP)
+			return 1;
+		/* Fragments go to the stack, which reassembles them. */
+		if ((h[6] & 0x3f) || h[7] || (h[6] & 0x20))
+			return 1;
+		if (!lispd_bytes_eq(&h[16], cfg->rloc4, 4))
+			return 1;
+		o->l3_len = (h[0] & 0x0f) * 4;
+		o->ttl = h[8];
+	} else {
+		if (!(cfg->flags & LISPD_CFG_RLOC6) ||
+		    lispd_load(ctx, hook, LISPD_ETH_HLEN, h, LISPD_IP6_HLEN))
+			return 1;
+		/* Extension headers before UDP: not ours to parse here. */
+		if ((h[0] >> 4) != 6 || h[6] != LISPD_IPPROTO_UDP)
+			return 1;
+		if (!lispd_bytes_eq(&h[24], cfg->rloc6, 16))
+			return 1;
+		o->l3_len = LISPD_IP6_HLEN;
+		o->ttl = h[7];
+	}
+	if (lispd_load(ctx, hook, LISPD_ETH_HLEN + o->l3_len, ports, sizeof(ports)))
+		return 1;
+	return ports[1] != bpf_htons(LISPD_DATA_PORT);
+}
+
+/* Decides what happens to the frame; *stat is the counter of a PASS or DROP
+ * verdict (a DELIVER is counted by the caller once delivery worked). */
+static __always_inline enum lispd_decap_class
+lispd_decap_classify(void *ctx, int hook, const struct lispd_config *cfg,
+		     struct lispd_decap_info *d, __u32 *stat)
+{
+	__u8 lh[LISPD_UDP_HLEN + LISPD_LISP_HLEN];
+	__u32 off, iid, want_iid;
+	__u16 udp_len;
+	__u8 family, first, inner_family;
+
+	*stat = LISPD_STAT_DECAP_PASS;
+	family = lispd_family_of_eth(lispd_eth_proto(ctx, hook));
+	if (family == LISPD_AF_NONE || lispd_outer_for_us(ctx, hook, cfg, family, &d->o))
+		return LISPD_DC_PASS;
+
+	*stat = LISPD_STAT_DROP_DECAP_TRUNC;
+	off = LISPD_ETH_HLEN + d->o.l3_len;
+	if (lispd_load(ctx, hook, off, lh, sizeof(lh)))
+		return LISPD_DC_DROP;
+	udp_len = (__u16)((lh[4] << 8) | lh[5]);
+	if (udp_len < sizeof(lh) || udp_len > lispd_ctx_len(ctx, hook) - off)
+		return LISPD_DC_DROP;
+	/* The UDP checksum is not verified (RFC 9300 §5.3 lets the ETR skip it);
+	 * N+V both set is read as N, and neither nonce nor versions are used. */
+	if (lh[8] & LISPD_LISP_KK) {
+		*stat = LISPD_STAT_DROP_DECAP_KEY_ID;
+		return LISPD_DC_DROP;
+	}
+	iid = 0;
+	if (lh[8] & LISPD_LISP_I) {
+		iid = ((__u32)lh[12] << 16) | ((__u32)lh[13] << 8) | lh[14];
+		if (iid == LISPD_IID_DATA_MAP_NOTIFY) {
+			*stat = LISPD_STAT_DECAP_PUNT_DMN;
+			return LISPD_DC_PASS;
+		}
+	}
+	want_iid = lispd_cfg_iid(cfg);
+	if (iid != want_iid) {
+		*stat = LISPD_STAT_DROP_DECAP_IID;
+		return LISPD_DC_DROP;
+	}
+
+	off += sizeof(lh);
+	if (lispd_load(ctx, hook, off, &first, 1))
+		return LISPD_DC_DROP;
+	if ((first >> 4) == 4) {
+		inner_family = LISPD_AF_INET;
+	} else if ((first >> 4) == 6) {
+		inner_family = LISPD_AF_INET6;
+	} else {
+		*stat = LISPD_STAT_DROP_DECAP_INNER_PROTO;
+		return LISPD_DC_DROP;
+	}
+	if (lispd_parse_ip(ctx, hook, off, inner_family, &d->in))
+		return LISPD_DC_DROP;
+	/* Never an open relay: only our own EIDs are delivered. */
+	if (!lispd_is_local_eid(want_iid, inner_family, d->in.dst)) {
+		*stat = LISPD_STAT_DROP_DECAP_NOT_OUR_EID;
+		return LISPD_DC_DROP;
+	}
+	*stat = LISPD_STAT_DECAP_OK;
+	return LISPD_DC_DELIVER;
+}
+
+#endif

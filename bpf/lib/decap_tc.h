@@ -1,0 +1,92 @@
+/* Decapsulation at TC ingress of the physical interface: strip the outer
+ * headers with bpf_skb_adjust_room (GSO metadata kept) and deliver into lmn
+ * with bpf_redirect(BPF_F_INGRESS), so sockets bound to the EID receive the
+ * packet as arriving on lmn. */
+#ifndef LISPD_BPF_DECAP_TC_H
+#define LISPD_BPF_DECAP_TC_H
+
+#include "lib/decap.h"
+
+/* Inner TTL = min(inner, outer) (RFC 9300 §5.3), with the IPv4 checksum fixed
+ * incrementally; IPv6 has no header checksum, but a CHECKSUM_COMPLETE skb
+ * still needs its sum adjusted, hence RECOMPUTE_CSUM. */
+static __always_inline int lispd_inner_ttl_tc(struct __sk_buff *skb, const struct lispd_flow *in,
+					      __u8 outer_ttl)
+{
+	__u32 off = LISPD_ETH_HLEN;
+
+	if (outer_ttl >= in->ttl)
+		return 0;
+	if (in->family == LISPD_AF_INET) {
+		__u16 old = (__u16)((in->ttl << 8) | in->proto);
+		__u16 new = (__u16)((outer_ttl << 8) | in->proto);
+
+		if (bpf_skb_store_bytes(skb, off + 8, &outer_ttl, 1, 0))
+			return -1;
+		return (int)bpf_l3_csum_replace(skb, off + 10, bpf_htons(old), bpf_htons(new), 2);
+	}
+	return (int)bpf_skb_store_bytes(skb, off + 7, &outer_ttl, 1, LISPD_F_RECOMPUTE_CSUM);
+}
+
+/* Strips outer IP + UDP + LISP. Kernels before 6.3 reject the DECAP_L3 flags
+ * (-EINVAL before touching the skb); without them the kernel leaves the GSO
+ * type of the outer family, which is only wrong for GSO packets, so those
+ * are dropped and plain packets are decapsulated without the flag. */
+static __always_inline int lispd_strip_outer_tc(struct __sk_buff *skb,
+						const struct lispd_outer_info *o,
+						__u8 inner_family, __u32 *stat)
+{
+	__s32 diff = -(__s32)lispd_outer_len(o);
+	__u64 family_flag = 0;
+
+	if (inner_family != o->family)
+		family_flag = inner_family == LISPD_AF_INET ? LISPD_F_ADJ_DECAP_L3_IPV4
+							    : LISPD_F_ADJ_DECAP_L3_IPV6;
+	if (!bpf_skb_adjust_room(skb, diff, LISPD_ADJ_ROOM_MAC, LISPD_F_ADJ_FIXED_GSO | family_flag))
+		return 0;
+	if (!family_flag) {
+		*stat = LISPD_STAT_DROP_DECAP_ADJUST;
+		return -1;
+	}
+	if (skb->gso_size) {
+		*stat = LISPD_STAT_DROP_DECAP_GSO_FAMILY;
+		return -1;
+	}
+	if (bpf_skb_adjust_room(skb, diff, LISPD_ADJ_ROOM_MAC, LISPD_F_ADJ_FIXED_GSO)) {
+		*stat = LISPD_STAT_DROP_DECAP_ADJUST;
+		return -1;
+	}
+	lispd_stat_inc(LISPD_STAT_DECAP_L3_FALLBACK);
+	return 0;
+}
+
+static __always_inline int lispd_do_decap(struct __sk_buff *skb)
+{
+	struct lispd_config *cfg = lispd_config_get();
+	struct lispd_decap_info d;
+	__u32 stat;
+	__be16 eth_type;
+
+	if (!cfg)
+		return lispd_verdict(LISPD_STAT_DECAP_PASS, LISPD_TC_ACT_OK);
+	switch (lispd_decap_classify(skb, LISPD_HOOK_TC, cfg, &d, &stat)) {
+	case LISPD_DC_PASS:
+		return lispd_verdict(stat, LISPD_TC_ACT_OK);
+	case LISPD_DC_DROP:
+		return lispd_verdict(stat, LISPD_TC_ACT_SHOT);
+	default:
+		break;
+	}
+
+	if (lispd_strip_outer_tc(skb, &d.o, d.in.family, &stat))
+		return lispd_verdict(stat, LISPD_TC_ACT_SHOT);
+	eth_type = bpf_htons(d.in.family == LISPD_AF_INET ? LISPD_ETH_P_IP : LISPD_ETH_P_IPV6);
+	if (bpf_skb_store_bytes(skb, 12, &eth_type, sizeof(eth_type), 0) ||
+	    lispd_inner_ttl_tc(skb, &d.in, d.o.ttl))
+		return lispd_verdict(LISPD_STAT_DROP_DECAP_ADJUST, LISPD_TC_ACT_SHOT);
+
+	lispd_stat_inc(LISPD_STAT_DECAP_OK);
+	return (int)bpf_redirect(cfg->lmn_ifindex, LISPD_F_INGRESS);
+}
+
+#endif

@@ -1,0 +1,215 @@
+/* The one definition of every BPF map layout shared by the data plane
+ * (clang -target bpf, after vmlinux.h) and user space (gcc): map names,
+ * keys, values, runtime config, counters and miss events.
+ *
+ * Only fixed-width __uN types and byte arrays, no pointers, explicit padding,
+ * so both compilers lay the structs out identically and `bpftool map dump`
+ * prints them with field names (the maps carry BTF). Addresses are in network
+ * byte order; IPv4 uses addr[0..3] and leaves the rest zero. */
+#ifndef LISPD_MAPS_H
+#define LISPD_MAPS_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define LISPD_DATA_PORT 4341
+#define LISPD_CTRL_PORT 4342
+
+/* Outer header sizes: IP + UDP (8) + LISP (8). */
+#define LISPD_LISP_HLEN 8
+#define LISPD_OVERHEAD4 (20 + 8 + LISPD_LISP_HLEN)
+#define LISPD_OVERHEAD6 (40 + 8 + LISPD_LISP_HLEN)
+
+/* Instance-id 0xFFFFFF on a data packet marks a Data-Map-Notify (NAT traversal). */
+#define LISPD_IID_MASK 0xFFFFFFu
+#define LISPD_IID_DATA_MAP_NOTIFY 0xFFFFFFu
+
+/* Pinned map names (also the names in the BPF object; at most 15 chars). */
+#define LISPD_MAP_MCACHE "lispd_mcache"
+#define LISPD_MAP_CONFIG "lispd_cfg"
+#define LISPD_MAP_LOCAL_EID "lispd_eids"
+#define LISPD_MAP_STATS "lispd_stats"
+#define LISPD_MAP_MISS_RB "lispd_miss_rb"
+#define LISPD_MAP_MISS_SEEN "lispd_miss_seen"
+#define LISPD_MAP_MISS_TB "lispd_miss_tb"
+#define LISPD_PIN_DIR_DEFAULT "/sys/fs/bpf/lispd"
+
+#define LISPD_MCACHE_MAX 65536
+#define LISPD_LOCAL_EID_MAX 64
+#define LISPD_MISS_SEEN_MAX 4096
+#define LISPD_MISS_RB_BYTES (256 * 1024)
+
+enum lispd_family {
+	LISPD_AF_NONE = 0,
+	LISPD_AF_INET = 1,   /* same numbers as the LISP AFI */
+	LISPD_AF_INET6 = 2,
+};
+
+/* ---- map-cache: LPM trie ------------------------------------------------ */
+
+/* prefixlen counts the 32 bits of iid+family too: an EID prefix /p is stored
+ * with prefixlen 32 + p, so a lookup never crosses instances or families. */
+#define LISPD_MC_KEY_FIXED_BITS 32
+
+struct lispd_mc_key {
+	__u32 prefixlen;
+	__u8 iid[3];     /* 24-bit instance-id, big-endian (0 when unused) */
+	__u8 family;     /* enum lispd_family */
+	__u8 addr[16];
+};
+
+#define LISPD_MAX_LOCATORS 8
+/* Weights are expanded into at most this many slots (resolution 1/64). */
+#define LISPD_SLOTS 64
+
+#define LISPD_LOC_UP 0x01      /* reachable (R bit and not known down) */
+
+struct lispd_locator {
+	__u8 family;     /* enum lispd_family */
+	__u8 priority;   /* 255: never used for unicast */
+	__u8 weight;
+	__u8 flags;      /* LISPD_LOC_* */
+	__u8 addr[16];
+};
+
+/* A set of locators plus the precomputed choice table: slot[] holds indexes
+ * into loc[] for the lowest-priority usable locators, each repeated in
+ * proportion to its weight, so BPF picks slot[hash % n_slots] without loops.
+ * n_slots == 0 means no usable locator. Built by dp_locset_build(). */
+struct lispd_locset {
+	__u8 n_locators;
+	__u8 n_slots;
+	__u8 pad[2];
+	struct lispd_locator loc[LISPD_MAX_LOCATORS];
+	__u8 slot[LISPD_SLOTS];
+};
+
+/* Values equal the Map-Reply ACT codes (RFC 9301 §5.4) so the daemon stores
+ * them as received; ENCAP is "no-action" with locators. */
+enum lispd_mc_action {
+	LISPD_ACT_ENCAP = 0,
+	LISPD_ACT_NATIVE_FORWARD = 1,    /* mobile node: encapsulate to the PETR */
+	LISPD_ACT_SEND_MAP_REQUEST = 2,  /* forward per miss policy and notify */
+	LISPD_ACT_DROP = 3,
+	LISPD_ACT_DROP_POLICY = 4,
+	LISPD_ACT_DROP_AUTH = 5,
+	LISPD_ACT_MAX,
+};
+
+struct lispd_mc_value {
+	__u8 action;     /* enum lispd_mc_action */
+	__u8 pad[3];
+	struct lispd_locset ls;
+};
+
+/* ---- runtime config: ARRAY, one entry at key 0 --------------------------- */
+
+enum lispd_miss_policy {
+	LISPD_MISS_DROP = 0,
+	LISPD_MISS_PETR = 1,  /* encapsulate to the PETR locators */
+};
+
+#define LISPD_CFG_RLOC4 0x01     /* rloc4 is valid */
+#define LISPD_CFG_RLOC6 0x02     /* rloc6 is valid */
+#define LISPD_CFG_USE_IID 0x04   /* send I=1 + iid; accept only that iid */
+
+struct lispd_config {
+	__u32 flags;          /* LISPD_CFG_* */
+	__u32 iid;            /* 24 bits */
+	__u32 lmn_ifindex;    /* decapsulated packets are delivered here (ingress) */
+	__u32 phys_ifindex;   /* encapsulated packets leave here */
+	__u8 rloc4[4];        /* our outer source addresses; also the decap filter */
+	__u8 rloc6[16];
+	__u8 miss_policy;     /* enum lispd_miss_policy */
+	__u8 pad[3];
+	__u32 miss_interval_ms;  /* one miss event per destination per interval */
+	__u32 miss_rate;         /* global cap: events per second (0: no events) */
+	__u32 miss_burst;        /* bucket depth */
+	struct lispd_locset petr;
+};
+
+/* ---- local EIDs: HASH, exact /32 or /128 within the configured iid ------- */
+
+struct lispd_eid_key {
+	__u32 iid;            /* host order, 24 bits */
+	__u8 family;
+	__u8 pad[3];
+	__u8 addr[16];
+};
+
+struct lispd_local_eid {
+	__u32 flags;          /* reserved */
+};
+
+/* ---- miss events ----------------------------------------------------------- */
+
+enum lispd_miss_reason {
+	LISPD_MISS_NO_ENTRY = 1,
+	LISPD_MISS_NEG_SMR = 2,   /* hit a send-map-request negative entry */
+};
+
+struct lispd_miss_event {
+	__u64 ts_ns;          /* bpf_ktime_get_ns() */
+	__u32 iid;
+	__u8 family;
+	__u8 reason;          /* enum lispd_miss_reason */
+	__u8 pad[2];
+	__u8 dst[16];         /* the destination EID that missed */
+	__u8 src[16];         /* the local EID that sent it */
+};
+
+/* Global token bucket state (ARRAY, one entry). Updated without a lock:
+ * concurrent CPUs may over-admit by a few events, which only loosens the cap. */
+struct lispd_token_bucket {
+	__u64 last_ns;
+	__u64 tokens_milli;   /* tokens * 1000 */
+};
+
+/* ---- counters: PERCPU_ARRAY indexed by enum lispd_stat -------------------- */
+
+enum lispd_stat {
+	/* decap (TC ingress, physical interface) */
+	LISPD_STAT_DECAP_OK = 0,
+	LISPD_STAT_DECAP_PASS,              /* not LISP data for us: untouched */
+	LISPD_STAT_DECAP_PUNT_DMN,          /* Data-Map-Notify: up to the stack */
+	LISPD_STAT_DECAP_L3_FALLBACK,       /* kernel without DECAP_L3 flags */
+	LISPD_STAT_DROP_DECAP_TRUNC,        /* outer UDP/LISP or inner header cut short */
+	LISPD_STAT_DROP_DECAP_KEY_ID,       /* KK != 0 */
+	LISPD_STAT_DROP_DECAP_IID,          /* instance-id not ours */
+	LISPD_STAT_DROP_DECAP_INNER_PROTO,  /* inner neither IPv4 nor IPv6 */
+	LISPD_STAT_DROP_DECAP_NOT_OUR_EID,  /* never an open relay */
+	LISPD_STAT_DROP_DECAP_GSO_FAMILY,   /* family-changing GSO decap without kernel support */
+	LISPD_STAT_DROP_DECAP_ADJUST,       /* bpf_skb_adjust_room failed */
+	/* encap (TC egress, lmn) */
+	LISPD_STAT_ENCAP_OK,
+	LISPD_STAT_ENCAP_PETR,              /* encapsulated to a PETR locator */
+	LISPD_STAT_ENCAP_PASS,              /* not IP from a local EID: untouched */
+	LISPD_STAT_MISS,                    /* no map-cache entry */
+	LISPD_STAT_NEG_NATIVE_FORWARD,
+	LISPD_STAT_NEG_SEND_MAP_REQUEST,
+	LISPD_STAT_DROP_NEG_DROP,
+	LISPD_STAT_DROP_NEG_POLICY,
+	LISPD_STAT_DROP_NEG_AUTH,
+	LISPD_STAT_DROP_NEG_UNKNOWN,        /* action value we do not know */
+	LISPD_STAT_DROP_MISS_POLICY,        /* miss (or SMR entry) with policy drop */
+	LISPD_STAT_DROP_NO_LOCATOR,         /* entry without a usable locator */
+	LISPD_STAT_DROP_NO_PETR,            /* PETR wanted, none usable */
+	LISPD_STAT_DROP_NO_RLOC,            /* no source RLOC of the outer family */
+	LISPD_STAT_DROP_TOO_BIG,            /* too big and no ICMP allowed (an ICMP error, a non-first fragment) */
+	LISPD_STAT_DROP_ENCAP_TRUNC,        /* inner header cut short */
+	LISPD_STAT_DROP_ENCAP_ADJUST,       /* bpf_skb_adjust_room failed */
+	LISPD_STAT_DROP_NO_CONFIG,
+	/* miss notification */
+	LISPD_STAT_MISS_EVENT,              /* sent to the ring buffer */
+	LISPD_STAT_MISS_EVENT_DEDUP,        /* same destination within the interval */
+	LISPD_STAT_MISS_EVENT_RATE,         /* global cap reached */
+	LISPD_STAT_MISS_EVENT_RB_FULL,
+	/* too big for the physical MTU once encapsulated: answered */
+	LISPD_STAT_ICMP_FRAG_NEEDED,        /* IPv4 with DF: ICMP frag-needed sent back */
+	LISPD_STAT_ICMP_FRAG_NEEDED_NO_DF,  /* IPv4 without DF: answered the same way */
+	LISPD_STAT_ICMP6_PKT_TOO_BIG,       /* IPv6: ICMPv6 Packet Too Big sent back */
+	LISPD_STAT_MAX,
+};
+
+#endif

@@ -1,0 +1,598 @@
+/* Decapsulation through BPF_PROG_TEST_RUN, every test run twice: on the TC
+ * ingress program (lispd_decap) and on its XDP variant (lispd_decap_xdp),
+ * which share their checks. LISP frames built here (LISP header by the
+ * codec), the delivered frame checked byte by byte against the inner packet
+ * we put in. Verdicts differ per hook only in their numbers: deliver is TC
+ * redirect / XDP pass, pass is TC ok / XDP pass (told apart from delivery
+ * by the untouched frame and the counters), drop is TC shot / XDP drop. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "pcap_file.h"
+#include "test_bpf_util.h"
+
+#define EID4 "198.18.0.1"
+#define EID6 "2001:db8:e1d::1"
+#define PEER4 "198.19.1.7"
+#define PEER6 "2001:db8:e1d:2::7"
+#define RLOC4 "192.0.2.1"
+#define RLOC6 "2001:db8::1"
+#define PEER_RLOC4 "198.51.100.10"
+#define PEER_RLOC6 "2001:db8:0:1::10"
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (tb_enter_netns()) {
+		fprintf(stderr, "# cannot create a network namespace (root needed): %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static bool use_xdp;   /* hook of the test being set up */
+
+/* The decapsulation program under test and its verdicts. */
+static int dfd(const struct tb *t)
+{
+	return t->xdp ? t->decap_xdp_fd : t->decap_fd;
+}
+
+static uint32_t v_deliver(const struct tb *t)
+{
+	return t->xdp ? TB_XDP_PASS : TB_ACT_REDIRECT;
+}
+
+static uint32_t v_pass(const struct tb *t)
+{
+	return t->xdp ? TB_XDP_PASS : TB_ACT_OK;
+}
+
+static uint32_t v_drop(const struct tb *t)
+{
+	return t->xdp ? TB_XDP_DROP : TB_ACT_SHOT;
+}
+
+static int setup(void **state)
+{
+	struct tb *t = tb_new();
+
+	if (!t) {
+		fprintf(stderr, "# cannot load the BPF object (root / CAP_BPF needed)\n");
+		return -1;
+	}
+	tb_set_rloc(t, LISPD_AF_INET, RLOC4);
+	tb_set_rloc(t, LISPD_AF_INET6, RLOC6);
+	assert_int_equal(tb_push_cfg(t), 0);
+	assert_int_equal(tb_add_eid(t, 0, LISPD_AF_INET, EID4), 0);
+	assert_int_equal(tb_add_eid(t, 0, LISPD_AF_INET6, EID6), 0);
+	t->xdp = use_xdp;
+	*state = t;
+	return 0;
+}
+
+static int setup_tc(void **state)
+{
+	use_xdp = false;
+	return setup(state);
+}
+
+static int setup_xdp(void **state)
+{
+	use_xdp = true;
+	return setup(state);
+}
+
+static int teardown(void **state)
+{
+	tb_free(*state);
+	return 0;
+}
+
+/* What a peer would send us: inner PEER -> our EID, outer PEER_RLOC -> RLOC. */
+struct lisp_pkt {
+	struct tb_ip inner, outer;
+	struct lisp_data_hdr lh;
+	uint16_t dport;
+};
+
+static void lisp_pkt_init(struct lisp_pkt *l, uint8_t inner, uint8_t outer)
+{
+	memset(l, 0, sizeof(*l));
+	if (inner == LISPD_AF_INET)
+		tb_ip_init(&l->inner, inner, PEER4, EID4);
+	else
+		tb_ip_init(&l->inner, inner, PEER6, EID6);
+	if (outer == LISPD_AF_INET)
+		tb_ip_init(&l->outer, outer, PEER_RLOC4, RLOC4);
+	else
+		tb_ip_init(&l->outer, outer, PEER_RLOC6, RLOC6);
+	l->outer.sport = 0xC123;
+	l->outer.ttl = 200;
+	l->lh.n = true;
+	l->lh.nonce = 0xabcdef;
+	l->dport = LISPD_DATA_PORT;
+}
+
+/* Builds the frame; the inner IP packet is returned in inner/inner_len. */
+static size_t lisp_frame(const struct lisp_pkt *l, uint8_t *frame, uint8_t *inner, size_t *inner_len)
+{
+	*inner_len = tb_build_ip(inner, &l->inner);
+	return tb_lisp_frame(frame, &l->outer, l->dport, &l->lh, inner, *inner_len);
+}
+
+static uint32_t decap(struct tb *t, const struct lisp_pkt *l, uint8_t *out, size_t *out_len)
+{
+	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX];
+	size_t n, il;
+
+	n = lisp_frame(l, frame, inner, &il);
+	return tb_run(dfd(t), frame, n, out, out_len);
+}
+
+/* The frame left untouched, verdict OK, counted as pass. */
+static void assert_passes(struct tb *t, const uint8_t *frame, size_t n)
+{
+	uint8_t out[TB_PKT_MAX];
+	size_t out_len;
+	uint64_t before = tb_stat(t, LISPD_STAT_DECAP_PASS);
+
+	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_pass(t));
+	assert_int_equal(out_len, n);
+	assert_memory_equal(out, frame, n);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_PASS), before + 1);
+}
+
+static void assert_drop(struct tb *t, const struct lisp_pkt *l, uint32_t stat)
+{
+	uint64_t before = tb_stat(t, stat), ok = tb_stat(t, LISPD_STAT_DECAP_OK);
+
+	assert_int_equal(decap(t, l, NULL, NULL), v_drop(t));
+	assert_int_equal(tb_stat(t, stat), before + 1);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), ok);
+}
+
+/* ---- the four family combinations ----------------------------------------- */
+
+static void check_combo(struct tb *t, uint8_t inner_family, uint8_t outer_family)
+{
+	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
+	struct lisp_pkt l;
+	size_t n, il, out_len;
+
+	lisp_pkt_init(&l, inner_family, outer_family);
+	l.inner.proto = 6;
+	l.inner.tos = 0x2e;
+	n = lisp_frame(&l, frame, inner, &il);
+	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
+	/* Same MACs, the inner EtherType, then exactly the inner packet
+	 * (outer TTL 200 > inner 64: nothing to lower). */
+	assert_int_equal(out_len, 14 + il);
+	assert_memory_equal(out, frame, 12);
+	assert_int_equal((out[12] << 8) | out[13], tb_ethertype(inner_family));
+	assert_memory_equal(out + 14, inner, il);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 1);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_L3_FALLBACK), 0);
+}
+
+static void test_4in4(void **state) { check_combo(*state, LISPD_AF_INET, LISPD_AF_INET); }
+static void test_6in4(void **state) { check_combo(*state, LISPD_AF_INET6, LISPD_AF_INET); }
+static void test_4in6(void **state) { check_combo(*state, LISPD_AF_INET, LISPD_AF_INET6); }
+static void test_6in6(void **state) { check_combo(*state, LISPD_AF_INET6, LISPD_AF_INET6); }
+
+/* Inner TTL = min(inner, outer); the IPv4 header checksum stays valid and
+ * nothing else changes. */
+static void check_ttl(struct tb *t, uint8_t inner_family, uint8_t outer_family)
+{
+	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
+	struct lisp_pkt l;
+	size_t n, il, out_len, ttl_at = inner_family == LISPD_AF_INET ? 8 : 7;
+
+	lisp_pkt_init(&l, inner_family, outer_family);
+	l.outer.ttl = 5;
+	n = lisp_frame(&l, frame, inner, &il);
+	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
+	assert_int_equal(out_len, 14 + il);
+	assert_int_equal(out[14 + ttl_at], 5);
+	if (inner_family == LISPD_AF_INET) {
+		assert_int_equal(tb_csum(out + 14, 20, 0), 0);
+		/* Only TTL and checksum differ from what the peer sent. */
+		inner[8] = 5;
+		inner[10] = out[14 + 10];
+		inner[11] = out[14 + 11];
+	} else {
+		inner[7] = 5;
+	}
+	assert_memory_equal(out + 14, inner, il);
+}
+
+static void test_ttl_min_4in6(void **state) { check_ttl(*state, LISPD_AF_INET, LISPD_AF_INET6); }
+static void test_ttl_min_4in4(void **state) { check_ttl(*state, LISPD_AF_INET, LISPD_AF_INET); }
+static void test_ttl_min_6in4(void **state) { check_ttl(*state, LISPD_AF_INET6, LISPD_AF_INET); }
+
+/* ---- LISP header checks ----------------------------------------------------- */
+
+static void test_key_id_dropped(void **state)
+{
+	struct lisp_pkt l;
+
+	for (uint8_t kk = 1; kk <= 3; kk++) {
+		lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+		l.lh.kk = kk;
+		assert_drop(*state, &l, LISPD_STAT_DROP_DECAP_KEY_ID);
+	}
+	assert_int_equal(tb_stat(*state, LISPD_STAT_DROP_DECAP_KEY_ID), 3);
+}
+
+/* N and V both set: read as N, the packet is delivered. */
+static void test_n_and_v(void **state)
+{
+	struct tb *t = *state;
+	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX];
+	struct lisp_pkt l;
+	size_t n, il;
+
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	n = lisp_frame(&l, frame, inner, &il);
+	frame[14 + 20 + 8] |= 0x10;  /* V on top of N */
+	assert_int_equal(frame[14 + 20 + 8] & 0x90, 0x90);
+	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_deliver(t));
+	/* Flags an MN ignores (L, E, R, version-only) do not matter either. */
+	frame[14 + 20 + 8] = 0x10 | 0x40 | 0x04;
+	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_deliver(t));
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 2);
+}
+
+static void test_iid_configured(void **state)
+{
+	struct tb *t = *state;
+	struct lisp_pkt l;
+
+	t->cfg.flags |= LISPD_CFG_USE_IID;
+	t->cfg.iid = 42;
+	assert_int_equal(tb_push_cfg(t), 0);
+	assert_int_equal(tb_add_eid(t, 42, LISPD_AF_INET, EID4), 0);
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	l.lh.i = true;
+	l.lh.iid = 42;
+	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
+	l.lh.iid = 43;
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_IID);
+	l.lh.i = false;  /* no IID at all: instance 0, not ours */
+	assert_int_equal(decap(t, &l, NULL, NULL), v_drop(t));
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_IID), 2);
+}
+
+static void test_iid_not_configured(void **state)
+{
+	struct tb *t = *state;
+	struct lisp_pkt l;
+
+	lisp_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
+	l.lh.i = true;
+	l.lh.iid = 0;  /* explicit instance 0 is instance 0 */
+	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
+	l.lh.iid = 7;
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_IID);
+}
+
+/* IID 0xFFFFFF is a Data-Map-Notify: handed up untouched, for the daemon. */
+static void test_data_map_notify_punted(void **state)
+{
+	struct tb *t = *state;
+	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
+	struct lisp_pkt l;
+	size_t n, il, out_len;
+
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	l.lh.i = true;
+	l.lh.iid = LISPD_IID_DATA_MAP_NOTIFY;
+	n = lisp_frame(&l, frame, inner, &il);
+	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_pass(t));
+	assert_int_equal(out_len, n);
+	assert_memory_equal(out, frame, n);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_PUNT_DMN), 1);
+}
+
+/* ---- never an open relay ---------------------------------------------------- */
+
+static void test_inner_dst_not_ours(void **state)
+{
+	struct tb *t = *state;
+	struct lisp_pkt l;
+
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	tb_addr(l.inner.dst, LISPD_AF_INET, "198.18.0.2");
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_NOT_OUR_EID);
+	lisp_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET6);
+	tb_addr(l.inner.dst, LISPD_AF_INET6, "2001:db8:e1d::2");
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_NOT_OUR_EID);
+	/* Our EID, but registered in another instance. */
+	assert_int_equal(tb_add_eid(t, 9, LISPD_AF_INET, "198.18.0.3"), 0);
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	tb_addr(l.inner.dst, LISPD_AF_INET, "198.18.0.3");
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_NOT_OUR_EID);
+}
+
+/* ---- malformed ------------------------------------------------------------ */
+
+static void test_malformed(void **state)
+{
+	struct tb *t = *state;
+	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX];
+	struct lisp_pkt l;
+	size_t n, il;
+	uint64_t trunc;
+
+	/* Cut inside the LISP header. */
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	n = lisp_frame(&l, frame, inner, &il);
+	frame[14 + 2] = 0;
+	frame[14 + 3] = 20 + 8 + 4;
+	frame[14 + 10] = frame[14 + 11] = 0;
+	{
+		size_t off = 14 + 10;
+
+		put_u16(frame, n, &off, tb_csum(frame + 14, 20, 0), NULL, "csum");
+	}
+	assert_int_equal(tb_run(dfd(t), frame, 14 + 20 + 8 + 4, NULL, NULL), v_drop(t));
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_TRUNC), 1);
+
+	/* UDP length shorter than UDP + LISP headers, then longer than the packet. */
+	n = lisp_frame(&l, frame, inner, &il);
+	frame[14 + 20 + 4] = 0;
+	frame[14 + 20 + 5] = 12;
+	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
+	frame[14 + 20 + 4] = 0x7;
+	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_TRUNC), 3);
+
+	/* Inner neither IPv4 nor IPv6. */
+	n = lisp_frame(&l, frame, inner, &il);
+	frame[14 + 20 + 16] = 0x55;
+	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_INNER_PROTO), 1);
+
+	/* Inner IPv4 announcing IHL 4, and an inner IPv6 header cut short. */
+	n = lisp_frame(&l, frame, inner, &il);
+	frame[14 + 20 + 16] = 0x44;
+	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
+	trunc = tb_stat(t, LISPD_STAT_DROP_DECAP_TRUNC);
+	assert_int_equal(trunc, 4);
+	lisp_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
+	n = lisp_frame(&l, frame, inner, &il);
+	{
+		size_t cut = 14 + 20 + 16 + 30, off = 14 + 2;
+
+		put_u16(frame, n, &off, (uint16_t)(cut - 14), NULL, "len");
+		frame[14 + 10] = frame[14 + 11] = 0;
+		off = 14 + 10;
+		put_u16(frame, n, &off, tb_csum(frame + 14, 20, 0), NULL, "csum");
+		off = 14 + 20 + 4;
+		put_u16(frame, n, &off, (uint16_t)(cut - 14 - 20), NULL, "ulen");
+		assert_int_equal(tb_run(dfd(t), frame, cut, NULL, NULL), v_drop(t));
+	}
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_TRUNC), 5);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 0);
+}
+
+/* ---- not ours: untouched ---------------------------------------------------- */
+
+static void test_not_lisp_passes(void **state)
+{
+	struct tb *t = *state;
+	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
+	struct lisp_pkt l;
+	struct tb_ip p;
+	size_t n, il;
+
+	/* Control traffic on 4342. */
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	l.dport = LISPD_CTRL_PORT;
+	n = lisp_frame(&l, frame, inner, &il);
+	assert_passes(t, frame, n);
+	/* LISP data to an address that is not our RLOC, both families. */
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	tb_addr(l.outer.dst, LISPD_AF_INET, "192.0.2.2");
+	n = lisp_frame(&l, frame, inner, &il);
+	assert_passes(t, frame, n);
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET6);
+	tb_addr(l.outer.dst, LISPD_AF_INET6, "2001:db8::2");
+	n = lisp_frame(&l, frame, inner, &il);
+	assert_passes(t, frame, n);
+	/* An outer fragment: the stack reassembles it. */
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	l.outer.frag = 0x2000;  /* MF */
+	n = lisp_frame(&l, frame, inner, &il);
+	assert_passes(t, frame, n);
+	/* Plain UDP and TCP to our RLOC, ARP. */
+	tb_ip_init(&p, LISPD_AF_INET, PEER_RLOC4, RLOC4);
+	n = tb_frame(frame, &p);
+	assert_passes(t, frame, n);
+	tb_ip_init(&p, LISPD_AF_INET6, PEER_RLOC6, RLOC6);
+	p.proto = 6;
+	p.dport = LISPD_DATA_PORT;  /* TCP port 4341 is not LISP */
+	n = tb_frame(frame, &p);
+	assert_passes(t, frame, n);
+	n = tb_build_eth(frame, 0x0806, arp, sizeof(arp));
+	assert_passes(t, frame, n);
+	/* No RLOC of that family configured: nothing is ours. */
+	t->cfg.flags &= ~LISPD_CFG_RLOC6;
+	assert_int_equal(tb_push_cfg(t), 0);
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET6);
+	n = lisp_frame(&l, frame, inner, &il);
+	assert_passes(t, frame, n);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 0);
+}
+
+/* ---- round trip: our encapsulation, decapsulated by a peer ------------------ */
+
+/* The encap program's output, fed to a decap program configured as the
+ * peer (its RLOC = our locator, its EID = our destination), gives back the
+ * packet we started with. */
+static void test_round_trip(void **state)
+{
+	static const uint8_t fam[4][2] = {
+		{ LISPD_AF_INET, LISPD_AF_INET }, { LISPD_AF_INET6, LISPD_AF_INET },
+		{ LISPD_AF_INET, LISPD_AF_INET6 }, { LISPD_AF_INET6, LISPD_AF_INET6 },
+	};
+	struct tb *me = *state, *peer = tb_new();
+	uint8_t in[TB_PKT_MAX], mid[TB_PKT_MAX], out[TB_PKT_MAX];
+	size_t n, mid_len, out_len;
+
+	assert_non_null(peer);
+	peer->xdp = me->xdp;
+	tb_set_rloc(peer, LISPD_AF_INET, PEER_RLOC4);
+	tb_set_rloc(peer, LISPD_AF_INET6, PEER_RLOC6);
+	assert_int_equal(tb_push_cfg(peer), 0);
+	assert_int_equal(tb_add_eid(peer, 0, LISPD_AF_INET, PEER4), 0);
+	assert_int_equal(tb_add_eid(peer, 0, LISPD_AF_INET6, PEER6), 0);
+	for (int i = 0; i < 4; i++) {
+		struct lispd_mc_value v = { 0 };
+		struct tb_ip p;
+		uint8_t inner = fam[i][0], outer = fam[i][1];
+
+		tb_loc(&v.ls, outer, outer == LISPD_AF_INET ? PEER_RLOC4 : PEER_RLOC6, 1, 1, true);
+		assert_int_equal(tb_add_mc(me, 0, inner, inner == LISPD_AF_INET ? PEER4 : PEER6,
+					   inner == LISPD_AF_INET ? 32 : 128, &v), 0);
+		tb_ip_init(&p, inner, inner == LISPD_AF_INET ? EID4 : EID6,
+			   inner == LISPD_AF_INET ? PEER4 : PEER6);
+		p.proto = 6;
+		n = tb_frame(in, &p);
+		assert_int_equal(tb_run(me->encap_fd, in, n, mid, &mid_len), TB_ACT_REDIRECT);
+		assert_int_equal(tb_run(dfd(peer), mid, mid_len, out, &out_len),
+				 v_deliver(peer));
+		assert_int_equal(out_len, n);
+		assert_memory_equal(out, in, n);
+	}
+	assert_int_equal(tb_stat(peer, LISPD_STAT_DECAP_OK), 4);
+	tb_free(peer);
+}
+
+/* ---- interop: packets encapsulated by Open Overlay Router ----------------- */
+
+#define OOR_CAPTURE "tests/interop/data/final-c-mn.pcap"
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* The mobile node's link capture (RLOC 192.0.2.66, EID 10.3.3.3): every
+ * LISP data packet OOR's xTRs sent to it is delivered as its inner packet;
+ * the ones the OOR mobile node sent out are not ours and pass. */
+static void test_interop_oor(void **state)
+{
+	struct tb *t = *state;
+	struct pcap_reader r;
+	struct pcap_record rec;
+	size_t len;
+	uint8_t *file = slurp(OOR_CAPTURE, &len);
+	int delivered = 0, passed = 0, rc;
+
+	memset(&t->cfg, 0, sizeof(t->cfg));
+	t->cfg.lmn_ifindex = TB_LMN_IFINDEX;
+	tb_set_rloc(t, LISPD_AF_INET, "192.0.2.66");
+	assert_int_equal(tb_push_cfg(t), 0);
+	assert_int_equal(tb_add_eid(t, 0, LISPD_AF_INET, "10.3.3.3"), 0);
+	assert_int_equal(pcap_reader_init(&r, file, len, NULL), 0);
+	while ((rc = pcap_reader_next(&r, &rec, NULL)) == 1) {
+		uint8_t frame[TB_PKT_MAX], out[TB_PKT_MAX], want[TB_PKT_MAX];
+		struct pcap_udp u;
+		const uint8_t *inner;
+		size_t n, out_len, inner_len;
+
+		if (pcap_frame_udp(rec.linktype, rec.data, rec.cap_len, &u, NULL) ||
+		    u.dport != LISPD_DATA_PORT || u.payload_len <= 8 + 20)
+			continue;
+		n = tb_build_eth(frame, u.ip_version == 4 ? 0x0800 : 0x86DD, u.ip, u.ip_len);
+		if (u.ip_version == 4 && !memcmp(u.src, "\xc0\x00\x02\x42", 4)) {
+			assert_passes(t, frame, n);
+			passed++;
+			continue;
+		}
+		assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
+		inner = u.payload + 8;
+		inner_len = u.payload_len - 8;
+		assert_int_equal(out_len, 14 + inner_len);
+		assert_int_equal((out[12] << 8) | out[13], 0x0800);
+		memcpy(want, inner, inner_len);
+		if (u.ttl < want[8]) {
+			want[8] = u.ttl;
+			want[10] = out[14 + 10];
+			want[11] = out[14 + 11];
+		}
+		assert_int_equal(tb_csum(out + 14, 20, 0), 0);
+		assert_memory_equal(out + 14, want, inner_len);
+		delivered++;
+	}
+	assert_int_equal(rc, 0);
+	free(file);
+	assert_true(delivered >= 5);
+	assert_true(passed >= 5);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), delivered);
+}
+
+#define DECAP_TEST(hook, fn) \
+	{ #hook "/" #fn, fn, setup_##hook, teardown, NULL }
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		DECAP_TEST(tc, test_4in4),
+		DECAP_TEST(tc, test_6in4),
+		DECAP_TEST(tc, test_4in6),
+		DECAP_TEST(tc, test_6in6),
+		DECAP_TEST(tc, test_ttl_min_4in4),
+		DECAP_TEST(tc, test_ttl_min_4in6),
+		DECAP_TEST(tc, test_ttl_min_6in4),
+		DECAP_TEST(tc, test_key_id_dropped),
+		DECAP_TEST(tc, test_n_and_v),
+		DECAP_TEST(tc, test_iid_configured),
+		DECAP_TEST(tc, test_iid_not_configured),
+		DECAP_TEST(tc, test_data_map_notify_punted),
+		DECAP_TEST(tc, test_inner_dst_not_ours),
+		DECAP_TEST(tc, test_malformed),
+		DECAP_TEST(tc, test_not_lisp_passes),
+		DECAP_TEST(tc, test_round_trip),
+		DECAP_TEST(tc, test_interop_oor),
+		DECAP_TEST(xdp, test_4in4),
+		DECAP_TEST(xdp, test_6in4),
+		DECAP_TEST(xdp, test_4in6),
+		DECAP_TEST(xdp, test_6in6),
+		DECAP_TEST(xdp, test_ttl_min_4in4),
+		DECAP_TEST(xdp, test_ttl_min_4in6),
+		DECAP_TEST(xdp, test_ttl_min_6in4),
+		DECAP_TEST(xdp, test_key_id_dropped),
+		DECAP_TEST(xdp, test_n_and_v),
+		DECAP_TEST(xdp, test_iid_configured),
+		DECAP_TEST(xdp, test_iid_not_configured),
+		DECAP_TEST(xdp, test_data_map_notify_punted),
+		DECAP_TEST(xdp, test_inner_dst_not_ours),
+		DECAP_TEST(xdp, test_malformed),
+		DECAP_TEST(xdp, test_not_lisp_passes),
+		DECAP_TEST(xdp, test_round_trip),
+		DECAP_TEST(xdp, test_interop_oor),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}

@@ -1,0 +1,1044 @@
+/* TC egress encapsulation (lispd_encap) through BPF_PROG_TEST_RUN: crafted
+ * frames in, the encapsulated frame parsed back here field by field, with
+ * checksums recomputed independently and the LISP header read by the codec. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <bpf/btf.h>
+
+#include "test_bpf_util.h"
+
+#define EID4 "198.18.0.1"
+#define EID6 "2001:db8:e1d::1"
+#define PEER4 "198.19.1.7"
+#define PEER6 "2001:db8:e1d:2::7"
+#define RLOC4 "192.0.2.1"
+#define RLOC6 "2001:db8::1"
+#define LOC_A4 "198.51.100.10"
+#define LOC_B4 "203.0.113.20"
+#define LOC_C4 "203.0.113.30"
+#define LOC_A6 "2001:db8:0:1::10"
+#define PETR4 "203.0.113.99"
+
+/* ---- the encapsulated frame, as a receiver would read it ------------------ */
+
+struct outer {
+	uint8_t family;
+	uint8_t ttl, tos, df;
+	uint8_t src[16], dst[16];
+	uint32_t flow_label;
+	uint16_t sport, dport, udp_len, udp_csum;
+	struct lisp_data_hdr lisp;
+	const uint8_t *inner;
+	size_t inner_len;
+};
+
+static void parse_outer(const uint8_t *f, size_t n, struct outer *o)
+{
+	size_t hl, off;
+	uint16_t type;
+	const uint8_t *ip = f + 14;
+
+	memset(o, 0, sizeof(*o));
+	assert_true(n > 14 + 40);
+	assert_memory_equal(f, TB_MAC_DST, 6);
+	assert_memory_equal(f + 6, TB_MAC_SRC, 6);
+	type = (uint16_t)((f[12] << 8) | f[13]);
+	if (type == 0x0800) {
+		o->family = LISPD_AF_INET;
+		hl = 20;
+		assert_int_equal(ip[0], 0x45);
+		assert_int_equal((ip[2] << 8) | ip[3], n - 14);
+		assert_int_equal(tb_csum(ip, 20, 0), 0);  /* header checksum verifies */
+		o->df = (ip[6] & 0x40) != 0;
+		assert_int_equal(((ip[6] & 0x1f) << 8) | ip[7], 0);
+		assert_false(ip[6] & 0x20);
+		o->tos = ip[1];
+		o->ttl = ip[8];
+		assert_int_equal(ip[9], 17);
+		memcpy(o->src, ip + 12, 4);
+		memcpy(o->dst, ip + 16, 4);
+	} else {
+		assert_int_equal(type, 0x86DD);
+		o->family = LISPD_AF_INET6;
+		hl = 40;
+		assert_int_equal(ip[0] >> 4, 6);
+		o->tos = (uint8_t)((ip[0] << 4) | (ip[1] >> 4));
+		o->flow_label = ((uint32_t)(ip[1] & 0x0f) << 16) | (ip[2] << 8) | ip[3];
+		assert_int_equal((ip[4] << 8) | ip[5], n - 14 - 40);
+		assert_int_equal(ip[6], 17);
+		o->ttl = ip[7];
+		memcpy(o->src, ip + 8, 16);
+		memcpy(o->dst, ip + 24, 16);
+	}
+	off = 14 + hl;
+	assert_int_equal(get_u16(f, n, &off, &o->sport, NULL, "sport"), 0);
+	assert_int_equal(get_u16(f, n, &off, &o->dport, NULL, "dport"), 0);
+	assert_int_equal(get_u16(f, n, &off, &o->udp_len, NULL, "ulen"), 0);
+	assert_int_equal(get_u16(f, n, &off, &o->udp_csum, NULL, "ucsum"), 0);
+	assert_int_equal(o->udp_len, n - 14 - hl);
+	assert_int_equal(lisp_data_hdr_decode(f + off, n - off, &o->lisp, NULL), 0);
+	o->inner = f + off + 8;
+	o->inner_len = n - off - 8;
+}
+
+/* ---- fixtures --------------------------------------------------------------- */
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (tb_enter_netns()) {
+		fprintf(stderr, "# cannot create a network namespace (root needed): %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct tb *t = tb_new();
+
+	if (!t) {
+		fprintf(stderr, "# cannot load the BPF object (root / CAP_BPF needed)\n");
+		return -1;
+	}
+	tb_set_rloc(t, LISPD_AF_INET, RLOC4);
+	tb_set_rloc(t, LISPD_AF_INET6, RLOC6);
+	assert_int_equal(tb_push_cfg(t), 0);
+	assert_int_equal(tb_add_eid(t, 0, LISPD_AF_INET, EID4), 0);
+	assert_int_equal(tb_add_eid(t, 0, LISPD_AF_INET6, EID6), 0);
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	tb_free(*state);
+	return 0;
+}
+
+/* One mapping for the peer EID's /24 or /64 with a single locator. */
+static void map_peer(struct tb *t, uint32_t iid, uint8_t eid_family, uint8_t loc_family,
+		     const char *loc)
+{
+	struct lispd_mc_value v = { 0 };
+
+	tb_loc(&v.ls, loc_family, loc, 1, 100, true);
+	if (eid_family == LISPD_AF_INET)
+		assert_int_equal(tb_add_mc(t, iid, eid_family, "198.19.1.0", 24, &v), 0);
+	else
+		assert_int_equal(tb_add_mc(t, iid, eid_family, "2001:db8:e1d:2::", 64, &v), 0);
+}
+
+static void peer_packet(struct tb_ip *p, uint8_t family)
+{
+	if (family == LISPD_AF_INET)
+		tb_ip_init(p, family, EID4, PEER4);
+	else
+		tb_ip_init(p, family, EID6, PEER6);
+}
+
+/* Runs encap on p; asserts the verdict; returns the output length. */
+static size_t encap(struct tb *t, const struct tb_ip *p, uint32_t want_ret, uint8_t *out)
+{
+	uint8_t in[TB_PKT_MAX];
+	size_t n = tb_frame(in, p), out_len = 0;
+
+	assert_int_equal(tb_run(t->encap_fd, in, n, out, &out_len), want_ret);
+	return out_len;
+}
+
+/* ---- the four family combinations ----------------------------------------- */
+
+static void check_combo(struct tb *t, uint8_t inner, uint8_t outer_family, uint8_t proto)
+{
+	uint8_t in[TB_PKT_MAX], out[TB_PKT_MAX], want_dst[16], want_src[16];
+	struct tb_ip p;
+	struct outer o;
+	size_t n, out_len;
+
+	map_peer(t, 0, inner, outer_family, outer_family == LISPD_AF_INET ? LOC_A4 : LOC_A6);
+	peer_packet(&p, inner);
+	p.proto = proto;
+	p.ttl = 17;
+	p.tos = 0xb9;  /* DSCP EF + ECT(1): both travel to the outer header */
+	n = tb_frame(in, &p);
+	assert_int_equal(tb_run(t->encap_fd, in, n, out, &out_len), TB_ACT_REDIRECT);
+
+	parse_outer(out, out_len, &o);
+	assert_int_equal(o.family, outer_family);
+	tb_addr(want_dst, outer_family, outer_family == LISPD_AF_INET ? LOC_A4 : LOC_A6);
+	tb_addr(want_src, outer_family, outer_family == LISPD_AF_INET ? RLOC4 : RLOC6);
+	assert_memory_equal(o.dst, want_dst, 16);
+	assert_memory_equal(o.src, want_src, 16);
+	assert_int_equal(o.ttl, 17);
+	assert_int_equal(o.tos, 0xb9);
+	if (outer_family == LISPD_AF_INET)
+		assert_int_equal(o.df, 1);
+	assert_int_equal(o.dport, LISPD_DATA_PORT);
+	assert_true(o.sport >= 0xC000);
+	assert_int_equal(o.udp_csum, 0);
+	assert_true(o.lisp.n);
+	assert_false(o.lisp.i || o.lisp.v || o.lisp.l || o.lisp.e);
+	assert_int_equal(o.lisp.kk, 0);
+	/* The inner packet travels byte for byte. */
+	assert_int_equal(o.inner_len, n - 14);
+	assert_memory_equal(o.inner, in + 14, n - 14);
+	assert_int_equal(out_len, n + (outer_family == LISPD_AF_INET ? 36 : 56));
+	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_OK), 1);
+}
+
+static void test_4in4(void **state) { check_combo(*state, LISPD_AF_INET, LISPD_AF_INET, 17); }
+static void test_6in4(void **state) { check_combo(*state, LISPD_AF_INET6, LISPD_AF_INET, 6); }
+static void test_4in6(void **state) { check_combo(*state, LISPD_AF_INET, LISPD_AF_INET6, 6); }
+static void test_6in6(void **state) { check_combo(*state, LISPD_AF_INET6, LISPD_AF_INET6, 17); }
+
+/* Non-TCP/UDP inner packets (ICMP here) hash by addresses and still go out. */
+static void test_other_proto(void **state)
+{
+	check_combo(*state, LISPD_AF_INET, LISPD_AF_INET, 1);
+}
+
+/* ---- instance-id --------------------------------------------------------- */
+
+static void test_iid(void **state)
+{
+	struct tb *t = *state;
+	uint8_t out[TB_PKT_MAX], want[16];
+	struct tb_ip p;
+	struct outer o;
+	size_t n;
+
+	t->cfg.flags |= LISPD_CFG_USE_IID;
+	t->cfg.iid = 0x123456;
+	assert_int_equal(tb_push_cfg(t), 0);
+	assert_int_equal(tb_add_eid(t, 0x123456, LISPD_AF_INET, EID4), 0);
+	/* A mapping of the same prefix in instance 0 must not be used. */
+	map_peer(t, 0, LISPD_AF_INET, LISPD_AF_INET, LOC_B4);
+	map_peer(t, 0x123456, LISPD_AF_INET, LISPD_AF_INET, LOC_A4);
+	peer_packet(&p, LISPD_AF_INET);
+	n = encap(t, &p, TB_ACT_REDIRECT, out);
+	parse_outer(out, n, &o);
+	tb_addr(want, LISPD_AF_INET, LOC_A4);
+	assert_memory_equal(o.dst, want, 16);
+	assert_true(o.lisp.i);
+	assert_true(o.lisp.n);
+	assert_int_equal(o.lisp.iid, 0x123456);
+	assert_int_equal(o.lisp.lsb, 0);
+
+	/* Only instance 0 knows this prefix: a miss inside 0x123456. */
+	{
+		struct lispd_mc_value v = { 0 };
+
+		tb_loc(&v.ls, LISPD_AF_INET, LOC_B4, 1, 1, true);
+		assert_int_equal(tb_add_mc(t, 0, LISPD_AF_INET, "198.19.2.0", 24, &v), 0);
+	}
+	tb_addr(p.dst, LISPD_AF_INET, "198.19.2.1");
+	encap(t, &p, TB_ACT_SHOT, NULL);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS), 1);
+}
+
+/* ---- misses and negative entries ------------------------------------------ */
+
+struct events {
+	int n;
+	struct lispd_miss_event ev[16];
+};
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct events *e = ctx;
+
+	assert_int_equal(len, sizeof(struct lispd_miss_event));
+	if (e->n < 16)
+		memcpy(&e->ev[e->n], data, sizeof(e->ev[0]));
+	e->n++;
+	return 0;
+}
+
+static void drain(struct tb *t, struct events *e)
+{
+	struct ring_buffer *rb;
+
+	memset(e, 0, sizeof(*e));
+	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.lispd_miss_rb), on_event, e, NULL);
+	assert_non_null(rb);
+	assert_true(ring_buffer__consume(rb) >= 0);
+	ring_buffer__free(rb);
+}
+
+static void test_miss_drop_notifies(void **state)
+{
+	struct tb *t = *state;
+	uint8_t want[16];
+	struct events e;
+	struct tb_ip p;
+
+	peer_packet(&p, LISPD_AF_INET6);
+	encap(t, &p, TB_ACT_SHOT, NULL);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS), 1);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_MISS_POLICY), 1);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT), 1);
+	drain(t, &e);
+	assert_int_equal(e.n, 1);
+	assert_int_equal(e.ev[0].family, LISPD_AF_INET6);
+	assert_int_equal(e.ev[0].reason, LISPD_MISS_NO_ENTRY);
+	assert_int_equal(e.ev[0].iid, 0);
+	tb_addr(want, LISPD_AF_INET6, PEER6);
+	assert_memory_equal(e.ev[0].dst, want, 16);
+	tb_addr(want, LISPD_AF_INET6, EID6);
+	assert_memory_equal(e.ev[0].src, want, 16);
+	assert_true(e.ev[0].ts_ns > 0);
+}
+
+/* One event per destination per interval; another destination gets its own. */
+static void test_miss_dedupe(void **state)
+{
+	struct tb *t = *state;
+	struct events e;
+	struct tb_ip p;
+
+	t->cfg.miss_interval_ms = 60000;
+	assert_int_equal(tb_push_cfg(t), 0);
+	peer_packet(&p, LISPD_AF_INET);
+	for (int i = 0; i < 5; i++) {
+		p.sport = (uint16_t)(1000 + i);  /* other flows, same destination */
+		encap(t, &p, TB_ACT_SHOT, NULL);
+	}
+	tb_addr(p.dst, LISPD_AF_INET, "198.19.9.9");
+	encap(t, &p, TB_ACT_SHOT, NULL);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS), 6);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT), 2);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT_DEDUP), 4);
+	drain(t, &e);
+	assert_int_equal(e.n, 2);
+	assert_memory_not_equal(e.ev[0].dst, e.ev[1].dst, 16);
+
+	/* Interval 0: every packet may notify again. */
+	t->cfg.miss_interval_ms = 0;
+	assert_int_equal(tb_push_cfg(t), 0);
+	encap(t, &p, TB_ACT_SHOT, NULL);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT), 3);
+}
+
+/* The global bucket admits `burst` events, then refuses until it refills. */
+static void test_miss_rate_cap(void **state)
+{
+	struct tb *t = *state;
+	struct events e;
+	struct tb_ip p;
+	char dst[32];
+
+	t->cfg.miss_rate = 1;
+	t->cfg.miss_burst = 3;
+	assert_int_equal(tb_push_cfg(t), 0);
+	peer_packet(&p, LISPD_AF_INET);
+	for (int i = 0; i < 8; i++) {
+		snprintf(dst, sizeof(dst), "198.19.50.%d", i + 1);
+		tb_addr(p.dst, LISPD_AF_INET, dst);
+		encap(t, &p, TB_ACT_SHOT, NULL);
+	}
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT), 3);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT_RATE), 5);
+	drain(t, &e);
+	assert_int_equal(e.n, 3);
+
+	/* miss_rate 0 turns events off. */
+	t->cfg.miss_rate = 0;
+	assert_int_equal(tb_push_cfg(t), 0);
+	tb_addr(p.dst, LISPD_AF_INET, "198.19.51.1");
+	encap(t, &p, TB_ACT_SHOT, NULL);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT), 3);
+}
+
+static void use_petr(struct tb *t)
+{
+	t->cfg.miss_policy = LISPD_MISS_PETR;
+	memset(&t->cfg.petr, 0, sizeof(t->cfg.petr));
+	tb_loc(&t->cfg.petr, LISPD_AF_INET, PETR4, 1, 1, true);
+	assert_int_equal(tb_push_cfg(t), 0);
+}
+
+static void assert_outer_dst(const uint8_t *out, size_t n, uint8_t family, const char *addr)
+{
+	uint8_t want[16];
+	struct outer o;
+
+	parse_outer(out, n, &o);
+	tb_addr(want, family, addr);
+	assert_int_equal(o.family, family);
+	assert_memory_equal(o.dst, want, 16);
+}
+
+static void test_miss_petr(void **state)
+{
+	struct tb *t = *state;
+	uint8_t out[TB_PKT_MAX];
+	struct events e;
+	struct tb_ip p;
+	size_t n;
+
+	use_petr(t);
+	peer_packet(&p, LISPD_AF_INET6);  /* IPv6 EID to an IPv4 PETR */
+	n = encap(t, &p, TB_ACT_REDIRECT, out);
+	assert_outer_dst(out, n, LISPD_AF_INET, PETR4);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_PETR), 1);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_OK), 0);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS), 1);
+	drain(t, &e);
+	assert_int_equal(e.n, 1);
+}
+
+static void add_negative(struct tb *t, uint8_t action)
+{
+	struct lispd_mc_value v = { 0 };
+
+	v.action = action;
+	assert_int_equal(tb_add_mc(t, 0, LISPD_AF_INET, "198.19.0.0", 16, &v), 0);
+}
+
+static void test_negative_drop_reasons(void **state)
+{
+	static const struct {
+		uint8_t action;
+		uint32_t stat;
+	} cases[] = {
+		{ LISPD_ACT_DROP, LISPD_STAT_DROP_NEG_DROP },
+		{ LISPD_ACT_DROP_POLICY, LISPD_STAT_DROP_NEG_POLICY },
+		{ LISPD_ACT_DROP_AUTH, LISPD_STAT_DROP_NEG_AUTH },
+		{ 77, LISPD_STAT_DROP_NEG_UNKNOWN },
+	};
+	struct tb *t = *state;
+	struct tb_ip p;
+
+	use_petr(t);  /* a drop entry wins over the PETR */
+	peer_packet(&p, LISPD_AF_INET);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		add_negative(t, cases[i].action);
+		encap(t, &p, TB_ACT_SHOT, NULL);
+		assert_int_equal(tb_stat(t, cases[i].stat), 1);
+	}
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS), 0);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT), 0);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_PETR), 0);
+}
+
+static void test_negative_native_forward(void **state)
+{
+	struct tb *t = *state;
+	uint8_t out[TB_PKT_MAX];
+	struct tb_ip p;
+	size_t n;
+
+	add_negative(t, LISPD_ACT_NATIVE_FORWARD);
+	peer_packet(&p, LISPD_AF_INET);
+	/* No PETR configured: counted drop. */
+	encap(t, &p, TB_ACT_SHOT, NULL);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_NO_PETR), 1);
+	/* natively-forward uses the PETR whatever the miss policy says. */
+	use_petr(t);
+	t->cfg.miss_policy = LISPD_MISS_DROP;
+	assert_int_equal(tb_push_cfg(t), 0);
+	n = encap(t, &p, TB_ACT_REDIRECT, out);
+	assert_outer_dst(out, n, LISPD_AF_INET, PETR4);
+	assert_int_equal(tb_stat(t, LISPD_STAT_NEG_NATIVE_FORWARD), 2);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_PETR), 1);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT), 0);
+}
+
+static void test_negative_send_map_request(void **state)
+{
+	struct tb *t = *state;
+	uint8_t out[TB_PKT_MAX];
+	struct events e;
+	struct tb_ip p;
+	size_t n;
+
+	add_negative(t, LISPD_ACT_SEND_MAP_REQUEST);
+	peer_packet(&p, LISPD_AF_INET);
+	encap(t, &p, TB_ACT_SHOT, NULL);  /* miss policy drop */
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_MISS_POLICY), 1);
+	drain(t, &e);
+	assert_int_equal(e.n, 1);
+	assert_int_equal(e.ev[0].reason, LISPD_MISS_NEG_SMR);
+
+	use_petr(t);
+	p.dst[3] = 99;  /* another destination in the entry: not deduped */
+	n = encap(t, &p, TB_ACT_REDIRECT, out);
+	assert_outer_dst(out, n, LISPD_AF_INET, PETR4);
+	assert_int_equal(tb_stat(t, LISPD_STAT_NEG_SEND_MAP_REQUEST), 2);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT), 2);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS), 0);
+}
+
+static void test_petr_all_down(void **state)
+{
+	struct tb *t = *state;
+	struct tb_ip p;
+
+	t->cfg.miss_policy = LISPD_MISS_PETR;
+	tb_loc(&t->cfg.petr, LISPD_AF_INET, PETR4, 1, 1, false);
+	assert_int_equal(tb_push_cfg(t), 0);
+	peer_packet(&p, LISPD_AF_INET);
+	encap(t, &p, TB_ACT_SHOT, NULL);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_NO_PETR), 1);
+}
+
+/* ---- locator choice --------------------------------------------------------- */
+
+/* Sends `flows` flows (distinct source ports) and counts outer destinations
+ * A, B, C. */
+static void spread(struct tb *t, int flows, int count[3])
+{
+	uint8_t out[TB_PKT_MAX], a[16], b[16], c[16];
+	struct tb_ip p;
+	struct outer o;
+	size_t n;
+
+	tb_addr(a, LISPD_AF_INET, LOC_A4);
+	tb_addr(b, LISPD_AF_INET, LOC_B4);
+	tb_addr(c, LISPD_AF_INET, LOC_C4);
+	count[0] = count[1] = count[2] = 0;
+	peer_packet(&p, LISPD_AF_INET);
+	p.proto = 6;
+	for (int i = 0; i < flows; i++) {
+		p.sport = (uint16_t)(20000 + i);
+		n = encap(t, &p, TB_ACT_REDIRECT, out);
+		parse_outer(out, n, &o);
+		if (!memcmp(o.dst, a, 16))
+			count[0]++;
+		else if (!memcmp(o.dst, b, 16))
+			count[1]++;
+		else if (!memcmp(o.dst, c, 16))
+			count[2]++;
+		else
+			fail_msg("unknown outer destination");
+	}
+}
+
+static void map_three(struct tb *t, uint8_t pa, uint8_t wa, bool upa, uint8_t pb, uint8_t wb,
+		      bool upb, uint8_t pc, uint8_t wc, bool upc)
+{
+	struct lispd_mc_value v = { 0 };
+
+	tb_loc(&v.ls, LISPD_AF_INET, LOC_A4, pa, wa, upa);
+	tb_loc(&v.ls, LISPD_AF_INET, LOC_B4, pb, wb, upb);
+	tb_loc(&v.ls, LISPD_AF_INET, LOC_C4, pc, wc, upc);
+	assert_int_equal(tb_add_mc(t, 0, LISPD_AF_INET, "198.19.0.0", 16, &v), 0);
+}
+
+static void test_weighted_distribution(void **state)
+{
+	struct tb *t = *state;
+	int c[3], flows = 4000;
+
+	/* 25/75 at priority 1; the priority-2 locator never sees traffic. */
+	map_three(t, 1, 25, true, 1, 75, true, 2, 100, true);
+	spread(t, flows, c);
+	assert_int_equal(c[2], 0);
+	assert_in_range(c[0], flows * 20 / 100, flows * 30 / 100);
+	assert_in_range(c[1], flows * 70 / 100, flows * 80 / 100);
+
+	/* Equal weights: about a third each. */
+	map_three(t, 5, 10, true, 5, 10, true, 5, 10, true);
+	spread(t, flows, c);
+	for (int i = 0; i < 3; i++)
+		assert_in_range(c[i], flows * 28 / 100, flows * 39 / 100);
+}
+
+static void test_down_and_priority(void **state)
+{
+	struct tb *t = *state;
+	struct tb_ip p;
+	int c[3];
+
+	/* A (best priority) down: B, the other priority-1 locator, takes all. */
+	map_three(t, 1, 50, false, 1, 50, true, 2, 50, true);
+	spread(t, 300, c);
+	assert_int_equal(c[0], 0);
+	assert_int_equal(c[1], 300);
+	/* Both priority-1 locators down: the priority-2 one. */
+	map_three(t, 1, 50, false, 1, 50, false, 2, 50, true);
+	spread(t, 300, c);
+	assert_int_equal(c[2], 300);
+	/* Priority 255 is never used for unicast, even as the only one up. */
+	map_three(t, 1, 50, false, 255, 50, true, 1, 50, false);
+	peer_packet(&p, LISPD_AF_INET);
+	encap(t, &p, TB_ACT_SHOT, NULL);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_NO_LOCATOR), 1);
+}
+
+/* Same flow, same locator and same UDP source port, every time; different
+ * flows spread their source ports. */
+static void test_flow_hash_stable(void **state)
+{
+	struct tb *t = *state;
+	uint8_t out[TB_PKT_MAX], first_dst[16];
+	uint16_t first_sport = 0, sports[64];
+	int distinct = 0;
+	struct tb_ip p;
+	struct outer o;
+	size_t n;
+
+	map_three(t, 1, 1, true, 1, 1, true, 1, 1, true);
+	peer_packet(&p, LISPD_AF_INET6);
+	map_peer(t, 0, LISPD_AF_INET6, LISPD_AF_INET, LOC_B4);
+	for (int i = 0; i < 20; i++) {
+		n = encap(t, &p, TB_ACT_REDIRECT, out);
+		parse_outer(out, n, &o);
+		if (i == 0) {
+			first_sport = o.sport;
+			memcpy(first_dst, o.dst, 16);
+		}
+		assert_int_equal(o.sport, first_sport);
+		assert_memory_equal(o.dst, first_dst, 16);
+	}
+	peer_packet(&p, LISPD_AF_INET);
+	for (int i = 0; i < 64; i++) {
+		bool seen = false;
+
+		p.dport = (uint16_t)(1000 + i);
+		n = encap(t, &p, TB_ACT_REDIRECT, out);
+		parse_outer(out, n, &o);
+		for (int j = 0; j < distinct; j++)
+			seen |= sports[j] == o.sport;
+		if (!seen)
+			sports[distinct++] = o.sport;
+	}
+	assert_true(distinct > 50);
+}
+
+/* The nonce is random per packet, not per flow. */
+static void test_nonce_varies(void **state)
+{
+	struct tb *t = *state;
+	uint8_t out[TB_PKT_MAX];
+	uint32_t first = 0;
+	bool differs = false;
+	struct tb_ip p;
+	struct outer o;
+	size_t n;
+
+	map_peer(t, 0, LISPD_AF_INET, LISPD_AF_INET, LOC_A4);
+	peer_packet(&p, LISPD_AF_INET);
+	for (int i = 0; i < 8; i++) {
+		n = encap(t, &p, TB_ACT_REDIRECT, out);
+		parse_outer(out, n, &o);
+		if (i == 0)
+			first = o.lisp.nonce;
+		differs |= o.lisp.nonce != first;
+	}
+	assert_true(differs);
+}
+
+static void test_longest_prefix(void **state)
+{
+	struct tb *t = *state;
+	struct lispd_mc_value wide = { 0 }, narrow = { 0 };
+	uint8_t out[TB_PKT_MAX];
+	struct tb_ip p;
+	size_t n;
+
+	tb_loc(&wide.ls, LISPD_AF_INET, LOC_A4, 1, 1, true);
+	tb_loc(&narrow.ls, LISPD_AF_INET, LOC_B4, 1, 1, true);
+	assert_int_equal(tb_add_mc(t, 0, LISPD_AF_INET, "198.18.0.0", 15, &wide), 0);
+	assert_int_equal(tb_add_mc(t, 0, LISPD_AF_INET, "198.19.1.0", 24, &narrow), 0);
+	peer_packet(&p, LISPD_AF_INET);
+	n = encap(t, &p, TB_ACT_REDIRECT, out);
+	assert_outer_dst(out, n, LISPD_AF_INET, LOC_B4);
+	tb_addr(p.dst, LISPD_AF_INET, "198.19.2.1");
+	n = encap(t, &p, TB_ACT_REDIRECT, out);
+	assert_outer_dst(out, n, LISPD_AF_INET, LOC_A4);
+	/* A 0/0 entry in one family never answers for the other. */
+	peer_packet(&p, LISPD_AF_INET6);
+	encap(t, &p, TB_ACT_SHOT, NULL);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS), 1);
+}
+
+/* ---- what is left alone or refused ------------------------------------------ */
+
+static void test_not_from_local_eid_passes(void **state)
+{
+	struct tb *t = *state;
+	uint8_t in[TB_PKT_MAX], out[TB_PKT_MAX];
+	struct tb_ip p;
+	size_t n, out_len;
+
+	map_peer(t, 0, LISPD_AF_INET6, LISPD_AF_INET, LOC_A4);
+	tb_ip_init(&p, LISPD_AF_INET6, "fe80::1", PEER6);  /* link-local source */
+	n = tb_frame(in, &p);
+	assert_int_equal(tb_run(t->encap_fd, in, n, out, &out_len), TB_ACT_OK);
+	assert_int_equal(out_len, n);
+	assert_memory_equal(out, in, n);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_PASS), 1);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_OK), 0);
+}
+
+static void test_non_ip_passes(void **state)
+{
+	struct tb *t = *state;
+	uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 }, in[64], out[TB_PKT_MAX];
+	size_t n, out_len;
+
+	n = tb_build_eth(in, 0x0806, arp, sizeof(arp));
+	assert_int_equal(tb_run(t->encap_fd, in, n, out, &out_len), TB_ACT_OK);
+	assert_int_equal(out_len, n);
+	assert_memory_equal(out, in, n);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_PASS), 1);
+}
+
+/* Headers the parser must refuse. (A frame cut inside its IP header is not
+ * used: BPF_PROG_TEST_RUN refused a 26-byte IPv4 frame with EINVAL on 6.18.) */
+static void test_malformed_inner(void **state)
+{
+	struct tb *t = *state;
+	uint8_t in[TB_PKT_MAX], l3[TB_PKT_MAX];
+	struct tb_ip p;
+	size_t n, len;
+
+	peer_packet(&p, LISPD_AF_INET);
+	len = tb_build_ip(l3, &p);
+	l3[0] = 0x44;  /* IHL 4: shorter than the fixed header */
+	n = tb_build_eth(in, 0x0800, l3, len);
+	assert_int_equal(tb_run(t->encap_fd, in, n, NULL, NULL), TB_ACT_SHOT);
+	l3[0] = 0x65;  /* EtherType IPv4, version 6 */
+	n = tb_build_eth(in, 0x0800, l3, len);
+	assert_int_equal(tb_run(t->encap_fd, in, n, NULL, NULL), TB_ACT_SHOT);
+	l3[0] = 0x45;  /* EtherType IPv6, an IPv4 packet */
+	n = tb_build_eth(in, 0x86DD, l3, 60);
+	assert_int_equal(tb_run(t->encap_fd, in, n, NULL, NULL), TB_ACT_SHOT);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_ENCAP_TRUNC), 3);
+}
+
+/* Locator of a family we have no RLOC for. */
+static void test_no_rloc(void **state)
+{
+	struct tb *t = *state;
+	struct tb_ip p;
+
+	t->cfg.flags &= ~LISPD_CFG_RLOC6;
+	assert_int_equal(tb_push_cfg(t), 0);
+	map_peer(t, 0, LISPD_AF_INET, LISPD_AF_INET6, LOC_A6);
+	peer_packet(&p, LISPD_AF_INET);
+	encap(t, &p, TB_ACT_SHOT, NULL);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_NO_RLOC), 1);
+}
+
+/* The physical interface (this namespace's loopback) has MTU 1500: an inner
+ * packet fits if inner + 36 (IPv4 outer) <= 1500, or + 56 over IPv6. */
+static void test_fits_exactly(void **state)
+{
+	struct tb *t = *state;
+	struct tb_ip p;
+
+	map_peer(t, 0, LISPD_AF_INET, LISPD_AF_INET, LOC_A4);
+	map_peer(t, 0, LISPD_AF_INET6, LISPD_AF_INET6, LOC_A6);
+	peer_packet(&p, LISPD_AF_INET);
+	p.payload = 1464 - 28;          /* 1464-byte IP packet */
+	encap(t, &p, TB_ACT_REDIRECT, NULL);
+	peer_packet(&p, LISPD_AF_INET6);
+	p.payload = 1444 - 48;          /* 1444 + 56 = 1500 */
+	encap(t, &p, TB_ACT_REDIRECT, NULL);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_OK), 2);
+}
+
+/* ---- too big: ICMP back into lmn ------------------------------------------- */
+
+/* The reply as the local stack would read it, checked field by field: MACs
+ * swapped (addressed to lmn itself), from the original destination to the
+ * original source, checksums verified here, the quote equal to the start of
+ * the original IP packet. Returns the MTU the ICMP announces. */
+static uint32_t check_icmp_reply(const uint8_t *out, size_t n, const uint8_t *orig_ip,
+				 size_t orig_len, const struct tb_ip *p)
+{
+	size_t hl = p->family == LISPD_AF_INET ? 20 : 40, max_quote, quote;
+	const uint8_t *ip = out + 14, *icmp = ip + hl;
+	struct tb_ip ph;
+
+	assert_true(n >= 14 + hl + 8);
+	assert_memory_equal(out, TB_MAC_SRC, 6);
+	assert_memory_equal(out + 6, TB_MAC_DST, 6);
+	assert_int_equal((out[12] << 8) | out[13], tb_ethertype(p->family));
+	max_quote = p->family == LISPD_AF_INET ? 576 - 28 : 1280 - 48;
+	quote = orig_len < max_quote ? orig_len : max_quote;
+	assert_int_equal(n, 14 + hl + 8 + quote);
+	assert_memory_equal(icmp + 8, orig_ip, quote);
+	if (p->family == LISPD_AF_INET) {
+		assert_int_equal(ip[0], 0x45);
+		assert_int_equal((ip[2] << 8) | ip[3], n - 14);
+		assert_int_equal(tb_csum(ip, 20, 0), 0);
+		assert_int_equal(((ip[6] & 0x3f) << 8) | ip[7], 0);  /* not a fragment */
+		assert_true(ip[8] > 1);
+		assert_int_equal(ip[9], 1);
+		assert_memory_equal(ip + 12, p->dst, 4);
+		assert_memory_equal(ip + 16, p->src, 4);
+		assert_int_equal(icmp[0], 3);
+		assert_int_equal(icmp[1], 4);
+		assert_int_equal(tb_csum(icmp, n - 14 - 20, 0), 0);
+		assert_int_equal((icmp[4] << 8) | icmp[5], 0);
+		return (uint32_t)((icmp[6] << 8) | icmp[7]);
+	}
+	assert_int_equal(ip[0] >> 4, 6);
+	assert_int_equal((ip[4] << 8) | ip[5], n - 14 - 40);
+	assert_int_equal(ip[6], 58);
+	assert_true(ip[7] > 1);
+	assert_memory_equal(ip + 8, p->dst, 16);
+	assert_memory_equal(ip + 24, p->src, 16);
+	assert_int_equal(icmp[0], 2);
+	assert_int_equal(icmp[1], 0);
+	memset(&ph, 0, sizeof(ph));
+	ph.family = LISPD_AF_INET6;
+	memcpy(ph.src, p->dst, 16);
+	memcpy(ph.dst, p->src, 16);
+	ph.proto = 58;
+	assert_int_equal(tb_csum(icmp, n - 14 - 40, tb_pseudo(&ph, n - 14 - 40)), 0);
+	return ((uint32_t)icmp[4] << 24) | ((uint32_t)icmp[5] << 16) | ((uint32_t)icmp[6] << 8) |
+	       icmp[7];
+}
+
+/* Sends p (too big by construction), expects an ICMP reply and returns the
+ * MTU it announces. */
+static uint32_t too_big_reply(struct tb *t, const struct tb_ip *p)
+{
+	uint8_t in[TB_PKT_MAX], out[TB_PKT_MAX];
+	size_t n, out_len;
+
+	n = tb_frame(in, p);
+	assert_int_equal(tb_run(t->encap_fd, in, n, out, &out_len), TB_ACT_REDIRECT);
+	return check_icmp_reply(out, out_len, in + 14, n - 14, p);
+}
+
+static void test_icmp_frag_needed(void **state)
+{
+	struct tb *t = *state;
+	struct tb_ip p;
+
+	map_peer(t, 0, LISPD_AF_INET, LISPD_AF_INET, LOC_A4);
+	peer_packet(&p, LISPD_AF_INET);
+	p.frag = 0x4000;                /* DF */
+	p.payload = 1465 - 28;          /* one byte too many */
+	assert_int_equal(too_big_reply(t, &p), 1500 - 36);
+	p.proto = 6;                    /* TCP, a full-sized segment */
+	p.payload = 1500 - 40;
+	assert_int_equal(too_big_reply(t, &p), 1500 - 36);
+	/* The same destination over an IPv6 locator: more overhead. */
+	map_peer(t, 0, LISPD_AF_INET, LISPD_AF_INET6, LOC_A6);
+	p.payload = 1445 - 40;
+	assert_int_equal(too_big_reply(t, &p), 1500 - 56);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ICMP_FRAG_NEEDED), 3);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ICMP_FRAG_NEEDED_NO_DF), 0);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_OK), 0);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_TOO_BIG), 0);
+}
+
+/* Without DF the packet is answered the same way (the stack learns the MTU
+ * and fragments from then on) but counted apart. */
+static void test_icmp_frag_needed_no_df(void **state)
+{
+	struct tb *t = *state;
+	struct tb_ip p;
+
+	map_peer(t, 0, LISPD_AF_INET, LISPD_AF_INET, LOC_A4);
+	peer_packet(&p, LISPD_AF_INET);
+	p.payload = 1600;
+	assert_int_equal(too_big_reply(t, &p), 1464);
+	/* A first fragment (MF, offset 0) is answered too. */
+	p.frag = 0x2000;
+	assert_int_equal(too_big_reply(t, &p), 1464);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ICMP_FRAG_NEEDED_NO_DF), 2);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ICMP_FRAG_NEEDED), 0);
+}
+
+static void test_icmp6_packet_too_big(void **state)
+{
+	struct tb *t = *state;
+	struct tb_ip p;
+
+	map_peer(t, 0, LISPD_AF_INET6, LISPD_AF_INET, LOC_A4);
+	peer_packet(&p, LISPD_AF_INET6);
+	p.proto = 6;
+	p.payload = 1465 - 60;
+	assert_int_equal(too_big_reply(t, &p), 1464);
+	map_peer(t, 0, LISPD_AF_INET6, LISPD_AF_INET6, LOC_A6);
+	p.payload = 1445 - 60;
+	assert_int_equal(too_big_reply(t, &p), 1444);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ICMP6_PKT_TOO_BIG), 2);
+}
+
+/* With a small physical MTU the whole original fits in the reply, odd
+ * lengths included (checksum of a zero-padded last word). */
+static void test_icmp_quotes_whole_packet(void **state)
+{
+	struct tb *t = *state;
+	struct tb_ip p;
+
+	assert_int_equal(tb_set_phys_mtu(576), 0);
+	map_peer(t, 0, LISPD_AF_INET, LISPD_AF_INET, LOC_A4);
+	peer_packet(&p, LISPD_AF_INET);
+	p.frag = 0x4000;
+	p.payload = 547 - 28;           /* 547 > 576 - 36, whole quote is 547 */
+	assert_int_equal(too_big_reply(t, &p), 540);
+	p.payload = 546 - 28;
+	assert_int_equal(too_big_reply(t, &p), 540);
+	assert_int_equal(tb_set_phys_mtu(1000), 0);
+	map_peer(t, 0, LISPD_AF_INET6, LISPD_AF_INET, LOC_A4);
+	peer_packet(&p, LISPD_AF_INET6);
+	for (uint16_t len = 965; len <= 968; len++) {
+		p.payload = (uint16_t)(len - 48);
+		assert_int_equal(too_big_reply(t, &p), 964);
+	}
+	assert_int_equal(tb_set_phys_mtu(TB_PHYS_MTU), 0);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ICMP_FRAG_NEEDED), 2);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ICMP6_PKT_TOO_BIG), 4);
+}
+
+/* A raw packet of protocol proto whose first payload byte is first. */
+static size_t raw_frame(uint8_t *in, uint8_t family, uint8_t proto, uint8_t first,
+			uint16_t frag, uint16_t len)
+{
+	uint8_t l3[TB_PKT_MAX];
+	struct tb_ip p;
+	size_t hl = family == LISPD_AF_INET ? 20 : 40, n;
+
+	peer_packet(&p, family);
+	p.proto = proto;
+	p.frag = frag;
+	p.payload = (uint16_t)(len - hl);
+	n = tb_build_ip(l3, &p);
+	l3[hl] = first;
+	return tb_build_eth(in, tb_ethertype(family), l3, n);
+}
+
+/* Never an ICMP error about an ICMP error or a non-first fragment: those are
+ * dropped and counted; ICMP queries (ping with DF) are answered. */
+static void test_icmp_not_for_errors(void **state)
+{
+	static const struct {
+		uint8_t family, proto, first;
+		uint16_t frag;
+		uint32_t want;
+	} cases[] = {
+		{ LISPD_AF_INET, 1, 3, 0x4000, TB_ACT_SHOT },     /* dest unreachable */
+		{ LISPD_AF_INET, 1, 11, 0x4000, TB_ACT_SHOT },    /* time exceeded */
+		{ LISPD_AF_INET, 1, 12, 0x4000, TB_ACT_SHOT },    /* parameter problem */
+		{ LISPD_AF_INET, 17, 0, 0x00b9, TB_ACT_SHOT },    /* offset 0xb9 * 8 */
+		{ LISPD_AF_INET, 17, 0, 0x20b9, TB_ACT_SHOT },    /* middle fragment */
+		{ LISPD_AF_INET6, 58, 1, 0, TB_ACT_SHOT },        /* dest unreachable */
+		{ LISPD_AF_INET6, 58, 2, 0, TB_ACT_SHOT },        /* packet too big */
+		{ LISPD_AF_INET6, 58, 127, 0, TB_ACT_SHOT },      /* last error type */
+		{ LISPD_AF_INET, 1, 8, 0x4000, TB_ACT_REDIRECT }, /* echo request */
+		{ LISPD_AF_INET6, 58, 128, 0, TB_ACT_REDIRECT },  /* echo request */
+	};
+	struct tb *t = *state;
+	uint8_t in[TB_PKT_MAX], out[TB_PKT_MAX];
+	size_t n, out_len;
+	struct tb_ip p;
+
+	map_peer(t, 0, LISPD_AF_INET, LISPD_AF_INET, LOC_A4);
+	map_peer(t, 0, LISPD_AF_INET6, LISPD_AF_INET, LOC_A4);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = raw_frame(in, cases[i].family, cases[i].proto, cases[i].first, cases[i].frag,
+			      1600);
+		assert_int_equal(tb_run(t->encap_fd, in, n, out, &out_len), cases[i].want);
+		if (cases[i].want == TB_ACT_REDIRECT) {
+			peer_packet(&p, cases[i].family);
+			assert_int_equal(check_icmp_reply(out, out_len, in + 14, n - 14, &p), 1464);
+		}
+	}
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_TOO_BIG), 8);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ICMP_FRAG_NEEDED), 1);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ICMP6_PKT_TOO_BIG), 1);
+	/* The same ICMP errors that fit are encapsulated as usual. */
+	n = raw_frame(in, LISPD_AF_INET, 1, 3, 0x4000, 200);
+	assert_int_equal(tb_run(t->encap_fd, in, n, NULL, NULL), TB_ACT_REDIRECT);
+	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_OK), 1);
+}
+
+static void test_no_config(void **state)
+{
+	struct tb *t = tb_new();
+	struct tb_ip p;
+
+	(void)state;
+	assert_non_null(t);
+	peer_packet(&p, LISPD_AF_INET);
+	/* The ARRAY entry exists but is all zero: no EID matches, so pass. */
+	encap(t, &p, TB_ACT_OK, NULL);
+	tb_free(t);
+}
+
+/* The BPF object and this compiler agree on every shared struct: sizes
+ * from the object's BTF against sizeof here. */
+static void test_layouts_match(void **state)
+{
+	static const struct {
+		const char *name;
+		size_t size;
+	} structs[] = {
+		{ "lispd_mc_key", sizeof(struct lispd_mc_key) },
+		{ "lispd_mc_value", sizeof(struct lispd_mc_value) },
+		{ "lispd_config", sizeof(struct lispd_config) },
+		{ "lispd_eid_key", sizeof(struct lispd_eid_key) },
+		{ "lispd_local_eid", sizeof(struct lispd_local_eid) },
+		{ "lispd_token_bucket", sizeof(struct lispd_token_bucket) },
+	};
+	struct tb *t = *state;
+	struct btf *btf = bpf_object__btf(t->skel->obj);
+
+	assert_non_null(btf);
+	for (size_t i = 0; i < sizeof(structs) / sizeof(structs[0]); i++) {
+		int id = btf__find_by_name_kind(btf, structs[i].name, BTF_KIND_STRUCT);
+
+		assert_true(id > 0);
+		assert_int_equal(btf__resolve_size(btf, id), structs[i].size);
+	}
+	assert_int_equal(bpf_map__value_size(t->skel->maps.lispd_mcache),
+			 sizeof(struct lispd_mc_value));
+	assert_int_equal(bpf_map__key_size(t->skel->maps.lispd_mcache),
+			 sizeof(struct lispd_mc_key));
+	assert_int_equal(bpf_map__max_entries(t->skel->maps.lispd_stats), LISPD_STAT_MAX);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_4in4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_6in4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_4in6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_6in6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_proto, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_iid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_miss_drop_notifies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_miss_dedupe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_miss_rate_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_miss_petr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_negative_drop_reasons, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_negative_native_forward, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_negative_send_map_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_petr_all_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_weighted_distribution, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_down_and_priority, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flow_hash_stable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nonce_varies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_longest_prefix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_from_local_eid_passes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_non_ip_passes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_inner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_rloc, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fits_exactly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_frag_needed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_frag_needed_no_df, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp6_packet_too_big, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_quotes_whole_packet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_not_for_errors, setup, teardown),
+		cmocka_unit_test(test_no_config),
+		cmocka_unit_test_setup_teardown(test_layouts_match, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}

@@ -1,0 +1,173 @@
+/* lispd-bpf status: what is attached where, read from the pinned maps. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "cli.h"
+#include "dp_attach.h"
+#include "dp_mcache.h"
+#include "dp_pinned.h"
+#include "json.h"
+
+struct status {
+	const char *pin;
+	struct dp_state st;
+	struct lispd_config cfg;
+	uint32_t decap_now, encap_now;
+	unsigned n_mc;
+	unsigned n_eids;
+	struct lisp_ip eids[LISPD_LOCAL_EID_MAX];
+};
+
+static int count_mc(const struct lispd_mc_key *k, const struct lispd_mc_value *v, void *ctx)
+{
+	(void)k;
+	(void)v;
+	((struct status *)ctx)->n_mc++;
+	return 0;
+}
+
+static int collect_eid(const struct lispd_eid_key *k, void *ctx)
+{
+	struct status *s = ctx;
+
+	if (s->n_eids < LISPD_LOCAL_EID_MAX)
+		dp_ip_from_map(&s->eids[s->n_eids++], k->family, k->addr);
+	return 0;
+}
+
+static const char *ip_str(const struct lisp_ip *ip, char *buf, size_t len)
+{
+	return lisp_ip_format(ip, buf, len);
+}
+
+static void print_text(const struct status *s)
+{
+	const struct dp_state *st = &s->st;
+	const struct lispd_config *cfg = &s->cfg;
+	char buf[LISP_ADDR_STRLEN];
+	struct lisp_ip ip;
+	unsigned i;
+
+	printf("pin %s\n", s->pin);
+	printf("dev %s ifindex %d decap prog %u %s%s\n", st->phys_name, st->phys_ifindex,
+	       st->decap_prog_id, s->decap_now == st->decap_prog_id ? "attached" : "NOT ATTACHED",
+	       st->flags & DP_ST_CREATED_QDISC_PHYS ? " (clsact created)" : "");
+	printf("lmn %s ifindex %d encap prog %u %s%s\n", st->lmn_name, st->lmn_ifindex,
+	       st->encap_prog_id, s->encap_now == st->encap_prog_id ? "attached" : "NOT ATTACHED",
+	       st->flags & DP_ST_CREATED_LMN ? " (created)" : "");
+	if (cfg->flags & LISPD_CFG_RLOC4) {
+		dp_ip_from_map(&ip, LISPD_AF_INET, cfg->rloc4);
+		printf("rloc %s\n", ip_str(&ip, buf, sizeof(buf)));
+	}
+	if (cfg->flags & LISPD_CFG_RLOC6) {
+		dp_ip_from_map(&ip, LISPD_AF_INET6, cfg->rloc6);
+		printf("rloc %s\n", ip_str(&ip, buf, sizeof(buf)));
+	}
+	for (i = 0; i < s->n_eids; i++)
+		printf("eid %s\n", ip_str(&s->eids[i], buf, sizeof(buf)));
+	if (cfg->flags & LISPD_CFG_USE_IID)
+		printf("iid %u\n", cfg->iid);
+	printf("miss %s\n", cfg->miss_policy == LISPD_MISS_PETR ? "petr" : "drop");
+	for (i = 0; i < cfg->petr.n_locators && i < LISPD_MAX_LOCATORS; i++) {
+		dp_ip_from_map(&ip, cfg->petr.loc[i].family, cfg->petr.loc[i].addr);
+		printf("petr %s\n", ip_str(&ip, buf, sizeof(buf)));
+	}
+	printf("map-cache %u entries\n", s->n_mc);
+}
+
+static void print_json(const struct status *s, const struct cli *c)
+{
+	const struct dp_state *st = &s->st;
+	const struct lispd_config *cfg = &s->cfg;
+	char buf[LISP_ADDR_STRLEN];
+	struct lisp_ip ip;
+	struct jw w;
+	unsigned i;
+
+	jw_init(&w, stdout, c->pretty);
+	jw_open_obj(&w, NULL);
+	jw_str(&w, "pin", s->pin);
+	jw_open_obj(&w, "dev");
+	jw_str(&w, "name", st->phys_name);
+	jw_u64(&w, "ifindex", (uint64_t)st->phys_ifindex);
+	jw_u64(&w, "prog_id", st->decap_prog_id);
+	jw_bool(&w, "attached", s->decap_now == st->decap_prog_id);
+	jw_bool(&w, "qdisc_created", st->flags & DP_ST_CREATED_QDISC_PHYS);
+	jw_close_obj(&w);
+	jw_open_obj(&w, "lmn");
+	jw_str(&w, "name", st->lmn_name);
+	jw_u64(&w, "ifindex", (uint64_t)st->lmn_ifindex);
+	jw_u64(&w, "prog_id", st->encap_prog_id);
+	jw_bool(&w, "attached", s->encap_now == st->encap_prog_id);
+	jw_bool(&w, "created", st->flags & DP_ST_CREATED_LMN);
+	jw_close_obj(&w);
+	jw_open_arr(&w, "rlocs");
+	if (cfg->flags & LISPD_CFG_RLOC4) {
+		dp_ip_from_map(&ip, LISPD_AF_INET, cfg->rloc4);
+		jw_str(&w, NULL, ip_str(&ip, buf, sizeof(buf)));
+	}
+	if (cfg->flags & LISPD_CFG_RLOC6) {
+		dp_ip_from_map(&ip, LISPD_AF_INET6, cfg->rloc6);
+		jw_str(&w, NULL, ip_str(&ip, buf, sizeof(buf)));
+	}
+	jw_close_arr(&w);
+	jw_open_arr(&w, "eids");
+	for (i = 0; i < s->n_eids; i++)
+		jw_str(&w, NULL, ip_str(&s->eids[i], buf, sizeof(buf)));
+	jw_close_arr(&w);
+	if (cfg->flags & LISPD_CFG_USE_IID)
+		jw_u64(&w, "iid", cfg->iid);
+	else
+		jw_null(&w, "iid");
+	jw_str(&w, "miss", cfg->miss_policy == LISPD_MISS_PETR ? "petr" : "drop");
+	jw_open_arr(&w, "petrs");
+	for (i = 0; i < cfg->petr.n_locators && i < LISPD_MAX_LOCATORS; i++) {
+		dp_ip_from_map(&ip, cfg->petr.loc[i].family, cfg->petr.loc[i].addr);
+		jw_str(&w, NULL, ip_str(&ip, buf, sizeof(buf)));
+	}
+	jw_close_arr(&w);
+	jw_u64(&w, "map_cache_entries", s->n_mc);
+	jw_close_obj(&w);
+	jw_end(&w);
+}
+
+int cmd_status(struct cli *c)
+{
+	static struct status s;
+	struct dp_err err;
+	const char *a;
+	int fd;
+
+	s.pin = LISPD_PIN_DIR_DEFAULT;
+	while ((a = cli_next(c))) {
+		if (!strcmp(a, "pin")) {
+			if (!(s.pin = cli_value(c, a)))
+				return 1;
+		} else {
+			return cli_error("status: unknown argument \"%s\"", a);
+		}
+	}
+	if (dp_state_read(s.pin, &s.st, &err) || dp_config_read(s.pin, &s.cfg, &err))
+		return cli_dp_error("status", &err);
+	if (dp_tc_prog_at(s.st.phys_ifindex, true, &s.decap_now, &err) ||
+	    dp_tc_prog_at(s.st.lmn_ifindex, false, &s.encap_now, &err))
+		return cli_dp_error("status", &err);
+	if (dp_eids_foreach(s.pin, collect_eid, &s, &err))
+		return cli_dp_error("status", &err);
+	fd = dp_pinned_open(s.pin, LISPD_MAP_MCACHE, &err);
+	if (fd < 0)
+		return cli_dp_error("status", &err);
+	if (dp_mcache_foreach(fd, count_mc, &s, &err)) {
+		close(fd);
+		return cli_dp_error("status", &err);
+	}
+	close(fd);
+	if (c->json)
+		print_json(&s, c);
+	else
+		print_text(&s);
+	return 0;
+}
