@@ -5,7 +5,8 @@
 #   make check-asan   unit and interop tests under AddressSanitizer + UBSan
 #   make fuzz         libFuzzer targets, each for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke   the same, FUZZ_SMOKE_SECONDS (default 20) each; fails on a crash
-#   make bench        data-plane timings in BPF_PROG_TEST_RUN (root) -> build/bench/results.txt
+#   make bench        data-plane timings in BPF_PROG_TEST_RUN and namespace throughput (root)
+#                     -> build/bench/results.txt
 #   make deps         install the Debian 12 packages (as root; quiet when all is there)
 #   make vmlinux      regenerate vmlinux.h from the running kernel's BTF
 #   make install      PREFIX (/usr/local) and DESTDIR honoured
@@ -135,7 +136,7 @@ $(BUILD)/bench/bench_dp: $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-bench: bpf $(BUILD)/bench/bench_dp
+bench: bpf $(BUILD)/bench/bench_dp $(BUILD)/lispd-bpf
 	BUILD=$(abspath $(BUILD)) tests/bench/run.sh
 
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------

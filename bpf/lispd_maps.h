@@ -113,6 +113,7 @@ enum lispd_miss_policy {
 #define LISPD_CFG_RLOC4 0x01     /* rloc4 is valid */
 #define LISPD_CFG_RLOC6 0x02     /* rloc6 is valid */
 #define LISPD_CFG_USE_IID 0x04   /* send I=1 + iid; accept only that iid */
+#define LISPD_CFG_LMN_MAC 0x08   /* lmn_mac is valid: TC decap addresses frames to it */
 
 struct lispd_config {
 	__u32 flags;          /* LISPD_CFG_* */
@@ -127,6 +128,12 @@ struct lispd_config {
 	__u32 miss_rate;         /* global cap: events per second (0: no events) */
 	__u32 miss_burst;        /* bucket depth */
 	struct lispd_locset petr;
+	/* lmn's own MAC: TC decap writes it as the destination of the frames
+	 * it redirects into lmn, or lmn's stack would drop them as addressed
+	 * to another host. Without LISPD_CFG_LMN_MAC the MACs are left as they
+	 * arrived (lmn must then carry the physical interface's MAC). */
+	__u8 lmn_mac[6];
+	__u8 pad2[2];
 };
 
 /* ---- local EIDs: HASH, exact /32 or /128 within the configured iid ------- */

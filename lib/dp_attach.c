@@ -346,7 +346,7 @@ static int check_opts(const struct dp_attach_opts *o, struct dp_err *err)
 }
 
 static int fill_config(int fd, const struct dp_attach_opts *o, const struct dp_state *st,
-		       struct dp_err *err)
+		       const struct dp_link_info *lmn, struct dp_err *err)
 {
 	struct lispd_config cfg;
 	uint32_t zero = 0;
@@ -368,6 +368,10 @@ static int fill_config(int fd, const struct dp_attach_opts *o, const struct dp_s
 	}
 	cfg.lmn_ifindex = (uint32_t)st->lmn_ifindex;
 	cfg.phys_ifindex = (uint32_t)st->phys_ifindex;
+	if (lmn->has_mac) {
+		cfg.flags |= LISPD_CFG_LMN_MAC;
+		memcpy(cfg.lmn_mac, lmn->mac, sizeof(cfg.lmn_mac));
+	}
 	cfg.miss_policy = o->miss_policy;
 	cfg.miss_interval_ms = MISS_INTERVAL_MS;
 	cfg.miss_rate = MISS_RATE;
@@ -405,7 +409,8 @@ static int fill_eids(int fd, const struct dp_attach_opts *o, struct dp_err *err)
 
 /* Creates lmn or takes over an existing one, remembering what to restore. */
 static int setup_lmn(const struct dp_attach_opts *o, const char *lmn, const struct dp_state *prev,
-		     const struct dp_link_info *phys, struct dp_state *st, struct dp_err *err)
+		     const struct dp_link_info *phys, struct dp_state *st, struct dp_link_info *out,
+		     struct dp_err *err)
 {
 	unsigned mtu = dp_lmn_mtu(phys->mtu, o->rlocs, o->n_rlocs);
 	char peer[IF_NAMESIZE];
@@ -420,12 +425,12 @@ static int setup_lmn(const struct dp_attach_opts *o, const char *lmn, const stru
 		if (o->eids[i].afi == LISP_AFI_IPV6 && mtu < 1280)
 			return dp_fail(err, EINVAL, "IPv6 EIDs need an MTU of 1280 on %s, %s "
 				       "leaves %u", lmn, o->phys_dev, mtu);
-	/* Decapsulated frames keep the destination MAC of the physical interface;
-	 * lmn must carry the same MAC or its stack drops them as not for us. */
+	/* lmn keeps its own MAC: decap addresses the frames it delivers to it
+	 * (lmn_mac in the config, filled from what is read back here). */
 	rc = dp_link_get(lmn, &li);
 	if (rc == -ENODEV) {
 		snprintf(peer, sizeof(peer), "%sp", lmn);
-		rc = dp_link_create_lmn(lmn, peer, mtu, phys->has_mac ? phys->mac : NULL);
+		rc = dp_link_create_lmn(lmn, peer, mtu, NULL);
 		if (rc == -EOPNOTSUPP)
 			return dp_fail(err, -rc, "kernel lacks feature: veth interfaces (CONFIG_VETH)");
 		if (rc)
@@ -447,12 +452,13 @@ static int setup_lmn(const struct dp_attach_opts *o, const char *lmn, const stru
 			st->lmn_old_flags = li.flags;
 			memcpy(st->lmn_old_mac, li.mac, 6);
 		}
-		rc = dp_link_configure(li.ifindex, mtu, phys->has_mac ? phys->mac : NULL, true);
+		rc = dp_link_configure(li.ifindex, mtu, NULL, true);
 		if (rc)
 			return dp_fail(err, rc, "configuring %s: %s", lmn, strerror(-rc));
 	}
 	if (rc)
 		return dp_fail(err, rc, "%s: %s", lmn, strerror(-rc));
+	*out = li;
 	st->lmn_ifindex = li.ifindex;
 	snprintf(st->lmn_name, sizeof(st->lmn_name), "%s", lmn);
 
@@ -500,7 +506,7 @@ int dp_attach(const struct dp_attach_opts *o, struct dp_err *err)
 	const char *pin = o->pin_dir ? o->pin_dir : LISPD_PIN_DIR_DEFAULT;
 	const char *lmn = o->lmn_dev ? o->lmn_dev : DP_LMN_DEFAULT;
 	struct dp_state prev, st;
-	struct dp_link_info phys;
+	struct dp_link_info phys, lmn_info = { 0 };
 	struct lispd_tc *skel = NULL;
 	bool have_prev, created_q = false;
 	struct stat sb;
@@ -538,9 +544,9 @@ int dp_attach(const struct dp_attach_opts *o, struct dp_err *err)
 	state_fd = state_open(pin, true, err);
 	if (state_fd < 0)
 		goto fail;
-	if (setup_lmn(o, lmn, have_prev ? &prev : NULL, &phys, &st, err))
+	if (setup_lmn(o, lmn, have_prev ? &prev : NULL, &phys, &st, &lmn_info, err))
 		goto fail;
-	if (fill_config(bpf_map__fd(skel->maps.lispd_cfg), o, &st, err) ||
+	if (fill_config(bpf_map__fd(skel->maps.lispd_cfg), o, &st, &lmn_info, err) ||
 	    fill_eids(bpf_map__fd(skel->maps.lispd_eids), o, err))
 		goto fail;
 

@@ -60,12 +60,32 @@ static __always_inline int lispd_strip_outer_tc(struct __sk_buff *skb,
 	return 0;
 }
 
+/* The Ethernet header of the delivered frame, in one store: the inner
+ * EtherType, and lmn's MAC as destination so lmn's stack takes the frame as
+ * its own (PACKET_HOST; it arrived addressed to the physical interface).
+ * The source is zeroed: the frame no longer comes from the router's link. */
+static __always_inline int lispd_decap_eth_tc(struct __sk_buff *skb,
+					      const struct lispd_config *cfg, __u8 inner_family)
+{
+	struct {
+		__u8 dst[6];
+		__u8 src[6];
+		__be16 proto;
+	} eth;
+
+	eth.proto = bpf_htons(inner_family == LISPD_AF_INET ? LISPD_ETH_P_IP : LISPD_ETH_P_IPV6);
+	if (!(cfg->flags & LISPD_CFG_LMN_MAC))
+		return (int)bpf_skb_store_bytes(skb, 12, &eth.proto, sizeof(eth.proto), 0);
+	__builtin_memcpy(eth.dst, cfg->lmn_mac, sizeof(eth.dst));
+	__builtin_memset(eth.src, 0, sizeof(eth.src));
+	return (int)bpf_skb_store_bytes(skb, 0, &eth, sizeof(eth), 0);
+}
+
 static __always_inline int lispd_do_decap(struct __sk_buff *skb)
 {
 	struct lispd_config *cfg = lispd_config_get();
 	struct lispd_decap_info d;
 	__u32 stat;
-	__be16 eth_type;
 
 	if (!cfg)
 		return lispd_verdict(LISPD_STAT_DECAP_PASS, LISPD_TC_ACT_OK);
@@ -80,9 +100,7 @@ static __always_inline int lispd_do_decap(struct __sk_buff *skb)
 
 	if (lispd_strip_outer_tc(skb, &d.o, d.in.family, &stat))
 		return lispd_verdict(stat, LISPD_TC_ACT_SHOT);
-	eth_type = bpf_htons(d.in.family == LISPD_AF_INET ? LISPD_ETH_P_IP : LISPD_ETH_P_IPV6);
-	if (bpf_skb_store_bytes(skb, 12, &eth_type, sizeof(eth_type), 0) ||
-	    lispd_inner_ttl_tc(skb, &d.in, d.o.ttl))
+	if (lispd_decap_eth_tc(skb, cfg, d.in.family) || lispd_inner_ttl_tc(skb, &d.in, d.o.ttl))
 		return lispd_verdict(LISPD_STAT_DROP_DECAP_ADJUST, LISPD_TC_ACT_SHOT);
 
 	lispd_stat_inc(LISPD_STAT_DECAP_OK);

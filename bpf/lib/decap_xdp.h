@@ -28,7 +28,7 @@ static __always_inline int lispd_inner_ttl_xdp(struct xdp_md *ctx, const struct 
 		return 0;
 	if (in->family == LISPD_AF_INET6)
 		return (int)bpf_xdp_store_bytes(ctx, off + 7, &outer_ttl, 1);
-	if (bpf_xdp_load_bytes(ctx, off + 8, h, sizeof(h)))
+	if (lispd_load(ctx, LISPD_HOOK_XDP, off + 8, h, sizeof(h)))
 		return -1;
 	sum = lispd_csum16_replace((__u16)((h[2] << 8) | h[3]), (__u16)((h[0] << 8) | h[1]),
 				   (__u16)((outer_ttl << 8) | h[1]));
@@ -59,7 +59,7 @@ static __always_inline int lispd_do_decap_xdp(struct xdp_md *ctx)
 	/* The MAC addresses move forward to sit right before the inner header,
 	 * with the inner EtherType; the outer headers then fall off the front. */
 	diff = lispd_outer_len(&d.o);
-	if (bpf_xdp_load_bytes(ctx, 0, eth, 12))
+	if (lispd_load(ctx, LISPD_HOOK_XDP, 0, eth, 12))
 		return lispd_verdict(LISPD_STAT_DROP_DECAP_ADJUST, LISPD_XDP_DROP);
 	eth[12] = d.in.family == LISPD_AF_INET ? (LISPD_ETH_P_IP >> 8) : (LISPD_ETH_P_IPV6 >> 8);
 	eth[13] = d.in.family == LISPD_AF_INET ? (LISPD_ETH_P_IP & 0xff) : (LISPD_ETH_P_IPV6 & 0xff);

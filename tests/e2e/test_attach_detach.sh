@@ -58,7 +58,9 @@ mtu=$(ip -n "$NS_A" -o link show lmn0 | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
 check "lmn0 MTU 1464 with IPv4 RLOCs only (got $mtu)" "[ '$mtu' = 1464 ]"
 mac_eth=$(ip -n "$NS_A" -o link show eth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
 mac_lmn=$(ip -n "$NS_A" -o link show lmn0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
-check "lmn0 carries eth0's MAC, so decapsulated frames are for this host" "[ '$mac_eth' = '$mac_lmn' ]"
+check "lmn0 keeps a MAC of its own ($mac_lmn, eth0 $mac_eth)" "[ -n '$mac_lmn' ] && [ '$mac_eth' != '$mac_lmn' ]"
+mac_cfg=$(A -j status pin "$PIN_A" | python3 -c 'import json,sys; print(json.load(sys.stdin)["lmn"]["decap_mac"])')
+check "decap addresses delivered frames to lmn0's MAC (config: $mac_cfg)" "[ '$mac_cfg' = '$mac_lmn' ]"
 ok "map-cache add (two locators, weights)" A map-cache add 198.18.2.0/24 rloc 198.51.100.1 \
 	priority 1 weight 30 rloc 198.51.100.2 priority 1 weight 70 rloc 203.0.113.9 priority 2 down pin "$PIN_A"
 ok "map-cache add negative entry" A map-cache add 198.18.3.0/24 action drop pin "$PIN_A"

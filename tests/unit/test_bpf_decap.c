@@ -24,6 +24,10 @@
 #define PEER_RLOC4 "198.51.100.10"
 #define PEER_RLOC6 "2001:db8:0:1::10"
 
+/* lmn's MAC in the config: TC decap addresses delivered frames to it. */
+static const uint8_t LMN_MAC[6] = { 0x02, 0x4c, 0x4d, 0x4e, 0x00, 0x01 };
+static const uint8_t ZERO_MAC[6];
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -68,6 +72,8 @@ static int setup(void **state)
 	}
 	tb_set_rloc(t, LISPD_AF_INET, RLOC4);
 	tb_set_rloc(t, LISPD_AF_INET6, RLOC6);
+	t->cfg.flags |= LISPD_CFG_LMN_MAC;
+	memcpy(t->cfg.lmn_mac, LMN_MAC, sizeof(LMN_MAC));
 	assert_int_equal(tb_push_cfg(t), 0);
 	assert_int_equal(tb_add_eid(t, 0, LISPD_AF_INET, EID4), 0);
 	assert_int_equal(tb_add_eid(t, 0, LISPD_AF_INET6, EID6), 0);
@@ -157,6 +163,19 @@ static void assert_drop(struct tb *t, const struct lisp_pkt *l, uint32_t stat)
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), ok);
 }
 
+/* TC delivers into lmn, so the frame must be addressed to lmn's MAC (from
+ * nobody in particular); XDP hands it to the stack of the physical interface
+ * it arrived on, addressed as it was. */
+static void assert_delivered_macs(const struct tb *t, const uint8_t *out, const uint8_t *frame)
+{
+	if (t->xdp) {
+		assert_memory_equal(out, frame, 12);
+		return;
+	}
+	assert_memory_equal(out, LMN_MAC, 6);
+	assert_memory_equal(out + 6, ZERO_MAC, 6);
+}
+
 /* ---- the four family combinations ----------------------------------------- */
 
 static void check_combo(struct tb *t, uint8_t inner_family, uint8_t outer_family)
@@ -170,10 +189,10 @@ static void check_combo(struct tb *t, uint8_t inner_family, uint8_t outer_family
 	l.inner.tos = 0x2e;
 	n = lisp_frame(&l, frame, inner, &il);
 	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
-	/* Same MACs, the inner EtherType, then exactly the inner packet
+	/* lmn's MAC (TC), the inner EtherType, then exactly the inner packet
 	 * (outer TTL 200 > inner 64: nothing to lower). */
 	assert_int_equal(out_len, 14 + il);
-	assert_memory_equal(out, frame, 12);
+	assert_delivered_macs(t, out, frame);
 	assert_int_equal((out[12] << 8) | out[13], tb_ethertype(inner_family));
 	assert_memory_equal(out + 14, inner, il);
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 1);
@@ -184,6 +203,44 @@ static void test_4in4(void **state) { check_combo(*state, LISPD_AF_INET, LISPD_A
 static void test_6in4(void **state) { check_combo(*state, LISPD_AF_INET6, LISPD_AF_INET); }
 static void test_4in6(void **state) { check_combo(*state, LISPD_AF_INET, LISPD_AF_INET6); }
 static void test_6in6(void **state) { check_combo(*state, LISPD_AF_INET6, LISPD_AF_INET6); }
+
+/* A config without lmn's MAC (written by an older tool, whose lmn carried
+ * the physical MAC): the frame keeps the MACs it arrived with. A second MAC
+ * in the config changes the destination accordingly. */
+static void test_lmn_mac_config(void **state)
+{
+	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
+	static const uint8_t other[6] = { 0x0a, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+	struct tb *t = *state;
+	struct lisp_pkt l;
+	size_t n, il, out_len;
+
+	lisp_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
+	n = lisp_frame(&l, frame, inner, &il);
+
+	t->cfg.flags &= ~(uint32_t)LISPD_CFG_LMN_MAC;
+	assert_int_equal(tb_push_cfg(t), 0);
+	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
+	assert_int_equal(out_len, 14 + il);
+	assert_memory_equal(out, frame, 12);
+	assert_int_equal((out[12] << 8) | out[13], 0x86DD);
+	assert_memory_equal(out + 14, inner, il);
+
+	t->cfg.flags |= LISPD_CFG_LMN_MAC;
+	memcpy(t->cfg.lmn_mac, other, sizeof(other));
+	assert_int_equal(tb_push_cfg(t), 0);
+	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
+	assert_int_equal(out_len, 14 + il);
+	if (t->xdp) {
+		assert_memory_equal(out, frame, 12);
+	} else {
+		assert_memory_equal(out, other, 6);
+		assert_memory_equal(out + 6, ZERO_MAC, 6);
+	}
+	assert_int_equal((out[12] << 8) | out[13], 0x86DD);
+	assert_memory_equal(out + 14, inner, il);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 2);
+}
 
 /* Inner TTL = min(inner, outer); the IPv4 header checksum stays valid and
  * nothing else changes. */
@@ -198,6 +255,7 @@ static void check_ttl(struct tb *t, uint8_t inner_family, uint8_t outer_family)
 	n = lisp_frame(&l, frame, inner, &il);
 	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
 	assert_int_equal(out_len, 14 + il);
+	assert_delivered_macs(t, out, frame);
 	assert_int_equal(out[14 + ttl_at], 5);
 	if (inner_family == LISPD_AF_INET) {
 		assert_int_equal(tb_csum(out + 14, 20, 0), 0);
@@ -562,6 +620,7 @@ int main(void)
 		DECAP_TEST(tc, test_6in4),
 		DECAP_TEST(tc, test_4in6),
 		DECAP_TEST(tc, test_6in6),
+		DECAP_TEST(tc, test_lmn_mac_config),
 		DECAP_TEST(tc, test_ttl_min_4in4),
 		DECAP_TEST(tc, test_ttl_min_4in6),
 		DECAP_TEST(tc, test_ttl_min_6in4),
@@ -579,6 +638,7 @@ int main(void)
 		DECAP_TEST(xdp, test_6in4),
 		DECAP_TEST(xdp, test_4in6),
 		DECAP_TEST(xdp, test_6in6),
+		DECAP_TEST(xdp, test_lmn_mac_config),
 		DECAP_TEST(xdp, test_ttl_min_4in4),
 		DECAP_TEST(xdp, test_ttl_min_4in6),
 		DECAP_TEST(xdp, test_ttl_min_6in4),

@@ -38,6 +38,17 @@ static int collect_eid(const struct lispd_eid_key *k, void *ctx)
 	return 0;
 }
 
+/* lmn's MAC as decap writes it into delivered frames; "" when not set. */
+static const char *decap_mac(const struct lispd_config *cfg, char *buf, size_t len)
+{
+	const uint8_t *m = cfg->lmn_mac;
+
+	if (!(cfg->flags & LISPD_CFG_LMN_MAC))
+		return "";
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
+}
+
 static const char *ip_str(const struct lisp_ip *ip, char *buf, size_t len)
 {
 	return lisp_ip_format(ip, buf, len);
@@ -47,7 +58,7 @@ static void print_text(const struct status *s)
 {
 	const struct dp_state *st = &s->st;
 	const struct lispd_config *cfg = &s->cfg;
-	char buf[LISP_ADDR_STRLEN];
+	char buf[LISP_ADDR_STRLEN], mac[18];
 	struct lisp_ip ip;
 	unsigned i;
 
@@ -58,6 +69,8 @@ static void print_text(const struct status *s)
 	printf("lmn %s ifindex %d encap prog %u %s%s\n", st->lmn_name, st->lmn_ifindex,
 	       st->encap_prog_id, s->encap_now == st->encap_prog_id ? "attached" : "NOT ATTACHED",
 	       st->flags & DP_ST_CREATED_LMN ? " (created)" : "");
+	if (cfg->flags & LISPD_CFG_LMN_MAC)
+		printf("decap mac %s\n", decap_mac(cfg, mac, sizeof(mac)));
 	if (cfg->flags & LISPD_CFG_RLOC4) {
 		dp_ip_from_map(&ip, LISPD_AF_INET, cfg->rloc4);
 		printf("rloc %s\n", ip_str(&ip, buf, sizeof(buf)));
@@ -82,7 +95,7 @@ static void print_json(const struct status *s, const struct cli *c)
 {
 	const struct dp_state *st = &s->st;
 	const struct lispd_config *cfg = &s->cfg;
-	char buf[LISP_ADDR_STRLEN];
+	char buf[LISP_ADDR_STRLEN], mac[18];
 	struct lisp_ip ip;
 	struct jw w;
 	unsigned i;
@@ -103,6 +116,10 @@ static void print_json(const struct status *s, const struct cli *c)
 	jw_u64(&w, "prog_id", st->encap_prog_id);
 	jw_bool(&w, "attached", s->encap_now == st->encap_prog_id);
 	jw_bool(&w, "created", st->flags & DP_ST_CREATED_LMN);
+	if (cfg->flags & LISPD_CFG_LMN_MAC)
+		jw_str(&w, "decap_mac", decap_mac(cfg, mac, sizeof(mac)));
+	else
+		jw_null(&w, "decap_mac");
 	jw_close_obj(&w);
 	jw_open_arr(&w, "rlocs");
 	if (cfg->flags & LISPD_CFG_RLOC4) {
