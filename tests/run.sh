@@ -37,8 +37,10 @@ for g in $groups; do
 		name=$(basename "$t")
 		log=$LOGDIR/$g-$name.log
 		start=$(date +%s)
-		"$t" >"$log" 2>&1
+		# A hang must fail the run, not eat CI's time: TEST_TIMEOUT per program.
+		timeout -k 10 "${TEST_TIMEOUT:-900}" "$t" >"$log" 2>&1
 		rc=$?
+		[ "$rc" -eq 124 ] && echo "not ok - $g/$name timed out after ${TEST_TIMEOUT:-900}s" >>"$log"
 		p=$(grep -cE '^ok [0-9]+' "$log")
 		f=$(grep -cE '^not ok [0-9]+' "$log")
 		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
