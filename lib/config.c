@@ -1,5 +1,6 @@
 /* lispd.conf loading: file reading, top-level keys, map-servers, proxies,
- * and the checks a mobile node's configuration must pass as a whole. */
+ * and the checks a mobile node's configuration must pass as a whole (the
+ * Map-Server role is read by config_ms.c). */
 #include "config_priv.h"
 
 #include <errno.h>
@@ -70,30 +71,6 @@ static int read_ip_list(const struct cfg_val *v, const char *name, struct lisp_i
 	return 0;
 }
 
-static int read_key(const struct cfg_val *v, struct lispd_cfg_map_server *ms)
-{
-	const char *key;
-	size_t len;
-	int line = lispd_cfg_line(v->ctx, v->sec, "key", 0);
-
-	if (lispd_cfg_require(v, "key"))
-		return -1;
-	key = cfg_getstr(v->sec, "key");
-	len = key ? strlen(key) : 0;
-	/* Never quote the key itself. */
-	if (len == 0)
-		return lispd_cfg_fail(v->ctx, line, v->section, "key is empty");
-	if (len > LISPD_CFG_KEY_MAX)
-		return lispd_cfg_fail(v->ctx, line, v->section, "key is longer than %u bytes",
-				      LISPD_CFG_KEY_MAX);
-	ms->key = malloc(len);
-	if (!ms->key)
-		return lispd_cfg_fail(v->ctx, 0, NULL, "out of memory");
-	memcpy(ms->key, key, len);
-	ms->key_len = len;
-	return 0;
-}
-
 static int read_map_server(struct lispd_cfg_ctx *ctx, cfg_t *sec, struct lispd_config *c)
 {
 	struct cfg_val v = { ctx, sec, "map-server" };
@@ -111,7 +88,8 @@ static int read_map_server(struct lispd_cfg_ctx *ctx, cfg_t *sec, struct lispd_c
 	ms->key_type = (uint8_t)key_type;
 	/* Counted before the key is read so that a failure frees it. */
 	c->n_map_servers++;
-	if (read_key(&v, ms) || lispd_cfg_get_bool(&v, "proxy-reply", false, &ms->proxy_reply) ||
+	if (lispd_cfg_get_key(&v, &ms->key, &ms->key_len) ||
+	    lispd_cfg_get_bool(&v, "proxy-reply", false, &ms->proxy_reply) ||
 	    lispd_cfg_get_bool(&v, "verify", false, &ms->verify))
 		return -1;
 	for (unsigned j = 0; j + 1 < c->n_map_servers; j++)
@@ -216,11 +194,15 @@ static int read_config(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_conf
 	long retries;
 	unsigned n;
 
-	c->mode = LISPD_MODE_MN;  /* operating-mode was checked while parsing */
-	if (read_debug(&top, c) ||
-	    lispd_cfg_get_uint(&top, "map-request-retries", 0, 0, 10, LISPD_CFG_DEFAULT_RETRIES,
+	/* operating-mode was checked while parsing. */
+	c->mode = lispd_cfg_mode_of(root);
+	if (lispd_cfg_check_role_keys(ctx, root, c->mode) || read_debug(&top, c) ||
+	    read_log_file(&top, c))
+		return -1;
+	if (c->mode == LISPD_MODE_MS)
+		return lispd_cfg_read_ms(ctx, root, c);
+	if (lispd_cfg_get_uint(&top, "map-request-retries", 0, 0, 10, LISPD_CFG_DEFAULT_RETRIES,
 			       &retries) ||
-	    read_log_file(&top, c) ||
 	    read_ip_list(&top, "map-resolver", c->map_resolvers, &c->n_map_resolvers) ||
 	    read_ip_list(&top, "proxy-itrs", c->proxy_itrs, &c->n_proxy_itrs))
 		return -1;
@@ -240,13 +222,17 @@ static int read_config(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_conf
 /* libConfuse frees without wiping: clear the keys it holds first. */
 static void wipe_keys(cfg_t *root)
 {
-	unsigned n = cfg_size(root, "map-server");
+	static const char *const holders[] = { "map-server", "lisp-site" };
 
-	for (unsigned i = 0; i < n; i++) {
-		char *key = cfg_getstr(cfg_getnsec(root, "map-server", i), "key");
+	for (size_t h = 0; h < sizeof(holders) / sizeof(holders[0]); h++) {
+		unsigned n = cfg_size(root, holders[h]);
 
-		if (key)
-			explicit_bzero(key, strlen(key));
+		for (unsigned i = 0; i < n; i++) {
+			char *key = cfg_getstr(cfg_getnsec(root, holders[h], i), "key");
+
+			if (key)
+				explicit_bzero(key, strlen(key));
+		}
 	}
 }
 
@@ -343,6 +329,14 @@ void lispd_config_free(struct lispd_config *c)
 			free(c->map_servers[i].key);
 		}
 	}
+	for (unsigned i = 0; i < c->n_sites; i++) {
+		if (c->sites[i].key) {
+			explicit_bzero(c->sites[i].key, c->sites[i].key_len);
+			free(c->sites[i].key);
+		}
+	}
+	free(c->sites);
+	free(c->static_sites);
 	free(c->source);
 	free(c->log_file);
 	free(c->mappings);

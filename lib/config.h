@@ -1,5 +1,6 @@
 /* lispd.conf: the LISPmob 0.2 / 0.4 and OOR 1.3 (LISPmob 0.5) formats, read
- * with libConfuse into plain structs, for the mobile-node role.
+ * with libConfuse into plain structs, for the mobile-node role and the
+ * Map-Server/Map-Resolver role (operating-mode = MS).
  *
  * Strict by design: an unknown key, a key of a feature not implemented yet,
  * a value out of range or a missing mandatory item is an error naming the
@@ -29,6 +30,8 @@
 #define LISPD_CFG_KEY_MAX 256            /* bytes of a map-server key */
 #define LISPD_CFG_MAX_FILE_SIZE (1024 * 1024)
 #define LISPD_CFG_MAX_IID 0xffffffu      /* 24-bit instance-id */
+#define LISPD_CFG_MAX_SITES 16384        /* lisp-site sections */
+#define LISPD_CFG_MAX_STATIC_SITES 4096  /* ms-static-registered-site sections */
 
 #define LISPD_CFG_DEFAULT_RETRIES 3
 #define LISPD_CFG_DEFAULT_TTL_MIN 10     /* minutes, as OOR */
@@ -36,7 +39,8 @@
 #define LISPD_CFG_DEFAULT_WEIGHT 100
 
 enum lispd_cfg_mode {
-	LISPD_MODE_MN = 1,  /* the only role implemented */
+	LISPD_MODE_MN = 1,  /* mobile node (the default) */
+	LISPD_MODE_MS = 2,  /* Map-Server + Map-Resolver */
 };
 
 /* An RLOC of a local mapping or static map-cache entry. */
@@ -88,6 +92,17 @@ struct lispd_cfg_petr {
 	int line;
 };
 
+/* A lisp-site of the Map-Server: the EID space an xTR may register with a key. */
+struct lispd_cfg_site {
+	struct lisp_prefix eid;       /* has_iid when iid != 0 */
+	uint8_t key_type;             /* enum lisp_auth_alg: 1 or 2 */
+	uint8_t *key;                 /* not NUL-terminated; wiped by lispd_config_free */
+	size_t key_len;
+	bool accept_more_specifics;
+	bool proxy_reply;             /* answer Map-Requests for the site ourselves */
+	int line;
+};
+
 struct lispd_cfg_rloc_probing {
 	bool configured;              /* an rloc-probing section was present */
 	uint32_t interval_s;          /* 0 = off */
@@ -117,6 +132,13 @@ struct lispd_config {
 	struct lispd_cfg_mapping *statics;    /* static-map-cache (ttl_min unused) */
 
 	struct lispd_cfg_rloc_probing rloc_probing;
+
+	/* operating-mode = MS only (empty otherwise). */
+	unsigned n_sites;
+	struct lispd_cfg_site *sites;          /* lisp-site */
+	unsigned n_static_sites;
+	struct lispd_cfg_mapping *static_sites; /* ms-static-registered-site (ttl_min unused) */
+	char control_iface[IF_NAMESIZE];       /* "" = listen on every address */
 };
 
 /* Each returns 0 and fills *out, or -1 with *out empty (nothing to free)

@@ -211,6 +211,18 @@ static int read_static(struct lispd_cfg_ctx *ctx, cfg_t *sec, struct lispd_cfg_m
 	return 0;
 }
 
+int lispd_cfg_read_static_site(struct lispd_cfg_ctx *ctx, cfg_t *sec, struct lispd_cfg_mapping *m)
+{
+	struct cfg_val v = { ctx, sec, "ms-static-registered-site" };
+
+	m->line = lispd_cfg_sec_line(ctx, sec);
+	if (lispd_cfg_get_eid(&v, &m->eid) || read_rloc_addresses(&v, m, false))
+		return -1;
+	if (m->n_rlocs == 0)
+		return lispd_cfg_fail(ctx, m->line, v.section, "no RLOC (give rloc-address)");
+	return 0;
+}
+
 static int check_unique_eids(struct lispd_cfg_ctx *ctx, const struct lispd_cfg_mapping *ms,
 			     unsigned n, const char *what)
 {

@@ -71,6 +71,18 @@ static cfg_opt_t rloc_probing_opts[] = {
 	O_STR("rloc-probe-retries-interval"), O_END,
 };
 
+/* Map-Server role (operating-mode = MS). */
+static cfg_opt_t lisp_site_opts[] = {
+	O_STR("eid-prefix"), O_STR("iid"), O_STR("key-type"), O_STR("key"),
+	O_STR("accept-more-specifics"), O_STR("proxy-reply"), O_END,
+};
+
+static cfg_opt_t ms_static_site_opts[] = {
+	O_STR("eid-prefix"), O_STR("iid"),
+	O_SEC("rloc-address", static_rloc_address_opts),
+	O_END,
+};
+
 static cfg_opt_t nat_traversal_opts[] = {
 	O_STR("nat_aware"), O_END,
 };
@@ -80,7 +92,7 @@ static cfg_opt_t nat_traversal_opts[] = {
 static cfg_opt_t refused_section_opts[] = { O_END };
 
 static const char *const unsupported_sections[] = {
-	"lisp-site", "ms-static-registered-site", "rtr-database-mapping", "rtr-ifaces",
+	"rtr-database-mapping", "rtr-ifaces",
 	"explicit-locator-path", "replication-list", "multicast-info", "ddt-auth-site",
 	"ddt-deleg-site", "ms-rtrs-set", "ms-rtr-node", "rtr-ms-node",
 };
@@ -102,7 +114,6 @@ static const struct unsupported_key unsupported_keys[] = {
 	{ "ipv6-scope", "GLOBAL" },
 	{ "override-dns-primary", NULL },
 	{ "override-dns-secondary", NULL },
-	{ "control-iface", NULL },
 	{ "rtr-data-iface", NULL },
 	{ "control-port", NULL },
 	{ "rloc-probing-interval", NULL },
@@ -123,15 +134,16 @@ static cfg_opt_t top_opts[] = {
 	O_SEC("static-map-cache", static_map_cache_opts),
 	O_SEC("rloc-probing", rloc_probing_opts),
 	O_SEC("nat-traversal", nat_traversal_opts),
+	O_SEC("lisp-site", lisp_site_opts),
+	O_SEC("ms-static-registered-site", ms_static_site_opts),
+	O_STR("control-iface"),
 	/* unsupported_keys, as lists so that any shape of value parses */
 	O_LIST("encapsulation"), O_LIST("nat_traversal_support"), O_LIST("router-mode"),
 	O_LIST("override-dns"), O_LIST("ipv6-scope"), O_LIST("override-dns-primary"),
-	O_LIST("override-dns-secondary"), O_LIST("control-iface"), O_LIST("rtr-data-iface"),
+	O_LIST("override-dns-secondary"), O_LIST("rtr-data-iface"),
 	O_LIST("control-port"), O_LIST("rloc-probing-interval"), O_LIST("allowed-dst-eids"),
 	O_LIST("ddt-root-addresses"), O_LIST("ms-advertised-rtrs-set"),
 	/* unsupported_sections */
-	O_SEC("lisp-site", refused_section_opts),
-	O_SEC("ms-static-registered-site", refused_section_opts),
 	O_SEC("rtr-database-mapping", refused_section_opts),
 	O_SEC("rtr-ifaces", refused_section_opts),
 	O_SEC("explicit-locator-path", refused_section_opts),
@@ -165,6 +177,8 @@ static const struct count_limit count_limits[] = {
 	{ "nat-traversal", 1 },
 	{ "map-resolver", LISPD_CFG_MAX_MAP_RESOLVERS },
 	{ "proxy-itrs", LISPD_CFG_MAX_PROXY_ITRS },
+	{ "lisp-site", LISPD_CFG_MAX_SITES },
+	{ "ms-static-registered-site", LISPD_CFG_MAX_STATIC_SITES },
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -364,14 +378,14 @@ static int check_unsupported_key(struct lispd_cfg_ctx *ctx, cfg_t *sec, cfg_opt_
  * are not reported before the role itself. */
 static int check_operating_mode(struct lispd_cfg_ctx *ctx, const char *v, int line)
 {
-	static const char *const known[] = { "xTR", "RTR", "MS", "DDT", "DDT-MR", "PxTR" };
+	static const char *const known[] = { "xTR", "RTR", "DDT", "DDT-MR", "PxTR" };
 
-	if (strcasecmp(v, "MN") == 0)
+	if (strcasecmp(v, "MN") == 0 || strcasecmp(v, "MS") == 0)
 		return 0;
 	for (size_t i = 0; i < ARRAY_LEN(known); i++)
 		if (strcasecmp(v, known[i]) == 0)
 			return lispd_cfg_fail(ctx, line, NULL,
-					      "operating-mode %s is not implemented yet (only MN)",
+					      "operating-mode %s is not implemented yet (only MN and MS)",
 					      known[i]);
 	return lispd_cfg_fail(ctx, line, NULL,
 			      "operating-mode '%.64s' is not one of MN, xTR, RTR, MS, DDT, "

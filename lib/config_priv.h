@@ -67,6 +67,18 @@ int lispd_cfg_get_eid(const struct cfg_val *v, struct lisp_prefix *out);
 /* Fails with "missing NAME" when absent. */
 int lispd_cfg_require(const struct cfg_val *v, const char *name);
 
+/* The secret `key`: a heap copy in *key (never quoted in messages). */
+int lispd_cfg_get_key(const struct cfg_val *v, uint8_t **key, size_t *key_len);
+
+/* operating-mode of the parsed tree (MN when absent). */
+enum lispd_cfg_mode lispd_cfg_mode_of(cfg_t *root);
+/* Refuses the keys and sections of the other role. */
+int lispd_cfg_check_role_keys(struct lispd_cfg_ctx *ctx, cfg_t *root, enum lispd_cfg_mode mode);
+/* The Map-Server role: lisp-site, ms-static-registered-site, control-iface. */
+int lispd_cfg_read_ms(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c);
+/* One ms-static-registered-site section into m. */
+int lispd_cfg_read_static_site(struct lispd_cfg_ctx *ctx, cfg_t *sec, struct lispd_cfg_mapping *m);
+
 /* database-mapping and static-map-cache sections into c. */
 int lispd_cfg_read_mappings(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c);
 

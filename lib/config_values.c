@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -182,5 +183,29 @@ int lispd_cfg_get_eid(const struct cfg_val *v, struct lisp_prefix *out)
 	out->addr.iid_mask_len = 0;
 	if (iid != 0)
 		lisp_addr_set_iid(&out->addr, (uint32_t)iid);
+	return 0;
+}
+
+int lispd_cfg_get_key(const struct cfg_val *v, uint8_t **key, size_t *key_len)
+{
+	const char *s;
+	size_t len;
+	int line = line_of(v, "key", 0);
+
+	if (lispd_cfg_require(v, "key"))
+		return -1;
+	s = value_of(v, "key", 0);
+	len = s ? strlen(s) : 0;
+	/* Never quote the key itself. */
+	if (len == 0)
+		return lispd_cfg_fail(v->ctx, line, v->section, "key is empty");
+	if (len > LISPD_CFG_KEY_MAX)
+		return lispd_cfg_fail(v->ctx, line, v->section, "key is longer than %u bytes",
+				      LISPD_CFG_KEY_MAX);
+	*key = malloc(len);
+	if (!*key)
+		return lispd_cfg_fail(v->ctx, 0, NULL, "out of memory");
+	memcpy(*key, s, len);
+	*key_len = len;
 	return 0;
 }

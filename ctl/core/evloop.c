@@ -15,6 +15,7 @@ struct fd_slot {
 	ev_fd_cb cb;
 	void *arg;
 	bool used;
+	uint32_t gen;    /* bumped on every add, so stale events are recognised */
 };
 
 struct ev_loop {
@@ -29,6 +30,7 @@ struct ev_loop {
 	struct ev_timer **heap;
 	size_t n_heap, cap_heap;
 	uint64_t tfd_deadline;  /* what the timerfd is set to; 0 = disarmed */
+	uint64_t arm_seq;       /* counts ev_timer_arm_at calls */
 };
 
 static uint64_t clock_ms(void)
@@ -57,9 +59,9 @@ struct ev_loop *ev_loop_new(void)
 	if (loop->epfd < 0 || loop->tfd < 0)
 		goto fail;
 	/* data.u64 == 0 marks the timerfd; fd registrations carry their slot
-	 * index + 1. A slot freed and reused by a callback within one epoll
-	 * batch may see a stale event of the old fd: callbacks read with
-	 * non-blocking fds, so such a spurious wake-up is harmless. */
+	 * index + 1 in the low half and the slot's generation in the high
+	 * half, so an event of an fd that a callback removed (and whose slot
+	 * another fd took) within the same epoll batch is dropped. */
 	ev.data.u64 = 0;
 	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, loop->tfd, &ev) < 0)
 		goto fail;
@@ -86,6 +88,7 @@ void ev_loop_free(struct ev_loop *loop)
 int ev_fd_add(struct ev_loop *loop, int fd, uint32_t events, ev_fd_cb cb, void *arg)
 {
 	struct epoll_event ev = { .events = events };
+	uint32_t gen;
 	size_t i;
 
 	for (i = 0; i < loop->n_fds; i++)
@@ -97,12 +100,14 @@ int ev_fd_add(struct ev_loop *loop, int fd, uint32_t events, ev_fd_cb cb, void *
 		if (!n)
 			return -1;
 		loop->fds = n;
-		loop->n_fds++;
+		loop->fds[loop->n_fds++] = (struct fd_slot){ .fd = -1 };
 	}
-	ev.data.u64 = i + 1;
+	gen = loop->fds[i].gen + 1;
+	ev.data.u64 = (uint64_t)gen << 32 | (i + 1);
 	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 		return -1;
-	loop->fds[i] = (struct fd_slot){ .fd = fd, .cb = cb, .arg = arg, .used = true };
+	loop->fds[i] = (struct fd_slot){ .fd = fd, .cb = cb, .arg = arg, .used = true,
+					 .gen = gen };
 	return 0;
 }
 
@@ -233,6 +238,7 @@ void ev_timer_arm_at(struct ev_loop *loop, struct ev_timer *t, uint64_t deadline
 		loop->cap_heap = cap;
 	}
 	t->deadline_ms = deadline_ms;
+	t->seq = ++loop->arm_seq;
 	loop->heap[loop->n_heap] = t;
 	t->heap_index = loop->n_heap++;
 	heap_up(loop, t->heap_index);
@@ -248,11 +254,16 @@ static void run_timers(struct ev_loop *loop)
 {
 	uint64_t expirations;
 	uint64_t now = ev_now_ms(loop);
+	uint64_t seq = loop->arm_seq;
 
 	/* Drain the timerfd; its count does not matter, the heap does. */
 	while (read(loop->tfd, &expirations, sizeof(expirations)) > 0)
 		;
-	while (loop->n_heap && loop->heap[0]->deadline_ms <= now) {
+	/* Timers armed by the callbacks of this pass wait for the next turn,
+	 * even when already due: a callback that re-arms itself with delay 0
+	 * must not starve the fds. */
+	while (loop->n_heap && loop->heap[0]->deadline_ms <= now &&
+	       loop->heap[0]->seq <= seq) {
 		struct ev_timer *t = loop->heap[0];
 
 		heap_remove(loop, t);
@@ -273,22 +284,23 @@ int ev_loop_once(struct ev_loop *loop, int timeout_ms)
 		return errno == EINTR ? 0 : -1;
 	ev_now_ms(loop);
 	for (int i = 0; i < n; i++) {
-		uint64_t slot = evs[i].data.u64;
+		uint64_t slot = evs[i].data.u64 & 0xffffffffu;
+		uint32_t gen = (uint32_t)(evs[i].data.u64 >> 32);
 
 		if (slot == 0) {
 			run_timers(loop);
 			continue;
 		}
 		/* A callback earlier in this batch may have removed this fd. */
-		if (slot - 1 < loop->n_fds && loop->fds[slot - 1].used) {
+		if (slot - 1 < loop->n_fds && loop->fds[slot - 1].used &&
+		    loop->fds[slot - 1].gen == gen) {
 			struct fd_slot *s = &loop->fds[slot - 1];
 
 			s->cb(s->fd, evs[i].events, s->arg);
 		}
+		if (loop->stop)
+			break;
 	}
-	/* Deadlines that passed while callbacks ran fire without another wait. */
-	if (loop->n_heap && loop->heap[0]->deadline_ms <= ev_now_ms(loop))
-		run_timers(loop);
 	return 0;
 }
 

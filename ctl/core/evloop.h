@@ -19,6 +19,7 @@ typedef void (*ev_timer_cb)(struct ev_timer *t, void *arg);
 struct ev_timer {
 	uint64_t deadline_ms;
 	size_t heap_index;      /* position in the heap, or EV_TIMER_IDLE */
+	uint64_t seq;           /* arm order, for fairness within one loop turn */
 	ev_timer_cb cb;
 	void *arg;
 };

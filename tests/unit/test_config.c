@@ -354,6 +354,9 @@ static void expect_fail_nth(const char *text, const char *marker, int nth, const
 	assert_null(c.mappings);
 	assert_null(c.statics);
 	assert_null(c.source);
+	assert_int_equal(c.n_sites, 0);
+	assert_null(c.sites);
+	assert_null(c.static_sites);
 }
 
 static void expect_fail(const char *text, const char *marker, const char *want)
@@ -389,7 +392,7 @@ static void test_unsupported_options(void **state)
 		    "override-dns-primary is not supported yet");
 	expect_fail(BASE "ipv6-scope = SITE\n", "ipv6-scope", "ipv6-scope SITE is not supported");
 	expect_fail(BASE "control-iface = eth0\n", "control-iface",
-		    "control-iface is not supported yet");
+		    "control-iface is a Map-Server option");
 	expect_fail(BASE "rtr-ifaces {\n rtr-iface {\n  iface = eth0\n }\n}\n", "rtr-iface {",
 		    "rtr-ifaces is not supported yet");
 	expect_fail(BASE "nat-traversal {\n nat_aware = on\n}\n", "nat_aware",
@@ -409,13 +412,13 @@ static void test_unsupported_options(void **state)
 static void test_lisp_site_line(void **state)
 {
 	(void)state;
-	/* An empty refused section is reported at its closing brace. */
-	expect_fail_nth(BASE "lisp-site {\n}\n", "}", 3, "lisp-site is not supported yet");
+	/* An empty section of the other role is reported at its closing brace. */
+	expect_fail_nth(BASE "lisp-site {\n}\n", "}", 3, "lisp-site is a Map-Server option");
 }
 
 static void test_operating_modes(void **state)
 {
-	static const char *const refused[] = { "xTR", "RTR", "MS", "DDT", "DDT-MR", "PxTR", "ms" };
+	static const char *const refused[] = { "xTR", "RTR", "DDT", "DDT-MR", "PxTR", "pxtr" };
 	char text[512];
 
 	(void)state;

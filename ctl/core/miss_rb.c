@@ -1,0 +1,104 @@
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "core/evloop.h"
+#include "core/miss_rb.h"
+#include "dp_pinned.h"
+#include "lispd_maps.h"
+
+struct miss_rb {
+	struct ev_loop *loop;
+	struct ring_buffer *rb;
+	int map_fd;
+	int epfd;
+	miss_rb_cb cb;
+	void *arg;
+	uint64_t events, malformed;
+};
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct miss_rb *rb = ctx;
+	struct lispd_miss_event ev;
+
+	if (size != sizeof(ev)) {
+		rb->malformed++;
+		return 0;
+	}
+	/* Copy out: ring buffer memory is not aligned for the struct. */
+	memcpy(&ev, data, sizeof(ev));
+	rb->events++;
+	rb->cb(rb->arg, &ev);
+	return 0;
+}
+
+static void on_ready(int fd, uint32_t events, void *arg)
+{
+	struct miss_rb *rb = arg;
+
+	(void)fd;
+	(void)events;
+	ring_buffer__consume(rb->rb);
+}
+
+struct miss_rb *miss_rb_open(struct ev_loop *loop, const char *pin_dir, miss_rb_cb cb,
+			     void *arg, char *errbuf, size_t errlen)
+{
+	struct miss_rb *rb = calloc(1, sizeof(*rb));
+	struct dp_err err;
+
+	if (!rb) {
+		snprintf(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	rb->loop = loop;
+	rb->cb = cb;
+	rb->arg = arg;
+	rb->map_fd = dp_pinned_open(pin_dir, LISPD_MAP_MISS_RB, &err);
+	if (rb->map_fd < 0) {
+		snprintf(errbuf, errlen, "miss events: %s", err.msg);
+		free(rb);
+		return NULL;
+	}
+	rb->rb = ring_buffer__new(rb->map_fd, on_sample, rb, NULL);
+	if (!rb->rb) {
+		snprintf(errbuf, errlen, "miss events: ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+	rb->epfd = ring_buffer__epoll_fd(rb->rb);
+	if (ev_fd_add(loop, rb->epfd, EPOLLIN, on_ready, rb)) {
+		snprintf(errbuf, errlen, "miss events: epoll: %s", strerror(errno));
+		goto fail;
+	}
+	return rb;
+fail:
+	ring_buffer__free(rb->rb);
+	close(rb->map_fd);
+	free(rb);
+	return NULL;
+}
+
+void miss_rb_close(struct miss_rb *rb)
+{
+	if (!rb)
+		return;
+	ev_fd_del(rb->loop, rb->epfd);
+	ring_buffer__free(rb->rb);
+	close(rb->map_fd);
+	free(rb);
+}
+
+uint64_t miss_rb_malformed(const struct miss_rb *rb)
+{
+	return rb->malformed;
+}
+
+uint64_t miss_rb_events(const struct miss_rb *rb)
+{
+	return rb->events;
+}

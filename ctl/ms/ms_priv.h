@@ -1,0 +1,178 @@
+/* Internals of the Map-Server role shared by the files of ctl/ms. */
+#ifndef MS_PRIV_H
+#define MS_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/cp_io.h"
+#include "core/evloop.h"
+#include "lisp_msg.h"
+#include "ms/eid_trie.h"
+#include "ms/ms.h"
+#include "ms/replay.h"
+
+/* Every drop has its own counter. X(name, "json-name") */
+#define MS_COUNTERS(X)                                                          \
+	X(rx_packets, "rx-packets")                                             \
+	X(rx_map_register, "rx-map-register")                                   \
+	X(rx_ecm, "rx-ecm")                                                     \
+	X(drop_direct_map_request, "drop-direct-map-request")                   \
+	X(drop_other_type, "drop-other-type")                                   \
+	X(drop_decode, "drop-decode")                                           \
+	X(drop_no_records, "drop-no-records")                                   \
+	X(drop_bad_prefix, "drop-bad-prefix")                                   \
+	X(drop_no_site, "drop-no-site")                                         \
+	X(drop_more_specific, "drop-more-specific")                             \
+	X(drop_static_site, "drop-static-site")                                 \
+	X(drop_alg_mismatch, "drop-alg-mismatch")                               \
+	X(drop_auth, "drop-auth")                                               \
+	X(drop_replay, "drop-replay")                                           \
+	X(drop_no_memory, "drop-no-memory")                                     \
+	X(registers_accepted, "registers-accepted")                             \
+	X(records_registered, "records-registered")                             \
+	X(records_deregistered, "records-deregistered")                         \
+	X(registrations_expired, "registrations-expired")                       \
+	X(notifies_sent, "map-notifies-sent")                                   \
+	X(drop_ecm_decode, "drop-ecm-decode")                                   \
+	X(drop_ecm_to_etr, "drop-ecm-to-etr")                                   \
+	X(drop_ecm_not_request, "drop-ecm-not-map-request")                     \
+	X(drop_request_decode, "drop-request-decode")                           \
+	X(drop_request_probe, "drop-request-probe")                             \
+	X(drop_no_itr_rloc, "drop-no-itr-rloc")                                 \
+	X(drop_no_reply_port, "drop-no-reply-port")                             \
+	X(drop_no_etr_rloc, "drop-no-etr-rloc")                                 \
+	X(replies_proxy, "map-replies-proxy")                                   \
+	X(replies_negative, "map-replies-negative")                             \
+	X(requests_forwarded, "map-requests-forwarded")                         \
+	X(encode_failed, "encode-failed")                                       \
+	X(send_failed, "send-failed")
+
+struct ms_counters {
+#define MS_CTR_FIELD(name, json) uint64_t name;
+	MS_COUNTERS(MS_CTR_FIELD)
+#undef MS_CTR_FIELD
+};
+
+struct ms_site {
+	struct lisp_prefix eid;     /* has_iid only when iid != 0 */
+	uint8_t key_type;           /* enum lisp_auth_alg; 0 for a static site */
+	uint8_t *key;               /* heap copy, wiped on free; never logged */
+	size_t key_len;
+	bool accept_more_specifics;
+	bool proxy_reply;
+	bool is_static;             /* ms-static-registered-site */
+	unsigned n_regs;            /* registrations inside the site */
+	uint64_t registers;         /* accepted Map-Registers naming the site */
+	uint64_t auth_failures;
+	struct eid_trie_node *node;
+};
+
+/* One xTR's registration of a prefix; the prefix's mapping is the union of
+ * its contributions. */
+struct ms_contrib {
+	struct ms_contrib *next;
+	struct ms_reg *reg;
+	struct ms *ms;
+	bool has_xtr_id;            /* identity: the xTR-ID, else the source RLOC */
+	uint8_t xtr_id[16];
+	uint64_t site_id;
+	struct lisp_ip src;
+	uint16_t sport;
+	bool is_static;
+	bool proxy_reply;           /* P bit of its Map-Register */
+	uint32_t ttl;               /* minutes */
+	uint16_t map_version;
+	uint8_t n_loc;
+	struct lisp_locator *loc;
+	uint64_t registered_ms;
+	uint64_t expires_ms;        /* 0: never (static) */
+	struct ev_timer timer;
+};
+
+struct ms_reg {
+	struct lisp_prefix eid;
+	struct ms_site *site;
+	struct eid_trie_node *node;
+	struct ms_contrib *contribs;  /* most recently refreshed first */
+	struct ms_reg *prev, *next;   /* ms->regs, for the control socket */
+	struct ms_site *new_site;     /* during a reload */
+	struct eid_trie_node *new_node;
+};
+
+/* The tries of one (instance-id, family). */
+struct ms_space {
+	uint32_t iid;
+	uint16_t afi;
+	struct eid_trie trie;
+};
+
+/* Sites and the tries that index sites and registrations. */
+struct ms_db {
+	unsigned n_sites;
+	struct ms_site *sites;
+	unsigned n_spaces;
+	struct ms_space *spaces;
+};
+
+struct ms {
+	struct ev_loop *loop;
+	struct cp_io *io;
+	struct ms_timing timing;
+	struct ms_db db;
+	struct ms_reg *regs;
+	size_t n_regs;
+	struct ms_replay replay;
+	struct ev_timer sweep;
+	struct ms_counters ctr;
+};
+
+/* site.c: sites, spaces, registrations. */
+int ms_db_build(struct ms_db *db, const struct lispd_config *cfg);
+void ms_db_free(struct ms_db *db);
+/* The space of (iid, afi); created when create. */
+struct ms_space *ms_db_space(struct ms_db *db, uint32_t iid, uint16_t afi, bool create);
+uint32_t ms_prefix_iid(const struct lisp_prefix *p);
+/* Deepest site and registration covering p (either may be NULL). */
+void ms_db_match(struct ms_db *db, const struct lisp_prefix *p, struct ms_site **site,
+		 struct ms_reg **reg);
+/* Whether site accepts a registration of p (p inside it). */
+bool ms_site_accepts(const struct ms_site *site, const struct lisp_prefix *p);
+/* The registration of exactly p (created in site when create). */
+struct ms_reg *ms_reg_get(struct ms *ms, struct ms_site *site, const struct lisp_prefix *p,
+			  bool create);
+/* Contribution of one xTR (created when create). */
+struct ms_contrib *ms_contrib_get(struct ms *ms, struct ms_reg *reg, bool has_xtr_id,
+				  const uint8_t *xtr_id, const struct lisp_ip *src, bool create);
+/* Replaces the contribution's mapping from a record; arms its expiry
+ * (lifetime_ms 0: never). Returns 0 or -1 (memory). */
+int ms_contrib_update(struct ms *ms, struct ms_contrib *c, const struct lisp_record *rec,
+		      uint64_t lifetime_ms);
+/* Removes a contribution, and its registration when it was the last. */
+void ms_contrib_remove(struct ms *ms, struct ms_contrib *c);
+/* Removes a registration left without contributions (allocation failure). */
+void ms_reg_drop_if_empty(struct ms *ms, struct ms_reg *reg);
+/* Static sites' registrations (ms_new, ms_reload). */
+int ms_install_statics(struct ms *ms, const struct lispd_config *cfg);
+/* The merged mapping of a registration as a record; proxy: whether the
+ * site or any contribution asked for proxy replies. */
+void ms_reg_record(const struct ms_reg *reg, struct lisp_record *out, bool *proxy);
+void ms_reg_free_all(struct ms *ms);
+/* Replaces the sites with cfg's, moving the registrations that still fit.
+ * Returns 0, or -1 with nothing changed. */
+int ms_db_reload(struct ms *ms, const struct lispd_config *cfg);
+
+/* map_register.c */
+void ms_handle_register(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
+			const struct lisp_ip *dst, const uint8_t *buf, size_t len);
+/* resolver.c */
+void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, const struct lisp_ip *dst,
+		   const uint8_t *buf, size_t len);
+
+/* ms.c: sends through io; counts a failure. src: our address of dst's
+ * family, or NULL. */
+int ms_send(struct ms *ms, const struct lisp_ip *src, const struct lisp_ip *dst, uint16_t dport,
+	    const uint8_t *buf, size_t len);
+
+#endif

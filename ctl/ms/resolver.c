@@ -1,0 +1,180 @@
+/* Map-Resolver side (RFC 9301 §8.3-8.4): ECM-wrapped Map-Requests only.
+ * For the requested EID:
+ *  - registered, and the site or a registering xTR asked for proxy replies:
+ *    Map-Reply from us (A=0) to the first usable ITR-RLOC, at the inner UDP
+ *    source port;
+ *  - registered otherwise: the ECM goes on to an ETR of the registration,
+ *    with the E (to-ETR) bit set (§5.8), and the ETR answers the ITR;
+ *  - not registered: negative Map-Reply, natively-forward, for the least-
+ *    specific prefix covering the EID and no configured or registered
+ *    prefix: TTL 1 minute inside a configured site, 15 outside every site. */
+#include "ms/ms_priv.h"
+
+#include <string.h>
+
+#include "log.h"
+
+#define MS_MAX_PKT 1500
+#define NEG_TTL_IN_SITE_MIN 1
+#define NEG_TTL_NO_SITE_MIN 15
+
+static bool is_ip(const struct lisp_addr *a)
+{
+	return a->kind == LISP_ADDR_IP &&
+	       (a->ip.afi == LISP_AFI_IPV4 || a->ip.afi == LISP_AFI_IPV6);
+}
+
+static const struct lisp_ip *src_for(const struct lisp_ip *ours, const struct lisp_ip *to)
+{
+	return ours && ours->afi == to->afi ? ours : NULL;
+}
+
+/* Sends a Map-Reply to the first ITR-RLOC the core can send to. */
+static int reply_to_itr(struct ms *ms, const struct lisp_map_request *req, uint16_t port,
+			const struct lisp_ip *dst, const struct lisp_record *rec)
+{
+	static struct lisp_map_reply rep;
+	uint8_t out[MS_MAX_PKT];
+	size_t out_len;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.nonce = req->nonce;
+	rep.n_rec = 1;
+	rep.rec[0] = *rec;
+	if (lisp_map_reply_encode(out, sizeof(out), &out_len, &rep, NULL)) {
+		ms->ctr.encode_failed++;
+		return -1;
+	}
+	for (unsigned i = 0; i < req->n_itr; i++) {
+		const struct lisp_ip *itr = &req->itr[i].ip;
+
+		if (!is_ip(&req->itr[i]))
+			continue;
+		if (ms_send(ms, src_for(dst, itr), itr, port, out, out_len) == 0)
+			return 0;
+	}
+	ms->ctr.drop_no_itr_rloc++;
+	return -1;
+}
+
+/* The ETR address to forward to: the best reachable locator of the most
+ * recently refreshed registration, else the address that registered. */
+static const struct lisp_ip *etr_of(const struct ms_reg *reg)
+{
+	for (const struct ms_contrib *c = reg->contribs; c; c = c->next) {
+		const struct lisp_locator *best = NULL;
+
+		for (unsigned i = 0; i < c->n_loc; i++) {
+			const struct lisp_locator *l = &c->loc[i];
+
+			if (is_ip(&l->addr) && l->reachable && l->priority != 255 &&
+			    (!best || l->priority < best->priority))
+				best = l;
+		}
+		if (best)
+			return &best->addr.ip;
+		if (!c->is_static && c->src.afi)
+			return &c->src;
+	}
+	return NULL;
+}
+
+static void forward(struct ms *ms, const struct lisp_ecm *ecm, const struct ms_reg *reg,
+		    const struct lisp_ip *dst)
+{
+	struct lisp_ecm fwd = *ecm;
+	const struct lisp_ip *etr = etr_of(reg);
+	uint8_t out[MS_MAX_PKT];
+	size_t out_len;
+
+	if (!etr) {
+		ms->ctr.drop_no_etr_rloc++;
+		return;
+	}
+	fwd.to_etr = true;
+	if (lisp_ecm_encode(out, sizeof(out), &out_len, &fwd, NULL)) {
+		ms->ctr.encode_failed++;
+		return;
+	}
+	if (ms_send(ms, src_for(dst, etr), etr, LISP_CONTROL_PORT, out, out_len) == 0)
+		ms->ctr.requests_forwarded++;
+}
+
+static void answer(struct ms *ms, const struct lisp_ecm *ecm, const struct lisp_map_request *req,
+		   const struct lisp_ip *dst)
+{
+	static struct lisp_record rec;
+	const struct lisp_prefix *eid = &req->eid[0];
+	struct ms_space *space;
+	struct eid_trie_node *sn = NULL, *rn = NULL;
+	bool proxy;
+
+	space = is_ip(&eid->addr)
+			? ms_db_space(&ms->db, ms_prefix_iid(eid), eid->addr.ip.afi, false)
+			: NULL;
+	if (space)
+		eid_trie_match(&space->trie, eid->addr.ip.bytes, eid->plen, &sn, &rn);
+	if (rn) {
+		ms_reg_record(rn->reg, &rec, &proxy);
+		if (!proxy) {
+			forward(ms, ecm, rn->reg, dst);
+			return;
+		}
+		rec.authoritative = false;
+		if (reply_to_itr(ms, req, ecm->inner_sport, dst, &rec) == 0)
+			ms->ctr.replies_proxy++;
+		return;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.eid = *eid;
+	rec.act = LISP_ACT_NATIVELY_FORWARD;
+	rec.ttl = sn ? NEG_TTL_IN_SITE_MIN : NEG_TTL_NO_SITE_MIN;
+	rec.eid.plen = (uint8_t)(space ? eid_trie_negative_len(&space->trie, eid->addr.ip.bytes, sn)
+				       : 0);
+	lisp_prefix_normalize(&rec.eid);
+	if (reply_to_itr(ms, req, ecm->inner_sport, dst, &rec) == 0)
+		ms->ctr.replies_negative++;
+}
+
+void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, const struct lisp_ip *dst,
+		   const uint8_t *buf, size_t len)
+{
+	static struct lisp_map_request req;
+	struct lisp_ecm ecm;
+	struct lisp_err err = { 0 };
+	char a[LISP_ADDR_STRLEN], e[96];
+
+	ms->ctr.rx_ecm++;
+	if (lisp_ecm_decode(buf, len, &ecm, &err) != 0) {
+		ms->ctr.drop_ecm_decode++;
+		lispd_log_rl(LISPD_LOG_WARN, "ms: ECM from %s: %s",
+			     lisp_ip_format(src, a, sizeof(a)), lisp_err_format(&err, e, sizeof(e)));
+		return;
+	}
+	/* One we (or another MS) meant for an ETR: answering would loop. */
+	if (ecm.to_etr) {
+		ms->ctr.drop_ecm_to_etr++;
+		return;
+	}
+	if (lisp_msg_type(ecm.payload, ecm.payload_len) != LISP_MAP_REQUEST) {
+		ms->ctr.drop_ecm_not_request++;
+		return;
+	}
+	if (lisp_map_request_decode(ecm.payload, ecm.payload_len, &req, &err) != 0) {
+		ms->ctr.drop_request_decode++;
+		lispd_log_rl(LISPD_LOG_WARN, "ms: Map-Request in ECM from %s: %s",
+			     lisp_ip_format(src, a, sizeof(a)), lisp_err_format(&err, e, sizeof(e)));
+		return;
+	}
+	/* RLOC probes go straight to ETRs, never through the mapping system. */
+	if (req.probe) {
+		ms->ctr.drop_request_probe++;
+		return;
+	}
+	if (ecm.inner_sport == 0) {
+		ms->ctr.drop_no_reply_port++;
+		return;
+	}
+	/* One record per request is what ITRs send; further ones are not answered. */
+	answer(ms, &ecm, &req, dst);
+}

@@ -1,0 +1,174 @@
+/* The Map-Server role of lispd.conf (operating-mode = MS), in OOR 1.3's form:
+ *   lisp-site { eid-prefix, iid, key-type, key, accept-more-specifics, proxy-reply }
+ *   ms-static-registered-site { eid-prefix, iid, rloc-address { ... } }
+ *   control-iface = IFNAME
+ * and the rule that a file names the options of its own role only: a key of
+ * the other role is an error naming it, never silently unused. */
+#include "config_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lisp_auth.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Options only a mobile node reads. */
+static const char *const mn_only[] = {
+	"map-server", "database-mapping", "static-map-cache", "map-resolver", "proxy-itrs",
+	"proxy-etr", "proxy-etr-ipv4", "proxy-etr-ipv6", "rloc-probing", "nat-traversal",
+	"map-request-retries",
+};
+
+/* Options only a Map-Server reads. */
+static const char *const ms_only[] = {
+	"lisp-site", "ms-static-registered-site", "control-iface",
+};
+
+enum lispd_cfg_mode lispd_cfg_mode_of(cfg_t *root)
+{
+	const char *m = cfg_getstr(root, "operating-mode");
+
+	return m && strcasecmp(m, "MS") == 0 ? LISPD_MODE_MS : LISPD_MODE_MN;
+}
+
+static int option_line(struct lispd_cfg_ctx *ctx, cfg_t *root, const char *name)
+{
+	cfg_opt_t *opt = cfg_getopt(root, name);
+
+	if (opt && opt->type == CFGT_SEC)
+		return lispd_cfg_sec_line(ctx, cfg_getnsec(root, name, 0));
+	return lispd_cfg_line(ctx, root, name, 0);
+}
+
+int lispd_cfg_check_role_keys(struct lispd_cfg_ctx *ctx, cfg_t *root, enum lispd_cfg_mode mode)
+{
+	const char *const *names = mode == LISPD_MODE_MS ? mn_only : ms_only;
+	size_t n = mode == LISPD_MODE_MS ? ARRAY_LEN(mn_only) : ARRAY_LEN(ms_only);
+
+	for (size_t i = 0; i < n; i++) {
+		if (cfg_size(root, names[i]) == 0)
+			continue;
+		if (mode == LISPD_MODE_MS)
+			return lispd_cfg_fail(ctx, option_line(ctx, root, names[i]), NULL,
+					      "%s is a mobile-node option, not used with "
+					      "operating-mode = MS", names[i]);
+		return lispd_cfg_fail(ctx, option_line(ctx, root, names[i]), NULL,
+				      "%s is a Map-Server option: it needs operating-mode = MS",
+				      names[i]);
+	}
+	return 0;
+}
+
+static int read_site(struct lispd_cfg_ctx *ctx, cfg_t *sec, struct lispd_config *c)
+{
+	struct cfg_val v = { ctx, sec, "lisp-site" };
+	struct lispd_cfg_site *s = &c->sites[c->n_sites];
+	long key_type;
+
+	s->line = lispd_cfg_sec_line(ctx, sec);
+	if (lispd_cfg_get_eid(&v, &s->eid) ||
+	    lispd_cfg_get_uint(&v, "key-type", 0, 0, 255, LISP_AUTH_HMAC_SHA1_96, &key_type))
+		return -1;
+	/* HKDF (3) would need the per-message key derivation on the MS side. */
+	if (key_type != LISP_AUTH_HMAC_SHA1_96 && key_type != LISP_AUTH_HMAC_SHA256_128)
+		return lispd_cfg_fail(ctx, lispd_cfg_line(ctx, sec, "key-type", 0), v.section,
+				      "key-type %ld is not 1 or 2 (1 = HMAC-SHA-1-96, "
+				      "2 = HMAC-SHA-256-128)", key_type);
+	s->key_type = (uint8_t)key_type;
+	/* Counted before the key is read so that a failure frees it. */
+	c->n_sites++;
+	return lispd_cfg_get_key(&v, &s->key, &s->key_len) ||
+	       lispd_cfg_get_bool(&v, "accept-more-specifics", false,
+				  &s->accept_more_specifics) ||
+	       lispd_cfg_get_bool(&v, "proxy-reply", false, &s->proxy_reply)
+		       ? -1
+		       : 0;
+}
+
+/* Prefixes of sites and static sites, with where each comes from, sorted
+ * to find duplicates in n log n (thousands of sites are expected). */
+struct site_ref {
+	const struct lisp_prefix *eid;
+	const char *what;
+	int line;
+};
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const struct site_ref *x = a, *y = b;
+	int c = lisp_prefix_cmp(x->eid, y->eid);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static int check_unique(struct lispd_cfg_ctx *ctx, const struct lispd_config *c)
+{
+	size_t n = (size_t)c->n_sites + c->n_static_sites;
+	struct site_ref *refs;
+	int rc = 0;
+
+	if (n < 2)
+		return 0;
+	refs = calloc(n, sizeof(*refs));
+	if (!refs)
+		return lispd_cfg_fail(ctx, 0, NULL, "out of memory");
+	for (unsigned i = 0; i < c->n_sites; i++)
+		refs[i] = (struct site_ref){ &c->sites[i].eid, "lisp-site", c->sites[i].line };
+	for (unsigned i = 0; i < c->n_static_sites; i++)
+		refs[c->n_sites + i] = (struct site_ref){ &c->static_sites[i].eid,
+							  "ms-static-registered-site",
+							  c->static_sites[i].line };
+	qsort(refs, n, sizeof(*refs), cmp_ref);
+	for (size_t i = 1; i < n && rc == 0; i++) {
+		char buf[LISP_ADDR_STRLEN];
+
+		if (lisp_prefix_cmp(refs[i].eid, refs[i - 1].eid) != 0)
+			continue;
+		rc = lispd_cfg_fail(ctx, refs[i].line, refs[i].what,
+				    "eid-prefix %s is given twice (first on line %d, %s)",
+				    lisp_prefix_format(refs[i].eid, buf, sizeof(buf)),
+				    refs[i - 1].line, refs[i - 1].what);
+	}
+	free(refs);
+	return rc;
+}
+
+int lispd_cfg_read_ms(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c)
+{
+	unsigned ns = cfg_size(root, "lisp-site");
+	unsigned nst = cfg_size(root, "ms-static-registered-site");
+
+	if (cfg_size(root, "control-iface") > 0) {
+		struct cfg_val top = { ctx, root, NULL };
+
+		if (lispd_cfg_get_ifname(&top, "control-iface", c->control_iface,
+					 sizeof(c->control_iface)))
+			return -1;
+	}
+	if (ns + nst == 0)
+		return lispd_cfg_fail(ctx, 0, NULL,
+				      "no lisp-site or ms-static-registered-site section (a "
+				      "Map-Server needs EID space to serve)");
+	if (ns) {
+		c->sites = calloc(ns, sizeof(*c->sites));
+		if (!c->sites)
+			return lispd_cfg_fail(ctx, 0, NULL, "out of memory");
+	}
+	if (nst) {
+		c->static_sites = calloc(nst, sizeof(*c->static_sites));
+		if (!c->static_sites)
+			return lispd_cfg_fail(ctx, 0, NULL, "out of memory");
+	}
+	for (unsigned i = 0; i < ns; i++)
+		if (read_site(ctx, cfg_getnsec(root, "lisp-site", i), c))
+			return -1;
+	for (unsigned i = 0; i < nst; i++) {
+		if (lispd_cfg_read_static_site(ctx, cfg_getnsec(root, "ms-static-registered-site", i),
+					       &c->static_sites[i]))
+			return -1;
+		c->n_static_sites++;
+	}
+	return check_unique(ctx, c);
+}
