@@ -1,28 +1,87 @@
-/* lispd: command line. Only the configuration check (-t) works today; the
- * mobile-node daemon itself is not written yet, and says so. */
+/* lispd: the LISP mobile node daemon. Reads the configuration (every error
+ * before the host changes), sets the host up (lmn0, data plane, routes and
+ * rules), runs the protocol in one event loop, and restores the host on
+ * SIGTERM/SIGINT. SIGHUP reloads the configuration. */
+#include <bpf/libbpf.h>
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "core/cp_sock.h"
+#include "core/ctlsock.h"
+#include "core/daemon.h"
+#include "core/evloop.h"
+#include "core/miss_rb.h"
+#include "core/nl.h"
+#include "core/state.h"
 #include "log.h"
+#include "mn/host.h"
+#include "mn/mn.h"
+#include "mn/rlocs.h"
 
 #ifndef LISPD_VERSION
 #define LISPD_VERSION "0.1.0-dev"
 #endif
 
 #define DEFAULT_CONFIG "/etc/lispd.conf"
+#define DEFAULT_PIN_DIR "/sys/fs/bpf/lispd"
+
+struct opts {
+	const char *config;
+	const char *state_dir;
+	const char *ctl_path;
+	const char *pin_dir;
+	const char *pid_file;
+	const char *query;
+	bool test_only;
+	bool foreground;
+	int debug;            /* -1: not given, the file's `debug` decides */
+	unsigned port;
+};
+
+struct daemon {
+	struct opts *o;
+	struct lispd_config cfg;
+	struct ev_loop *loop;
+	struct daemon_signals sig;
+	struct lispd_state *state;
+	struct mn_host host;
+	bool host_up;
+	struct cp_sock cp;
+	bool cp_open;
+	struct miss_rb *miss;
+	struct ctlsock *ctl;
+	struct mn *mn;
+	int mcache_fd;
+	time_t started;
+	uint64_t reloads, reload_errors;
+	int exit_signal;
+};
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: lispd [-f FILE] [-t] [-d | -dd | -d N] [-n] [-h] [-v]\n"
+		"             [-S STATE_DIR] [-C CTL_SOCKET] [-p PIN_DIR] [-P PID_FILE]\n"
+		"       lispd [-C CTL_SOCKET] -q REQUEST\n"
 		"  -f FILE  configuration file (default " DEFAULT_CONFIG ")\n"
 		"  -t       check the configuration and exit (0 if valid, 1 if not)\n"
 		"  -d       more debug output; repeat, or give a level 0..3\n"
-		"  -n       stay in the foreground\n"
+		"  -n       stay in the foreground, log to stderr\n"
+		"  -S DIR   persistent state (default " STATE_DIR_DEFAULT ")\n"
+		"  -C PATH  control socket (default " CTLSOCK_PATH_DEFAULT ")\n"
+		"  -p DIR   BPF pin directory (default " DEFAULT_PIN_DIR ")\n"
+		"  -P FILE  pid file when daemonized (default " DAEMON_PIDFILE_DEFAULT ")\n"
+		"  -q REQ   ask a running lispd: status, registrations, map-cache,\n"
+		"           pending, counters; prints its JSON answer\n"
 		"  -h       this help\n"
 		"  -v       version\n");
 }
@@ -54,30 +113,391 @@ static int check_config(const char *path, int debug)
 	return 0;
 }
 
+static int query(const struct opts *o)
+{
+	char err[512];
+
+	if (ctlsock_query(o->ctl_path, o->query, stdout, 5000, err, sizeof(err))) {
+		fprintf(stderr, "lispd: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+/* libbpf's messages go to our log. The data plane probes for its filters
+ * before attaching; the kernel's "not found" answers to those probes are
+ * expected and only shown when debugging. */
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	enum lispd_log_level l = level == LIBBPF_WARN ? LISPD_LOG_WARN :
+				 level == LIBBPF_INFO ? LISPD_LOG_DEBUG1 : LISPD_LOG_DEBUG3;
+	char msg[1024];
+
+	if (!lispd_log_enabled(l) && !lispd_log_enabled(LISPD_LOG_DEBUG1))
+		return 0;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	if (strstr(msg, "Cannot find specified filter chain"))
+		l = LISPD_LOG_DEBUG1;
+	lispd_log(l, "%s", msg);
+	return 0;
+}
+
+/* ---- event handlers ------------------------------------------------------------ */
+
+static void on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
+		       const struct lisp_ip *dst, const uint8_t *buf, size_t len)
+{
+	struct daemon *d = arg;
+
+	mn_on_control(d->mn, src, sport, dst, buf, len);
+}
+
+static void on_miss(void *arg, const struct lispd_miss_event *ev)
+{
+	struct daemon *d = arg;
+
+	mn_on_miss(d->mn, ev);
+}
+
+static uint64_t next_nonce(void *ctx)
+{
+	struct daemon *d = ctx;
+	uint64_t n;
+
+	/* The counter lives on disk; if it cannot advance, stopping beats
+	 * sending a nonce that might repeat. */
+	if (state_next_nonce(d->state, &n)) {
+		log_err("cannot reserve Map-Register nonces in %s: %s; stopping",
+			state_dir(d->state), strerror(errno));
+		ev_loop_stop(d->loop);
+		return 0;
+	}
+	return n;
+}
+
+static void reload(struct daemon *d)
+{
+	struct lispd_config next;
+	char err[512];
+
+	d->reloads++;
+	if (lispd_config_load_file(d->o->config, &next, err, sizeof(err))) {
+		d->reload_errors++;
+		log_err("reload: %s; keeping the running configuration", err);
+		return;
+	}
+	if (mn_reload(d->mn, &next)) {
+		d->reload_errors++;
+		log_err("reload: %s not applied; keeping the running configuration",
+			d->o->config);
+		lispd_config_free(&next);
+		return;
+	}
+	lispd_config_free(&d->cfg);
+	d->cfg = next;
+	if (d->o->debug < 0)
+		lispd_log_set_level(lispd_log_level_from_debug(d->cfg.debug));
+	log_info("reloaded %s (interfaces and EIDs on lmn take effect at restart)",
+		 d->o->config);
+}
+
+static void on_signal(enum daemon_signal sig, int signo, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (sig == DAEMON_SIG_RELOAD) {
+		if (d->mn)
+			reload(d);
+		return;
+	}
+	log_info("signal %d: stopping", signo);
+	d->exit_signal = signo;
+	ev_loop_stop(d->loop);
+}
+
+static void json_ip(FILE *out, const struct lisp_ip *ip)
+{
+	char buf[64];
+
+	ctlsock_json_string(out, nl_ip_str(ip, buf, sizeof(buf)));
+}
+
+static void daemon_json(struct daemon *d, FILE *out)
+{
+	fprintf(out, "{\"pid\": %ld, \"version\": \"%s\", \"uptime_s\": %ld, \"config\": ",
+		(long)getpid(), LISPD_VERSION, (long)(time(NULL) - d->started));
+	ctlsock_json_string(out, d->o->config);
+	fputs(", \"state_dir\": ", out);
+	ctlsock_json_string(out, d->o->state_dir);
+	fputs(", \"pin_dir\": ", out);
+	ctlsock_json_string(out, d->host.pin_dir);
+	fputs(", \"lmn\": ", out);
+	ctlsock_json_string(out, d->host.lmn_name);
+	fprintf(out, ", \"lmn_mtu\": %u, \"phys\": ", d->host.lmn_mtu);
+	ctlsock_json_string(out, d->host.phys_name);
+	fprintf(out, ", \"phys_mtu\": %u, \"table\": %" PRIu32 ", \"rlocs\": [", d->host.phys_mtu,
+		d->host.table);
+	for (unsigned i = 0; i < d->host.n_rlocs; i++) {
+		if (i)
+			fputs(", ", out);
+		json_ip(out, &d->host.rlocs[i]);
+	}
+	fprintf(out, "], \"control_port\": %u, \"control_rx\": %" PRIu64 ", \"control_rx_errors\": %"
+		PRIu64 ", \"control_tx\": %" PRIu64 ", \"control_tx_errors\": %" PRIu64
+		", \"miss_events\": %" PRIu64 ", \"miss_events_malformed\": %" PRIu64
+		", \"reloads\": %" PRIu64 ", \"reload_errors\": %" PRIu64 "}",
+		d->cp.port, d->cp.rx_packets, d->cp.rx_errors, d->cp.tx_packets, d->cp.tx_errors,
+		d->miss ? miss_rb_events(d->miss) : 0, d->miss ? miss_rb_malformed(d->miss) : 0,
+		d->reloads, d->reload_errors);
+}
+
+/* "status" and "counters" wrap the protocol's answer with the daemon's
+ * own part; the other requests are the protocol's alone. */
+static int on_ctl(const char *req, FILE *out, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (!d->mn)
+		return -1;   /* still starting: nothing to show yet */
+	if (!strcmp(req, "status") || !strcmp(req, "counters")) {
+		fputs("{\"daemon\": ", out);
+		daemon_json(d, out);
+		fputs(", \"mn\": ", out);
+		mn_ctl_json(d->mn, req, out);
+		fputs("}\n", out);
+		return 0;
+	}
+	mn_ctl_json(d->mn, req, out);
+	return 0;
+}
+
+/* ---- start and stop -------------------------------------------------------------- */
+
+static void teardown(struct daemon *d)
+{
+	char err[512];
+
+	if (d->ctl)
+		ctlsock_close(d->ctl);
+	d->ctl = NULL;
+	if (d->miss)
+		miss_rb_close(d->miss);
+	d->miss = NULL;
+	if (d->mn)
+		mn_free(d->mn);
+	d->mn = NULL;
+	if (d->cp_open)
+		cp_sock_close(&d->cp);
+	d->cp_open = false;
+	if (d->mcache_fd >= 0)
+		close(d->mcache_fd);
+	d->mcache_fd = -1;
+	if (d->host_up) {
+		if (host_restore(d->o->state_dir, err, sizeof(err)))
+			log_err("restoring the host: %s", err);
+		else
+			log_info("host restored");
+	}
+	d->host_up = false;
+}
+
+static int start(struct daemon *d)
+{
+	struct host_plan plan;
+	struct mn_opts mo;
+	char err[512];
+	int rc;
+
+	/* What the configuration asks of this host is checked before anything
+	 * is written; the control socket comes first so that a second lispd is
+	 * turned away before it touches the host. */
+	memset(&plan, 0, sizeof(plan));
+	snprintf(plan.pin_dir, sizeof(plan.pin_dir), "%s", d->o->pin_dir);
+	if (rlocs_plan(&d->cfg, &plan, err, sizeof(err))) {
+		log_err("%s", err);
+		return -1;
+	}
+	d->ctl = ctlsock_open(d->loop, d->o->ctl_path, on_ctl, d, err, sizeof(err));
+	if (!d->ctl) {
+		log_err("%s", err);
+		return -1;
+	}
+	d->state = state_open(d->o->state_dir, err, sizeof(err));
+	if (!d->state) {
+		log_err("%s", err);
+		return -1;
+	}
+	rc = host_cleanup_stale(d->o->state_dir, err, sizeof(err));
+	if (rc < 0)
+		log_warn("cleaning the state of an earlier run: %s", err);
+	else if (rc == 1)
+		log_warn("an earlier lispd did not exit cleanly: its host changes were undone");
+	if (host_setup(&plan, d->o->state_dir, &d->host, err, sizeof(err))) {
+		log_err("host setup: %s", err);
+		return -1;
+	}
+	d->host_up = true;
+	log_info("%s up: MTU %u, physical %s, table %" PRIu32, d->host.lmn_name, d->host.lmn_mtu,
+		 d->host.phys_name, d->host.table);
+
+	if (cp_sock_open(&d->cp, d->loop, (uint16_t)d->o->port, on_control, d, err,
+			 sizeof(err))) {
+		log_err("%s", err);
+		return -1;
+	}
+	d->cp_open = true;
+	for (unsigned i = 0; i < d->host.n_rlocs; i++)
+		cp_sock_set_rloc(&d->cp, d->host.rlocs[i].afi, &d->host.rlocs[i]);
+
+	d->mcache_fd = host_open_mcache(&d->host, err, sizeof(err));
+	if (d->mcache_fd < 0) {
+		log_err("%s", err);
+		return -1;
+	}
+	memset(&mo, 0, sizeof(mo));
+	mo.mcache_fd = d->mcache_fd;
+	mo.next_nonce = next_nonce;
+	mo.nonce_ctx = d;
+	memcpy(mo.xtr_id, state_xtr_id(d->state), sizeof(mo.xtr_id));
+	d->mn = mn_new(&d->cfg, d->loop, &d->cp.io, &d->host, &mo);
+	if (!d->mn)
+		return -1;
+	d->miss = miss_rb_open(d->loop, d->host.pin_dir, on_miss, d, err, sizeof(err));
+	if (!d->miss) {
+		log_err("%s", err);
+		return -1;
+	}
+	mn_start(d->mn);
+	return 0;
+}
+
+static int run(struct opts *o)
+{
+	struct daemon d;
+	FILE *log_fp = NULL;
+	char err[512];
+	int rc = 1;
+
+	memset(&d, 0, sizeof(d));
+	d.o = o;
+	d.mcache_fd = -1;
+	d.sig.fd = -1;
+	d.started = time(NULL);
+	/* Every configuration error is reported before anything changes. */
+	if (lispd_config_load_file(o->config, &d.cfg, err, sizeof(err))) {
+		log_err("%s", err);
+		log_err("configuration %s is not valid; nothing was changed", o->config);
+		return 1;
+	}
+	if (o->debug < 0)
+		lispd_log_set_level(lispd_log_level_from_debug(d.cfg.debug));
+	if (!o->foreground) {
+		/* Start-up messages still go to the terminal (stderr stays open
+		 * until daemon_ready); the log moves to syslog or the file after. */
+		if (daemon_detach()) {
+			log_err("daemonizing: %s", strerror(errno));
+			goto out_cfg;
+		}
+		if (daemon_pidfile_create(o->pid_file, err, sizeof(err))) {
+			log_err("%s", err);
+			goto out_cfg;
+		}
+	}
+	d.loop = ev_loop_new();
+	/* Signals are blocked from here on: a TERM during set-up waits in the
+	 * signalfd and ends the daemon cleanly once the loop runs. */
+	if (!d.loop || daemon_signals_open(&d.sig, d.loop, on_signal, &d)) {
+		log_err("event loop: %s", strerror(errno));
+		goto out;
+	}
+	if (start(&d)) {
+		teardown(&d);
+		goto out;
+	}
+	log_info("running (pid %ld)", (long)getpid());
+	if (d.cfg.log_file) {
+		log_fp = fopen(d.cfg.log_file, "ae");
+		if (log_fp) {
+			setvbuf(log_fp, NULL, _IOLBF, 0);
+			lispd_log_set_stream(log_fp);
+		} else {
+			log_warn("log-file %s: %s; logging to %s", d.cfg.log_file, strerror(errno),
+				 o->foreground ? "stderr" : "syslog");
+		}
+	}
+	if (!log_fp && !o->foreground)
+		lispd_log_open("lispd", LISPD_LOG_TO_SYSLOG, lispd_log_get_level());
+	daemon_ready(0);
+	if (ev_loop_run(d.loop))
+		log_err("event loop: %s", strerror(errno));
+	else
+		rc = 0;
+	teardown(&d);
+out:
+	daemon_ready(rc);
+	daemon_signals_close(&d.sig);
+	state_close(d.state);
+	ev_loop_free(d.loop);
+	if (!o->foreground)
+		daemon_pidfile_remove(o->pid_file);
+out_cfg:
+	lispd_config_free(&d.cfg);
+	if (log_fp) {
+		lispd_log_set_stream(NULL);
+		fclose(log_fp);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	const char *path = DEFAULT_CONFIG;
-	bool test_only = false;
-	int debug = 0;
+	struct opts o = {
+		.config = DEFAULT_CONFIG,
+		.state_dir = STATE_DIR_DEFAULT,
+		.ctl_path = CTLSOCK_PATH_DEFAULT,
+		.pin_dir = DEFAULT_PIN_DIR,
+		.pid_file = DAEMON_PIDFILE_DEFAULT,
+		.debug = -1,
+		.port = 4342,
+	};
 	int c;
 
 	opterr = 0;
-	while ((c = getopt(argc, argv, ":f:tdnhvm:s:e:p:r:")) != -1) {
+	while ((c = getopt(argc, argv, ":f:tdnhvS:C:p:P:q:m:s:e:r:")) != -1) {
 		switch (c) {
 		case 'f':
-			path = optarg;
+			o.config = optarg;
 			break;
 		case 't':
-			test_only = true;
+			o.test_only = true;
 			break;
 		case 'd':
 			/* "-d N" sets a level; "-d" and "-dd" count. */
+			if (o.debug < 0)
+				o.debug = 0;
 			if (optind < argc && is_level(argv[optind]))
-				debug = argv[optind++][0] - '0';
-			else if (debug < 3)
-				debug++;
+				o.debug = argv[optind++][0] - '0';
+			else if (o.debug < 3)
+				o.debug++;
 			break;
 		case 'n':
+			o.foreground = true;
+			break;
+		case 'S':
+			o.state_dir = optarg;
+			break;
+		case 'C':
+			o.ctl_path = optarg;
+			break;
+		case 'p':
+			o.pin_dir = optarg;
+			break;
+		case 'P':
+			o.pid_file = optarg;
+			break;
+		case 'q':
+			o.query = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -88,7 +508,6 @@ int main(int argc, char **argv)
 		case 'm':
 		case 's':
 		case 'e':
-		case 'p':
 		case 'r':
 			/* LISPmob's command-line overrides of the file. */
 			fprintf(stderr, "lispd: option -%c is not supported yet; set it in the "
@@ -112,10 +531,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	lispd_log_open("lispd", LISPD_LOG_TO_STREAM, lispd_log_level_from_debug(debug));
-	if (test_only)
-		return check_config(path, debug);
-	fprintf(stderr, "lispd: the mobile-node daemon is not implemented yet; use -t to "
-			"check a configuration\n");
-	return 1;
+	if (o.query)
+		return query(&o);
+	lispd_log_open("lispd", LISPD_LOG_TO_STREAM,
+		       lispd_log_level_from_debug(o.debug < 0 ? 0 : o.debug));
+	libbpf_set_print(libbpf_log);
+	if (o.test_only)
+		return check_config(o.config, o.debug < 0 ? 0 : o.debug);
+	return run(&o);
 }

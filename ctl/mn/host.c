@@ -1,0 +1,601 @@
+/* Host setup of the mobile node. Every change is first appended to
+ * STATE_DIR/host.state (and fsynced), then made; restoring replays that
+ * log backwards, treating "already gone" as done, so it works after a clean
+ * exit, after a crash at any point, and when run twice. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/rtnetlink.h>
+#include <netlink/cache.h>
+#include <netlink/route/route.h>
+#include <netlink/route/rule.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/nl.h"
+#include "dp_attach.h"
+#include "dp_link.h"
+#include "dp_pinned.h"
+#include "log.h"
+#include "mn/host.h"
+
+#define STATE_FILE "host.state"
+#define MAX_LOG_LINES 64
+#define LMN_METRIC4 0u
+/* IPv6 turns metric 0 into 1024; 1 is the best an IPv6 route can have. */
+#define LMN_METRIC6 1u
+
+/* One default route, as much of it as we need to re-create it exactly. */
+struct droute {
+	uint16_t afi;
+	uint32_t table;
+	uint32_t metric;
+	uint8_t proto;
+	uint8_t scope;
+	int oif;
+	uint32_t nh_flags;
+	bool has_gw;
+	struct lisp_ip gw;
+};
+
+static void state_path(char *buf, size_t len, const char *dir)
+{
+	snprintf(buf, len, "%s/%s", dir, STATE_FILE);
+}
+
+/* ---- the write-ahead log ---------------------------------------------------- */
+
+struct wal {
+	int fd;
+};
+
+static int wal_append(struct wal *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int wal_append(struct wal *w, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= (int)sizeof(line) - 1) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	line[n++] = '\n';
+	if (write(w->fd, line, (size_t)n) != n || fdatasync(w->fd))
+		return -1;
+	return 0;
+}
+
+static const char *ip_text(const struct lisp_ip *ip, char *buf, size_t len)
+{
+	return nl_ip_str(ip, buf, (unsigned)len);
+}
+
+static int ip_parse(const char *s, struct lisp_ip *ip)
+{
+	uint8_t b[16];
+
+	if (inet_pton(AF_INET, s, b) == 1)
+		return lisp_ip_from_bytes(ip, LISP_AFI_IPV4, b);
+	if (inet_pton(AF_INET6, s, b) == 1)
+		return lisp_ip_from_bytes(ip, LISP_AFI_IPV6, b);
+	return -1;
+}
+
+static int wal_route(struct wal *w, const char *verb, const struct droute *r, uint32_t extra)
+{
+	char gw[64] = "-";
+
+	if (r->has_gw)
+		ip_text(&r->gw, gw, sizeof(gw));
+	return wal_append(w, "%s %u %" PRIu32 " %" PRIu32 " %u %u %d %" PRIu32 " %s %" PRIu32,
+			  verb, r->afi, r->table, r->metric, r->proto, r->scope, r->oif,
+			  r->nh_flags, gw, extra);
+}
+
+static int parse_route(const char *args, struct droute *r, uint32_t *extra)
+{
+	char gw[64];
+	unsigned afi, proto, scope;
+
+	memset(r, 0, sizeof(*r));
+	if (sscanf(args, "%u %" SCNu32 " %" SCNu32 " %u %u %d %" SCNu32 " %63s %" SCNu32, &afi,
+		   &r->table, &r->metric, &proto, &scope, &r->oif, &r->nh_flags, gw, extra) != 9)
+		return -1;
+	if (afi != LISP_AFI_IPV4 && afi != LISP_AFI_IPV6)
+		return -1;
+	r->afi = (uint16_t)afi;
+	r->proto = (uint8_t)proto;
+	r->scope = (uint8_t)scope;
+	if (strcmp(gw, "-")) {
+		if (ip_parse(gw, &r->gw) || r->gw.afi != r->afi)
+			return -1;
+		r->has_gw = true;
+	}
+	return 0;
+}
+
+/* ---- routes and rules ------------------------------------------------------- */
+
+static int family_of(uint16_t afi)
+{
+	return afi == LISP_AFI_IPV4 ? AF_INET : AF_INET6;
+}
+
+static struct rtnl_route *route_build(const struct droute *r)
+{
+	struct rtnl_route *rt = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct lisp_ip any = { .afi = r->afi };
+	struct nl_addr *dst = nl_addr_of(&any, 0);
+
+	if (!rt || !nh || !dst)
+		goto fail;
+	rtnl_route_set_family(rt, (uint8_t)family_of(r->afi));
+	rtnl_route_set_table(rt, r->table);
+	rtnl_route_set_type(rt, RTN_UNICAST);
+	rtnl_route_set_protocol(rt, r->proto);
+	rtnl_route_set_scope(rt, r->scope);
+	rtnl_route_set_priority(rt, r->metric);
+	if (rtnl_route_set_dst(rt, dst))
+		goto fail;
+	nl_addr_put(dst);
+	dst = NULL;
+	rtnl_route_nh_set_ifindex(nh, r->oif);
+	if (r->nh_flags)
+		rtnl_route_nh_set_flags(nh, r->nh_flags);
+	if (r->has_gw) {
+		struct nl_addr *gw = nl_addr_of(&r->gw, lisp_afi_bits(r->afi));
+
+		if (!gw)
+			goto fail;
+		rtnl_route_nh_set_gateway(nh, gw);
+		nl_addr_put(gw);
+	}
+	rtnl_route_add_nexthop(rt, nh);
+	return rt;
+fail:
+	if (dst)
+		nl_addr_put(dst);
+	if (nh)
+		rtnl_route_nh_free(nh);
+	if (rt)
+		rtnl_route_put(rt);
+	return NULL;
+}
+
+/* 0, or a negative errno (-EEXIST / -ESRCH / -ENOENT as the kernel says). */
+static int route_op(struct nl_sock *sk, const struct droute *r, bool add)
+{
+	struct rtnl_route *rt = route_build(r);
+	int rc;
+
+	if (!rt)
+		return -ENOMEM;
+	rc = add ? rtnl_route_add(sk, rt, NLM_F_EXCL) : rtnl_route_delete(sk, rt, 0);
+	rtnl_route_put(rt);
+	return rc ? -nl_errno(rc) : 0;
+}
+
+static bool gone(int rc)
+{
+	return rc == -ENOENT || rc == -ESRCH || rc == -ENODEV;
+}
+
+struct find_ctx {
+	uint16_t afi;
+	uint32_t table;
+	int oif;
+	unsigned n;
+	struct droute found[4];
+};
+
+/* The unicast default routes of table via oif (one nexthop each). */
+static int find_defaults(struct nl_sock *sk, struct find_ctx *fc)
+{
+	struct nl_cache *cache = NULL;
+	int rc = rtnl_route_alloc_cache(sk, family_of(fc->afi), 0, &cache);
+
+	fc->n = 0;
+	if (rc)
+		return -nl_errno(rc);
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		struct rtnl_nexthop *nh;
+		struct droute *d;
+
+		if (rtnl_route_get_table(rt) != fc->table ||
+		    rtnl_route_get_type(rt) != RTN_UNICAST ||
+		    nl_addr_get_prefixlen(rtnl_route_get_dst(rt)) != 0 ||
+		    rtnl_route_get_nnexthops(rt) != 1)
+			continue;
+		nh = rtnl_route_nexthop_n(rt, 0);
+		if (rtnl_route_nh_get_ifindex(nh) != fc->oif || fc->n == 4)
+			continue;
+		d = &fc->found[fc->n++];
+		memset(d, 0, sizeof(*d));
+		d->afi = fc->afi;
+		d->table = fc->table;
+		d->metric = rtnl_route_get_priority(rt);
+		d->proto = rtnl_route_get_protocol(rt);
+		d->scope = rtnl_route_get_scope(rt);
+		d->oif = fc->oif;
+		d->nh_flags = rtnl_route_nh_get_flags(nh) & RTNH_F_ONLINK;
+		d->has_gw = nl_addr_to_ip(rtnl_route_nh_get_gateway(nh), &d->gw) == 0;
+	}
+	nl_cache_free(cache);
+	return 0;
+}
+
+static int rule_op(struct nl_sock *sk, const struct lisp_ip *src, uint32_t prio, uint32_t table,
+		   bool add)
+{
+	struct rtnl_rule *rule = rtnl_rule_alloc();
+	struct nl_addr *a = nl_addr_of(src, lisp_afi_bits(src->afi));
+	int rc = -ENOMEM;
+
+	if (!rule || !a)
+		goto out;
+	rtnl_rule_set_family(rule, family_of(src->afi));
+	rtnl_rule_set_prio(rule, prio);
+	rtnl_rule_set_table(rule, table);
+	rtnl_rule_set_action(rule, FR_ACT_TO_TBL);
+	if (rtnl_rule_set_src(rule, a))
+		goto out;
+	rc = add ? rtnl_rule_add(sk, rule, NLM_F_EXCL) : rtnl_rule_delete(sk, rule, 0);
+	rc = rc ? -nl_errno(rc) : 0;
+out:
+	if (a)
+		nl_addr_put(a);
+	if (rule)
+		rtnl_rule_put(rule);
+	return rc;
+}
+
+/* ---- restore ------------------------------------------------------------------ */
+
+static void keep_first(char *errbuf, size_t errlen, bool *failed, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void keep_first(char *errbuf, size_t errlen, bool *failed, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*failed)
+		return;
+	*failed = true;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Undoes one log line. */
+static void undo_line(struct nl_sock *sk, char *line, char *errbuf, size_t errlen, bool *failed)
+{
+	char *args = strchr(line, ' ');
+	struct droute r;
+	uint32_t extra;
+	int rc;
+
+	if (!args)
+		return;
+	*args++ = '\0';
+	if (!strcmp(line, "attach")) {
+		struct dp_err err;
+
+		if (dp_detach(args, &err) && err.errnum != ENOENT)
+			keep_first(errbuf, errlen, failed, "detaching the data plane: %s", err.msg);
+	} else if (!strcmp(line, "route")) {
+		if (parse_route(args, &r, &extra))
+			return;
+		rc = route_op(sk, &r, false);
+		if (rc && !gone(rc))
+			keep_first(errbuf, errlen, failed, "deleting a default route (table %" PRIu32
+				   "): %s", r.table, strerror(-rc));
+	} else if (!strcmp(line, "demote")) {
+		struct droute moved;
+
+		if (parse_route(args, &r, &extra))
+			return;
+		/* The original first, so the host is never without a default. */
+		rc = route_op(sk, &r, true);
+		if (rc && rc != -EEXIST && rc != -ENODEV)
+			keep_first(errbuf, errlen, failed, "restoring the physical default route: %s",
+				   strerror(-rc));
+		moved = r;
+		moved.metric = extra;
+		rc = route_op(sk, &moved, false);
+		if (rc && !gone(rc))
+			keep_first(errbuf, errlen, failed, "deleting the demoted default route: %s",
+				   strerror(-rc));
+	} else if (!strcmp(line, "rule")) {
+		char src[64];
+		struct lisp_ip ip;
+		uint32_t prio, table;
+
+		if (sscanf(args, "%63s %" SCNu32 " %" SCNu32, src, &prio, &table) != 3 ||
+		    ip_parse(src, &ip))
+			return;
+		rc = rule_op(sk, &ip, prio, table, false);
+		if (rc && !gone(rc))
+			keep_first(errbuf, errlen, failed, "deleting rule from %s: %s", src,
+				   strerror(-rc));
+	}
+}
+
+int host_restore(const char *state_dir, char *errbuf, size_t errlen)
+{
+	char path[4096], *lines[MAX_LOG_LINES], buf[512];
+	unsigned n = 0;
+	bool failed = false;
+	struct nl_sock *sk;
+	FILE *fp;
+
+	state_path(path, sizeof(path), state_dir);
+	fp = fopen(path, "re");
+	if (!fp) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (n < MAX_LOG_LINES && fgets(buf, sizeof(buf), fp)) {
+		/* A line without its newline was torn by a crash before its
+		 * change was made: nothing to undo for it. */
+		if (!strchr(buf, '\n'))
+			break;
+		buf[strcspn(buf, "\n")] = '\0';
+		lines[n] = strdup(buf);
+		if (lines[n])
+			n++;
+	}
+	fclose(fp);
+	sk = nl_route_open();
+	if (!sk) {
+		snprintf(errbuf, errlen, "netlink: %s", strerror(errno));
+		for (unsigned i = 0; i < n; i++)
+			free(lines[i]);
+		return -1;
+	}
+	while (n > 0) {
+		n--;
+		undo_line(sk, lines[n], errbuf, errlen, &failed);
+		free(lines[n]);
+	}
+	nl_route_close(sk);
+	/* Every step was tried; another attempt would meet the same errors. */
+	unlink(path);
+	return failed ? -1 : 0;
+}
+
+int host_cleanup_stale(const char *state_dir, char *errbuf, size_t errlen)
+{
+	char path[4096];
+
+	state_path(path, sizeof(path), state_dir);
+	if (access(path, F_OK))
+		return 0;
+	if (host_restore(state_dir, errbuf, errlen))
+		return -1;
+	return 1;
+}
+
+/* ---- setup -------------------------------------------------------------------- */
+
+static int fail_msg(char *errbuf, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail_msg(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool plan_has_family(const struct lisp_ip *ips, unsigned n, uint16_t afi)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (ips[i].afi == afi)
+			return true;
+	return false;
+}
+
+/* Table T: default via the physical gateway, and `from RLOC lookup T`. */
+static int setup_rloc_routing(struct nl_sock *sk, struct wal *w, const struct lisp_ip *rloc,
+			      int phys, const char *phys_name, uint32_t table, char *errbuf,
+			      size_t errlen)
+{
+	struct find_ctx fc = { .afi = rloc->afi, .table = RT_TABLE_MAIN, .oif = phys };
+	struct droute r;
+	char txt[64];
+	int rc;
+
+	ip_text(rloc, txt, sizeof(txt));
+	rc = find_defaults(sk, &fc);
+	if (rc)
+		return fail_msg(errbuf, errlen, "reading routes: %s", strerror(-rc));
+	if (fc.n == 0) {
+		log_warn("no IPv%c default route on %s: control messages from %s follow "
+			 "the main table", rloc->afi == LISP_AFI_IPV4 ? '4' : '6', phys_name, txt);
+	} else {
+		r = fc.found[0];
+		r.table = table;
+		r.metric = 0;
+		r.proto = RTPROT_STATIC;
+		if (wal_route(w, "route", &r, 0))
+			return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
+		rc = route_op(sk, &r, true);
+		if (rc == -EEXIST)
+			return fail_msg(errbuf, errlen, "routing table %" PRIu32 " already has an "
+					"IPv%c default route: it is not ours, remove it or "
+					"choose another table", table,
+					rloc->afi == LISP_AFI_IPV4 ? '4' : '6');
+		if (rc)
+			return fail_msg(errbuf, errlen, "adding the default route of table %" PRIu32
+					": %s", table, strerror(-rc));
+	}
+	if (wal_append(w, "rule %s %u %" PRIu32, txt, MN_HOST_RULE_PRIO, table))
+		return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
+	rc = rule_op(sk, rloc, MN_HOST_RULE_PRIO, table, true);
+	if (rc && rc != -EEXIST)
+		return fail_msg(errbuf, errlen, "adding rule from %s lookup %" PRIu32 ": %s", txt,
+				table, strerror(-rc));
+	return 0;
+}
+
+/* Physical defaults of the family below MN_HOST_PHYS_METRIC move there;
+ * then the default into lmn. */
+static int setup_eid_routing(struct nl_sock *sk, struct wal *w, uint16_t afi, int phys, int lmn,
+			     char *errbuf, size_t errlen)
+{
+	struct find_ctx fc = { .afi = afi, .table = RT_TABLE_MAIN, .oif = phys };
+	struct droute r = { 0 };
+	int rc = find_defaults(sk, &fc);
+
+	if (rc)
+		return fail_msg(errbuf, errlen, "reading routes: %s", strerror(-rc));
+	for (unsigned i = 0; i < fc.n; i++) {
+		struct droute moved = fc.found[i];
+
+		if (moved.metric >= MN_HOST_PHYS_METRIC)
+			continue;
+		if (wal_route(w, "demote", &fc.found[i], MN_HOST_PHYS_METRIC))
+			return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
+		moved.metric = MN_HOST_PHYS_METRIC;
+		rc = route_op(sk, &moved, true);
+		if (rc && rc != -EEXIST)
+			return fail_msg(errbuf, errlen, "adding the demoted default route: %s",
+					strerror(-rc));
+		rc = route_op(sk, &fc.found[i], false);
+		if (rc && !gone(rc))
+			return fail_msg(errbuf, errlen, "removing the physical default route: %s",
+					strerror(-rc));
+	}
+	r.afi = afi;
+	r.table = RT_TABLE_MAIN;
+	r.metric = afi == LISP_AFI_IPV4 ? LMN_METRIC4 : LMN_METRIC6;
+	r.proto = RTPROT_STATIC;
+	r.scope = RT_SCOPE_LINK;
+	r.oif = lmn;
+	if (wal_route(w, "route", &r, 0))
+		return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
+	rc = route_op(sk, &r, true);
+	if (rc)
+		return fail_msg(errbuf, errlen, "adding the default route via lmn: %s",
+				strerror(-rc));
+	return 0;
+}
+
+static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host *out,
+		    char *errbuf, size_t errlen)
+{
+	struct dp_attach_opts o;
+	struct dp_state st;
+	struct dp_link_info li;
+	struct dp_err err;
+	struct nl_sock *sk;
+	uint32_t table = plan->table ? plan->table : MN_HOST_TABLE_DEFAULT;
+	int rc = -1;
+
+	if (plan->n_eids > DP_MAX_EIDS || plan->n_petrs > DP_MAX_PETRS || plan->n_rlocs > 2)
+		return fail_msg(errbuf, errlen, "too many EIDs, PETRs or RLOCs for the data plane");
+	dp_attach_opts_init(&o);
+	o.pin_dir = plan->pin_dir;
+	o.phys_dev = plan->phys_name;
+	o.lmn_dev = plan->lmn_name[0] ? plan->lmn_name : NULL;
+	o.n_eids = plan->n_eids;
+	memcpy(o.eids, plan->eids, sizeof(plan->eids[0]) * plan->n_eids);
+	o.n_rlocs = plan->n_rlocs;
+	memcpy(o.rlocs, plan->rlocs, sizeof(plan->rlocs[0]) * plan->n_rlocs);
+	o.use_iid = plan->use_iid;
+	o.iid = plan->iid;
+	o.n_petrs = plan->n_petrs;
+	memcpy(o.petrs, plan->petrs, sizeof(plan->petrs[0]) * plan->n_petrs);
+	/* While a mapping is unknown, the PETR carries the flow's first packets. */
+	o.miss_policy = plan->n_petrs ? LISPD_MISS_PETR : LISPD_MISS_DROP;
+
+	if (dp_state_read(plan->pin_dir, &st, NULL) == 0)
+		return fail_msg(errbuf, errlen, "a data plane is already attached at %s (by "
+				"lispd-bpf?); detach it first", plan->pin_dir);
+	if (wal_append(w, "attach %s", plan->pin_dir))
+		return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
+	if (dp_attach(&o, &err))
+		return fail_msg(errbuf, errlen, "attaching the data plane: %s", err.msg);
+	if (dp_state_read(plan->pin_dir, &st, &err))
+		return fail_msg(errbuf, errlen, "%s", err.msg);
+
+	sk = nl_route_open();
+	if (!sk)
+		return fail_msg(errbuf, errlen, "netlink: %s", strerror(errno));
+	for (unsigned i = 0; i < plan->n_rlocs; i++)
+		if (setup_rloc_routing(sk, w, &plan->rlocs[i], st.phys_ifindex, plan->phys_name,
+				       table, errbuf, errlen))
+			goto out;
+	if (plan_has_family(plan->eids, plan->n_eids, LISP_AFI_IPV4) &&
+	    setup_eid_routing(sk, w, LISP_AFI_IPV4, st.phys_ifindex, st.lmn_ifindex, errbuf,
+			      errlen))
+		goto out;
+	if (plan_has_family(plan->eids, plan->n_eids, LISP_AFI_IPV6) &&
+	    setup_eid_routing(sk, w, LISP_AFI_IPV6, st.phys_ifindex, st.lmn_ifindex, errbuf,
+			      errlen))
+		goto out;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->pin_dir, sizeof(out->pin_dir), "%s", plan->pin_dir);
+	snprintf(out->lmn_name, sizeof(out->lmn_name), "%s", st.lmn_name);
+	snprintf(out->phys_name, sizeof(out->phys_name), "%s", st.phys_name);
+	out->lmn_ifindex = st.lmn_ifindex;
+	out->phys_ifindex = st.phys_ifindex;
+	if (dp_link_get(st.phys_name, &li) == 0)
+		out->phys_mtu = li.mtu;
+	if (dp_link_get(st.lmn_name, &li) == 0)
+		out->lmn_mtu = li.mtu;
+	out->n_rlocs = plan->n_rlocs;
+	memcpy(out->rlocs, plan->rlocs, sizeof(plan->rlocs));
+	out->table = table;
+	rc = 0;
+out:
+	nl_route_close(sk);
+	return rc;
+}
+
+int host_setup(const struct host_plan *plan, const char *state_dir, struct mn_host *out,
+	       char *errbuf, size_t errlen)
+{
+	char path[4096], ignored[256];
+	struct wal w;
+	int rc;
+
+	state_path(path, sizeof(path), state_dir);
+	w.fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	if (w.fd < 0) {
+		if (errno == EEXIST)
+			return fail_msg(errbuf, errlen, "%s exists: stale host state, clean it first "
+					"(host_cleanup_stale)", path);
+		return fail_msg(errbuf, errlen, "%s: %s", path, strerror(errno));
+	}
+	rc = do_setup(plan, &w, out, errbuf, errlen);
+	close(w.fd);
+	if (rc)
+		host_restore(state_dir, ignored, sizeof(ignored));
+	return rc;
+}
+
+int host_open_mcache(const struct mn_host *host, char *errbuf, size_t errlen)
+{
+	struct dp_err err;
+	int fd = dp_pinned_open(host->pin_dir, LISPD_MAP_MCACHE, &err);
+
+	if (fd < 0)
+		snprintf(errbuf, errlen, "%s", err.msg);
+	return fd;
+}

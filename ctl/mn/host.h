@@ -1,0 +1,81 @@
+/* The mobile node's host setup: lmn0 (through lib/dp_attach), the EIDs on
+ * it, its MTU, and the routes and rules of the LISPmob README:
+ *
+ *   default dev lmn0 metric 0                (EID traffic into the data plane)
+ *   default via GW dev PHYS metric 100       (the physical default, demoted)
+ *   from RLOC lookup TABLE                   (our own outer traffic ...)
+ *   default via GW dev PHYS table TABLE      (... leaves by the physical link)
+ *
+ * Everything changed is written to a state file in the state directory
+ * before it is changed, so host_restore() undoes exactly that, in this
+ * process or in the next one after a crash (host_cleanup_stale()).
+ *
+ * This file deliberately does not include config.h: lib/config.h and
+ * bpf/lispd_maps.h both define `struct lispd_config`, so no translation
+ * unit may see both. rlocs.c turns the configuration into a host_plan. */
+#ifndef MN_HOST_H
+#define MN_HOST_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lisp_addr.h"
+
+#define MN_HOST_MAX_EIDS 16
+#define MN_HOST_MAX_PETRS 8
+#define MN_HOST_TABLE_DEFAULT 4342u   /* routing table of `from RLOC lookup` */
+#define MN_HOST_RULE_PRIO 4342u
+#define MN_HOST_PHYS_METRIC 100u
+
+/* What the daemon wants on the host (built from the configuration and the
+ * discovered RLOCs). */
+struct host_plan {
+	char pin_dir[108];
+	char phys_name[IF_NAMESIZE];
+	char lmn_name[IF_NAMESIZE];       /* "" = DP_LMN_DEFAULT */
+	unsigned n_eids;
+	struct lisp_ip eids[MN_HOST_MAX_EIDS];
+	unsigned n_rlocs;                 /* at most one per family */
+	struct lisp_ip rlocs[2];
+	bool use_iid;
+	uint32_t iid;
+	unsigned n_petrs;
+	struct lisp_ip petrs[MN_HOST_MAX_PETRS];
+	uint32_t table;                   /* 0 = MN_HOST_TABLE_DEFAULT */
+};
+
+/* What the protocol modules learn about the host once it is set up. Owned
+ * by the daemon; valid until mn_free(). */
+struct mn_host {
+	char pin_dir[108];                /* dp_pinned_open(pin_dir, LISPD_MAP_MCACHE) */
+	char lmn_name[IF_NAMESIZE];
+	char phys_name[IF_NAMESIZE];
+	int lmn_ifindex;
+	int phys_ifindex;
+	unsigned phys_mtu;
+	unsigned lmn_mtu;
+	unsigned n_rlocs;                 /* our current RLOCs, at most one per family */
+	struct lisp_ip rlocs[2];
+	uint32_t table;
+};
+
+/* Applies plan. On failure everything done so far is undone and errbuf
+ * says what failed. The state file goes to state_dir/host.state. */
+int host_setup(const struct host_plan *plan, const char *state_dir, struct mn_host *out,
+	       char *errbuf, size_t errlen);
+
+/* Undoes host_setup from its state file; 0, or -1 when some step failed
+ * (all steps are attempted; errbuf names the first failure). */
+int host_restore(const char *state_dir, char *errbuf, size_t errlen);
+
+/* A new fd of the pinned BPF map-cache of the attached data plane (for
+ * mn_opts.mcache_fd), or -1 with errbuf filled. */
+int host_open_mcache(const struct mn_host *host, char *errbuf, size_t errlen);
+
+/* At start: if a state file from an earlier run exists (a crash), restores
+ * it. Returns 1 when stale state was cleaned, 0 when there was none, -1. */
+int host_cleanup_stale(const char *state_dir, char *errbuf, size_t errlen);
+
+#endif

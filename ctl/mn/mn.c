@@ -1,0 +1,268 @@
+/* Life cycle of the mobile node's control plane and the configuration
+ * copy. The only file of the protocol modules that reads lib/config.h. */
+#include "mn/mn_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+
+static const struct mn_timing default_timing = {
+	.reg_retx_first_ms = 1000,
+	.reg_retx_max_ms = 60000,
+	.reg_period_ms = 60000,
+	.req_retx_first_ms = 1000,
+	.req_min_interval_ms = 1000,
+	.req_hold_ms = 30000,
+	.req_hold_after = 10,
+	.reply_interval_ms = 3000,
+	.smr_interval_ms = 3000,
+	.ttl_unit_ms = 60000,
+};
+
+#define TAKE(field) out->field = in && in->field ? in->field : default_timing.field
+
+static void set_timing(struct mn_timing *out, const struct mn_timing *in)
+{
+	TAKE(reg_retx_first_ms);
+	TAKE(reg_retx_max_ms);
+	TAKE(reg_period_ms);
+	TAKE(req_retx_first_ms);
+	TAKE(req_min_interval_ms);
+	TAKE(req_hold_ms);
+	TAKE(req_hold_after);
+	TAKE(reply_interval_ms);
+	TAKE(smr_interval_ms);
+	TAKE(ttl_unit_ms);
+}
+
+#undef TAKE
+
+void mn_conf_free(struct mn_conf *c)
+{
+	for (unsigned i = 0; i < c->n_ms; i++) {
+		if (c->ms[i].key) {
+			explicit_bzero(c->ms[i].key, c->ms[i].key_len);
+			free(c->ms[i].key);
+		}
+	}
+	free(c->statics);
+	memset(c, 0, sizeof(*c));
+}
+
+static uint16_t rloc_afi(const struct lispd_cfg_rloc *r)
+{
+	if (r->kind == LISPD_RLOC_IFACE)
+		return r->ip_version == 6 ? LISP_AFI_IPV6 : LISP_AFI_IPV4;
+	return r->addr.afi;
+}
+
+static int copy_mapping(struct mn_map_conf *m, const struct lispd_cfg_mapping *c)
+{
+	m->eid = c->eid;
+	mn_prefix_canon(&m->eid);
+	m->ttl_min = c->ttl_min;
+	if (c->n_rlocs == 0) {
+		/* No RLOC listed: advertise whatever the host has, at the defaults. */
+		for (unsigned f = LISP_AFI_IPV4; f <= LISP_AFI_IPV6; f++) {
+			m->use[f] = true;
+			m->priority[f] = LISPD_CFG_DEFAULT_PRIORITY;
+			m->weight[f] = LISPD_CFG_DEFAULT_WEIGHT;
+		}
+		return 0;
+	}
+	for (unsigned i = 0; i < c->n_rlocs; i++) {
+		uint16_t f = rloc_afi(&c->rlocs[i]);
+
+		if (f != LISP_AFI_IPV4 && f != LISP_AFI_IPV6)
+			return -1;
+		/* A mobile node has one RLOC per family: the first entry of a family rules. */
+		if (m->use[f])
+			continue;
+		m->use[f] = true;
+		m->priority[f] = c->rlocs[i].priority;
+		m->weight[f] = c->rlocs[i].weight;
+	}
+	return 0;
+}
+
+static int copy_static(struct mn_static_conf *s, const struct lispd_cfg_mapping *c)
+{
+	s->eid = c->eid;
+	mn_prefix_canon(&s->eid);
+	for (unsigned i = 0; i < c->n_rlocs; i++) {
+		const struct lispd_cfg_rloc *r = &c->rlocs[i];
+
+		if (r->kind != LISPD_RLOC_ADDRESS)
+			return -1;
+		if (s->n_loc == MN_MAX_LOC)
+			return -1;
+		s->loc[s->n_loc++] = (struct mn_loc){
+			.addr = r->addr, .priority = r->priority, .weight = r->weight, .up = true,
+		};
+	}
+	return 0;
+}
+
+static int conf_from_cfg(struct mn_conf *out, const struct lispd_config *cfg)
+{
+	memset(out, 0, sizeof(*out));
+	if (cfg->n_map_servers > MN_MAX_MS || cfg->n_map_resolvers > MN_MAX_MR) {
+		log_err("mn: too many map-servers or map-resolvers");
+		return -1;
+	}
+	if (cfg->n_mappings > MN_MAX_MAPPINGS) {
+		log_err("mn: %u database-mappings; one Map-Register carries at most %u",
+			cfg->n_mappings, MN_MAX_MAPPINGS);
+		return -1;
+	}
+	for (unsigned i = 0; i < cfg->n_map_servers; i++) {
+		const struct lispd_cfg_map_server *s = &cfg->map_servers[i];
+		struct mn_ms_conf *m = &out->ms[i];
+
+		m->addr = s->addr;
+		m->alg = s->key_type;
+		m->proxy_reply = s->proxy_reply;
+		m->key = malloc(s->key_len ? s->key_len : 1);
+		if (!m->key)
+			goto fail;
+		memcpy(m->key, s->key, s->key_len);
+		m->key_len = s->key_len;
+		out->n_ms = i + 1;
+	}
+	out->n_mr = cfg->n_map_resolvers;
+	memcpy(out->mr, cfg->map_resolvers, sizeof(out->mr[0]) * out->n_mr);
+	out->retries = cfg->map_request_retries;
+	for (unsigned i = 0; i < cfg->n_mappings; i++) {
+		if (copy_mapping(&out->map[i], &cfg->mappings[i])) {
+			log_err("mn: database-mapping at line %d: unusable RLOC",
+				cfg->mappings[i].line);
+			goto fail;
+		}
+	}
+	out->n_map = cfg->n_mappings;
+	if (cfg->n_statics) {
+		out->statics = calloc(cfg->n_statics, sizeof(*out->statics));
+		if (!out->statics)
+			goto fail;
+	}
+	for (unsigned i = 0; i < cfg->n_statics; i++) {
+		if (copy_static(&out->statics[i], &cfg->statics[i])) {
+			log_err("mn: static-map-cache at line %d: only up to %u rloc addresses "
+				"are supported", cfg->statics[i].line, MN_MAX_LOC);
+			goto fail;
+		}
+	}
+	out->n_static = cfg->n_statics;
+	return 0;
+fail:
+	mn_conf_free(out);
+	return -1;
+}
+
+static void set_rlocs(struct mn *mn, unsigned n, const struct lisp_ip *rlocs)
+{
+	mn->n_rlocs = 0;
+	for (unsigned i = 0; i < n && mn->n_rlocs < 2; i++)
+		if (rlocs[i].afi == LISP_AFI_IPV4 || rlocs[i].afi == LISP_AFI_IPV6)
+			mn->rlocs[mn->n_rlocs++] = rlocs[i];
+}
+
+struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct cp_io *io,
+		  const struct mn_host *host, const struct mn_opts *opts)
+{
+	struct mn *mn = calloc(1, sizeof(*mn));
+
+	if (!mn)
+		return NULL;
+	mn->loop = loop;
+	mn->io = io;
+	mn->mcache_fd = opts ? opts->mcache_fd : -1;
+	if (opts) {
+		mn->next_nonce = opts->next_nonce;
+		mn->nonce_ctx = opts->nonce_ctx;
+		memcpy(mn->xtr_id, opts->xtr_id, sizeof(mn->xtr_id));
+		mn->site_id = opts->site_id;
+	}
+	set_timing(&mn->t, opts ? opts->timing : NULL);
+	if (host)
+		set_rlocs(mn, host->n_rlocs, host->rlocs);
+	if (conf_from_cfg(&mn->conf, cfg)) {
+		free(mn);
+		return NULL;
+	}
+	mn_resolve_init(mn);
+	if (mn_reg_setup(mn)) {
+		mn_conf_free(&mn->conf);
+		free(mn);
+		return NULL;
+	}
+	return mn;
+}
+
+static void install_statics(struct mn *mn)
+{
+	for (unsigned i = 0; i < mn->conf.n_static; i++)
+		mn_mc_put_static(mn, &mn->conf.statics[i]);
+}
+
+void mn_start(struct mn *mn)
+{
+	install_statics(mn);
+	mn_reg_start_all(mn);
+}
+
+void mn_set_rlocs(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs)
+{
+	set_rlocs(mn, n_rlocs, rlocs);
+	mn_reg_start_all(mn);
+}
+
+static bool static_in(const struct mn_conf *c, const struct lisp_prefix *p)
+{
+	for (unsigned i = 0; i < c->n_static; i++)
+		if (lisp_prefix_cmp(&c->statics[i].eid, p) == 0)
+			return true;
+	return false;
+}
+
+int mn_reload(struct mn *mn, const struct lispd_config *new_cfg)
+{
+	struct mn_conf next;
+	struct mn_mc_entry *e, *nx;
+
+	if (conf_from_cfg(&next, new_cfg))
+		return -1;
+	/* Statics gone from the file leave; the others are rewritten in place
+	 * below (an atomic update each), so traffic to them never misses. */
+	for (e = mn->mc.head; e; e = nx) {
+		nx = e->next;
+		if (e->origin == MN_MC_STATIC && !static_in(&next, &e->eid))
+			mn_mc_remove(mn, e);
+	}
+	mn_reg_teardown(mn);
+	mn_conf_free(&mn->conf);
+	mn->conf = next;
+	if (mn->res.cur_mr >= mn->conf.n_mr)
+		mn->res.cur_mr = 0;
+	install_statics(mn);
+	if (mn_reg_setup(mn))
+		return -1;
+	mn_reg_start_all(mn);
+	log_info("mn: configuration reloaded: %u map-server(s), %u map-resolver(s), "
+		 "%u static entr%s", mn->conf.n_ms, mn->conf.n_mr, mn->conf.n_static,
+		 mn->conf.n_static == 1 ? "y" : "ies");
+	return 0;
+}
+
+void mn_free(struct mn *mn)
+{
+	if (!mn)
+		return;
+	mn_reg_teardown(mn);
+	mn_resolve_teardown(mn);
+	mn_mc_teardown(mn);
+	mn_conf_free(&mn->conf);
+	free(mn);
+}

@@ -1,0 +1,83 @@
+/* The mobile node's control plane: registration with the map-servers,
+ * resolution through the map-resolvers into the map-cache (user-space table
+ * mirrored into the BPF map-cache), and the ETR side (Map-Replies for our
+ * EIDs, RLOC-probe replies, SMRs). No sockets here: packets go out through
+ * struct cp_io and come in through mn_on_control(); time comes from the
+ * daemon's ev_loop.
+ *
+ * API changes from the first sketch, kept minimal:
+ *  - struct mn_host is the one ctl/mn/host.h already defines (what host setup
+ *    learnt: RLOCs, pin dir, interfaces), so the daemon passes host_setup()'s
+ *    output as is. What host setup does not know travels in struct mn_opts:
+ *    the map-cache fd, the Map-Register nonce provider and xTR-ID (both
+ *    persisted by the core), and timer overrides for tests.
+ *  - Our EIDs and their iid come from the configuration's database-mappings.
+ *  - lib/config.h and bpf/lispd_maps.h both define `struct lispd_config`, so
+ *    this header includes neither; the protocol files are split so that no
+ *    translation unit sees both (mn.c reads the config, mapcache.c and
+ *    mn_miss.c the BPF layouts). */
+#ifndef MN_MN_H
+#define MN_MN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/cp_io.h"
+#include "lisp_addr.h"
+#include "mn/host.h"
+
+struct ev_loop;
+struct lispd_config;      /* lib/config.h */
+struct lispd_miss_event;  /* bpf/lispd_maps.h */
+struct mn;
+
+/* Protocol timers. Zero fields take the protocol value shown; tests shrink
+ * them so nothing waits a minute. */
+struct mn_timing {
+	uint32_t reg_retx_first_ms;    /* 1000: first Map-Register retransmission */
+	uint32_t reg_retx_max_ms;      /* 60000: doubling stops here */
+	uint32_t reg_period_ms;        /* 60000: re-registration after a Map-Notify */
+	uint32_t req_retx_first_ms;    /* 1000: Map-Request retry, doubling */
+	uint32_t req_min_interval_ms;  /* 1000: at most one request per prefix per interval */
+	uint32_t req_hold_ms;          /* 30000: pause for a prefix ... */
+	uint32_t req_hold_after;       /* 10: ... after this many unanswered tries */
+	uint32_t reply_interval_ms;    /* 3000: one Map-Reply per requester and EID */
+	uint32_t smr_interval_ms;      /* 3000: one SMR-invoked request per cached prefix */
+	uint32_t ttl_unit_ms;          /* 60000: a record TTL counts minutes */
+};
+
+struct mn_opts {
+	int mcache_fd;                      /* BPF map-cache; -1 = no data plane */
+	uint64_t (*next_nonce)(void *ctx);  /* Map-Register nonces: increasing, kept across restarts */
+	void *nonce_ctx;
+	uint8_t xtr_id[16];
+	uint64_t site_id;
+	const struct mn_timing *timing;     /* NULL = protocol values */
+};
+
+/* cfg, io, loop and host are used during the call; io and loop must outlive
+ * the mn. Returns NULL (and logs why) when the configuration cannot be used. */
+struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct cp_io *io,
+		  const struct mn_host *host, const struct mn_opts *opts);
+/* Installs the static map-cache entries and sends the first Map-Registers. */
+void mn_start(struct mn *mn);
+/* One control datagram received on port 4342 (src/sport: the sender; dst: our
+ * address it arrived at). */
+void mn_on_control(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
+		   const struct lisp_ip *dst, const uint8_t *buf, size_t len);
+/* One event from the data plane's miss ring buffer. */
+void mn_on_miss(struct mn *mn, const struct lispd_miss_event *ev);
+/* Our RLOCs changed (at most one per family): re-register at once. */
+void mn_set_rlocs(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs);
+/* SIGHUP: map-servers, resolvers, retries, database-mappings and static
+ * entries from new_cfg; dynamic map-cache entries stay. Returns 0, or -1 with
+ * nothing changed. */
+int mn_reload(struct mn *mn, const struct lispd_config *new_cfg);
+/* One JSON document for "status", "registrations", "map-cache", "pending" or
+ * "counters"; {"error": ...} for anything else. */
+void mn_ctl_json(struct mn *mn, const char *cmd, FILE *out);
+/* Stops every timer; leaves the BPF map-cache as it is (the daemon tears the
+ * data plane down, or a restart refills it). */
+void mn_free(struct mn *mn);
+
+#endif

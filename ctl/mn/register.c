@@ -1,0 +1,302 @@
+/* Map-Register / Map-Notify / Map-Notify-Ack with each map-server. */
+#include "mn/mn_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lisp_auth.h"
+#include "lisp_nonce.h"
+#include "log.h"
+
+const char *mn_reg_state_name(enum mn_reg_state s)
+{
+	switch (s) {
+	case MN_REG_IDLE:
+		return "idle";
+	case MN_REG_PENDING:
+		return "pending";
+	case MN_REG_REGISTERED:
+		return "registered";
+	case MN_REG_FAILING:
+		return "failing";
+	}
+	return "?";
+}
+
+static void fail(struct mn_reg *r, const char *why)
+{
+	r->state = MN_REG_FAILING;
+	snprintf(r->last_error, sizeof(r->last_error), "%s", why);
+}
+
+static uint64_t next_nonce(struct mn *mn)
+{
+	uint64_t n = 0;
+
+	if (mn->next_nonce)
+		return mn->next_nonce(mn->nonce_ctx);
+	/* No provider (a test): still unique, though not persistent. */
+	lisp_nonce64(&n);
+	return n;
+}
+
+/* Builds the Map-Register for map-server r->ms into mn->tx. */
+static int build(struct mn_reg *r, uint64_t nonce, size_t *len)
+{
+	struct mn *mn = r->mn;
+	const struct mn_ms_conf *ms = &mn->conf.ms[r->ms];
+	struct lisp_map_register *m = &mn->tx_reg;
+	struct lisp_err err = { 0 };
+	char why[96];
+
+	memset(m, 0, sizeof(*m));
+	m->type = LISP_MAP_REGISTER;
+	m->proxy_reply = ms->proxy_reply;
+	m->want_notify = true;
+	m->xtr_id_present = true;
+	memcpy(m->xtr_id, mn->xtr_id, sizeof(m->xtr_id));
+	m->site_id = mn->site_id;
+	m->nonce = nonce;
+	m->auth.key_id = 0;
+	m->auth.alg_id = ms->alg;
+	m->auth.len = 0;  /* the full digest, as deployed map-servers expect */
+	for (unsigned i = 0; i < mn->conf.n_map; i++) {
+		struct lisp_record *rec = &m->rec[m->n_rec];
+
+		rec->n_loc = (uint8_t)mn_our_locators(mn, i, NULL, rec->loc, LISP_MAX_LOCATORS);
+		if (rec->n_loc == 0)
+			continue;  /* no RLOC of a family this EID uses */
+		rec->ttl = mn->conf.map[i].ttl_min;
+		rec->act = LISP_ACT_NO_ACTION;
+		rec->authoritative = true;
+		rec->eid = mn->conf.map[i].eid;
+		m->n_rec++;
+	}
+	if (m->n_rec == 0)
+		return 1;
+	if (lisp_map_register_encode(mn->tx, sizeof(mn->tx), len, m, ms->key, ms->key_len, &err)) {
+		mn->ctr.reg_encode_errors++;
+		snprintf(r->last_error, sizeof(r->last_error), "cannot build Map-Register: %s",
+			 lisp_err_format(&err, why, sizeof(why)));
+		r->state = MN_REG_FAILING;
+		return -1;
+	}
+	return 0;
+}
+
+static void remember(struct mn_reg *r, uint64_t nonce)
+{
+	r->nonces[r->next_slot].nonce = nonce;
+	r->nonces[r->next_slot].round = r->round;
+	r->next_slot = (r->next_slot + 1) % MN_REG_NONCES;
+}
+
+static void send_register(struct mn_reg *r)
+{
+	struct mn *mn = r->mn;
+	const struct mn_ms_conf *ms = &mn->conf.ms[r->ms];
+	uint64_t nonce = next_nonce(mn);
+	size_t len = 0;
+	char a[LISP_ADDR_STRLEN];
+	int rc = build(r, nonce, &len);
+
+	if (rc > 0) {
+		/* Nothing to advertise until an RLOC shows up (mn_set_rlocs). */
+		r->state = MN_REG_IDLE;
+		r->awaiting = false;
+		snprintf(r->last_error, sizeof(r->last_error), "no RLOC to register");
+		ev_timer_cancel(mn->loop, &r->timer);
+		return;
+	}
+	if (rc == 0) {
+		remember(r, nonce);
+		r->attempts++;
+		r->sent++;
+		mn->ctr.reg_sent++;
+		if (cp_io_send(mn->io, NULL, &ms->addr, LISP_CONTROL_PORT, mn->tx, len)) {
+			mn->ctr.reg_send_errors++;
+			snprintf(r->last_error, sizeof(r->last_error), "send failed");
+		}
+		log_debug1("mn: Map-Register to %s (attempt %u)",
+			   lisp_ip_format(&ms->addr, a, sizeof(a)), r->attempts);
+		if (r->attempts >= MN_REG_FAIL_AFTER && r->state != MN_REG_FAILING) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "no Map-Notify after %u Map-Registers",
+				 r->attempts);
+			fail(r, why);
+			lispd_log_rl(LISPD_LOG_WARN, "mn: map-server %s: %s", a, why);
+		}
+	}
+	ev_timer_arm(mn->loop, &r->timer, r->retx_ms);
+	r->retx_ms = r->retx_ms * 2 > mn->t.reg_retx_max_ms ? mn->t.reg_retx_max_ms
+							    : r->retx_ms * 2;
+}
+
+static void start_round(struct mn_reg *r)
+{
+	r->round++;
+	r->attempts = 0;
+	r->awaiting = true;
+	r->retx_ms = r->mn->t.reg_retx_first_ms;
+	if (r->state == MN_REG_IDLE)
+		r->state = MN_REG_PENDING;
+	send_register(r);
+}
+
+static void on_timer(struct ev_timer *t, void *arg)
+{
+	struct mn_reg *r = arg;
+
+	(void)t;
+	if (r->awaiting)
+		send_register(r);
+	else
+		start_round(r);
+}
+
+int mn_reg_setup(struct mn *mn)
+{
+	mn->n_reg = 0;
+	mn->reg = NULL;
+	if (mn->conf.n_ms == 0)
+		return 0;
+	mn->reg = calloc(mn->conf.n_ms, sizeof(*mn->reg));
+	if (!mn->reg)
+		return -1;
+	mn->n_reg = mn->conf.n_ms;
+	for (unsigned i = 0; i < mn->n_reg; i++) {
+		mn->reg[i].mn = mn;
+		mn->reg[i].ms = i;
+		ev_timer_init(&mn->reg[i].timer, on_timer, &mn->reg[i]);
+	}
+	return 0;
+}
+
+void mn_reg_start_all(struct mn *mn)
+{
+	for (unsigned i = 0; i < mn->n_reg; i++)
+		start_round(&mn->reg[i]);
+}
+
+void mn_reg_teardown(struct mn *mn)
+{
+	for (unsigned i = 0; i < mn->n_reg; i++)
+		ev_timer_cancel(mn->loop, &mn->reg[i].timer);
+	free(mn->reg);
+	mn->reg = NULL;
+	mn->n_reg = 0;
+}
+
+/* The map-server with an outstanding (current round) or earlier nonce. */
+static struct mn_reg *by_nonce(struct mn *mn, uint64_t nonce, bool *current)
+{
+	for (unsigned i = 0; i < mn->n_reg; i++) {
+		struct mn_reg *r = &mn->reg[i];
+
+		for (unsigned k = 0; k < MN_REG_NONCES; k++) {
+			if (r->nonces[k].nonce != nonce || nonce == 0)
+				continue;
+			*current = r->awaiting && r->nonces[k].round == r->round;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+static struct mn_reg *by_addr(struct mn *mn, const struct lisp_ip *src)
+{
+	for (unsigned i = 0; i < mn->n_reg; i++)
+		if (lisp_ip_equal(&mn->conf.ms[mn->reg[i].ms].addr, src))
+			return &mn->reg[i];
+	return NULL;
+}
+
+static void accept_notify(struct mn_reg *r)
+{
+	struct mn *mn = r->mn;
+	char a[LISP_ADDR_STRLEN];
+
+	if (r->state != MN_REG_REGISTERED)
+		log_info("mn: registered with map-server %s",
+			 lisp_ip_format(&mn->conf.ms[r->ms].addr, a, sizeof(a)));
+	mn->ctr.notify_accepted++;
+	r->notifies++;
+	r->state = MN_REG_REGISTERED;
+	r->awaiting = false;
+	r->last_error[0] = '\0';
+	r->last_ok_ms = mn_now(mn);
+	ev_timer_arm(mn->loop, &r->timer, mn->t.reg_period_ms);
+}
+
+static void send_ack(struct mn_reg *r, const struct lisp_map_register *notify,
+		     const struct lisp_ip *src, uint16_t sport, const struct lisp_ip *dst)
+{
+	struct mn *mn = r->mn;
+	const struct mn_ms_conf *ms = &mn->conf.ms[r->ms];
+	struct lisp_map_register *ack = &mn->tx_reg;
+	size_t len = 0;
+
+	*ack = *notify;
+	ack->type = LISP_MAP_NOTIFY_ACK;
+	/* Same algorithm and length as the Notify; the encoder recomputes it. */
+	memset(ack->auth.data, 0, sizeof(ack->auth.data));
+	if (lisp_map_register_encode(mn->tx, sizeof(mn->tx), &len, ack, ms->key, ms->key_len,
+				     NULL)) {
+		mn->ctr.reg_encode_errors++;
+		return;
+	}
+	if (cp_io_send(mn->io, dst && dst->afi ? dst : NULL, src, sport, mn->tx, len)) {
+		mn->ctr.reg_send_errors++;
+		return;
+	}
+	mn->ctr.notify_ack_sent++;
+}
+
+void mn_reg_on_notify(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
+		      const struct lisp_ip *dst, const uint8_t *buf, size_t len)
+{
+	struct lisp_map_register *n = &mn->rx.u.reg;
+	struct lisp_err err = { 0 };
+	char a[LISP_ADDR_STRLEN];
+	bool current = false;
+	struct mn_reg *r;
+	const struct mn_ms_conf *ms;
+
+	if (lisp_map_register_decode(buf, len, n, &err) || n->type != LISP_MAP_NOTIFY) {
+		mn->ctr.rx_malformed++;
+		return;
+	}
+	r = by_nonce(mn, n->nonce, &current);
+	if (!r) {
+		r = by_addr(mn, src);
+		if (!r) {
+			mn->ctr.notify_unknown++;
+			lispd_log_rl(LISPD_LOG_WARN, "mn: Map-Notify from %s: not a map-server of ours",
+				     lisp_ip_format(src, a, sizeof(a)));
+			return;
+		}
+	}
+	ms = &mn->conf.ms[r->ms];
+	if (lisp_auth_verify(buf, len, ms->key, ms->key_len, &err)) {
+		mn->ctr.notify_bad_auth++;
+		r->auth_failures++;
+		if (current)
+			fail(r, "auth failed: Map-Notify does not verify with our key");
+		lispd_log_rl(LISPD_LOG_WARN, "mn: Map-Notify from %s: authentication failed",
+			     lisp_ip_format(src, a, sizeof(a)));
+		return;
+	}
+	if (current) {
+		accept_notify(r);
+		return;
+	}
+	if (by_nonce(mn, n->nonce, &current)) {
+		/* The ack of a round already acknowledged, or arriving late. */
+		mn->ctr.notify_stale++;
+		return;
+	}
+	mn->ctr.notify_unsolicited++;
+	send_ack(r, n, src, sport, dst);
+}

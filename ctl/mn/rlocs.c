@@ -1,0 +1,211 @@
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <netlink/cache.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "config.h"
+#include "core/nl.h"
+#include "log.h"
+#include "mn/rlocs.h"
+
+int rlocs_iface_addr(const char *ifname, uint16_t afi, struct lisp_ip *out)
+{
+	struct nl_sock *sk = nl_route_open();
+	struct nl_cache *links = NULL, *addrs = NULL;
+	int family = afi == LISP_AFI_IPV4 ? AF_INET : AF_INET6;
+	int ifindex, rc = 1;
+
+	if (!sk)
+		return -1;
+	if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &links) ||
+	    rtnl_addr_alloc_cache(sk, &addrs)) {
+		errno = EIO;
+		rc = -1;
+		goto out;
+	}
+	ifindex = rtnl_link_name2i(links, ifname);
+	if (ifindex <= 0)
+		goto out;
+	for (struct nl_object *o = nl_cache_get_first(addrs); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+
+		if (rtnl_addr_get_ifindex(a) != ifindex || rtnl_addr_get_family(a) != family ||
+		    rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
+		    (rtnl_addr_get_flags(a) & (IFA_F_TENTATIVE | IFA_F_DEPRECATED)))
+			continue;
+		if (nl_addr_to_ip(rtnl_addr_get_local(a), out) == 0) {
+			rc = 0;
+			break;
+		}
+	}
+out:
+	if (addrs)
+		nl_cache_free(addrs);
+	if (links)
+		nl_cache_free(links);
+	nl_route_close(sk);
+	return rc;
+}
+
+/* The interface holding ip, into ifname; 0 or 1 when none does. */
+static int iface_of_addr(const struct lisp_ip *ip, char *ifname, size_t len)
+{
+	struct nl_sock *sk = nl_route_open();
+	struct nl_cache *links = NULL, *addrs = NULL;
+	int rc = 1;
+
+	if (!sk)
+		return -1;
+	if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &links) || rtnl_addr_alloc_cache(sk, &addrs)) {
+		rc = -1;
+		goto out;
+	}
+	for (struct nl_object *o = nl_cache_get_first(addrs); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct lisp_ip got;
+
+		if (nl_addr_to_ip(rtnl_addr_get_local(a), &got) == 0 && lisp_ip_equal(&got, ip) &&
+		    rtnl_link_i2name(links, rtnl_addr_get_ifindex(a), ifname, len)) {
+			rc = 0;
+			break;
+		}
+	}
+out:
+	if (addrs)
+		nl_cache_free(addrs);
+	if (links)
+		nl_cache_free(links);
+	nl_route_close(sk);
+	return rc;
+}
+
+/* Takes rloc (found on ifname) when the plan has none of its family yet and
+ * ifname is the plan's interface (the first one with an RLOC wins). */
+static void take_rloc(struct host_plan *plan, const char *ifname, const struct lisp_ip *rloc)
+{
+	char buf[64];
+
+	if (plan->phys_name[0] == '\0')
+		snprintf(plan->phys_name, sizeof(plan->phys_name), "%s", ifname);
+	else if (strcmp(plan->phys_name, ifname)) {
+		log_warn("RLOC %s on %s not used: only one interface (%s) is supported yet",
+			 nl_ip_str(rloc, buf, sizeof(buf)), ifname, plan->phys_name);
+		return;
+	}
+	for (unsigned i = 0; i < plan->n_rlocs; i++)
+		if (plan->rlocs[i].afi == rloc->afi)
+			return;
+	plan->rlocs[plan->n_rlocs++] = *rloc;
+}
+
+static int plan_rloc(const struct lispd_cfg_rloc *r, struct host_plan *plan, const char *src,
+		     char *errbuf, size_t errlen)
+{
+	char ifname[IF_NAMESIZE], buf[64];
+	struct lisp_ip ip;
+	int rc;
+
+	if (r->kind == LISPD_RLOC_IFACE) {
+		uint16_t afi = r->ip_version == 6 ? LISP_AFI_IPV6 : LISP_AFI_IPV4;
+
+		rc = rlocs_iface_addr(r->ifname, afi, &ip);
+		if (rc < 0) {
+			snprintf(errbuf, errlen, "%s:%d: reading the addresses of %s: %s", src,
+				 r->line, r->ifname, strerror(errno));
+			return -1;
+		}
+		if (rc == 1) {
+			log_warn("%s:%d: %s has no usable IPv%u address now", src, r->line,
+				 r->ifname, r->ip_version);
+			return 0;
+		}
+		take_rloc(plan, r->ifname, &ip);
+		return 0;
+	}
+	if (!r->local)
+		return 0;   /* an address of someone else (a NAT's, say): not a source */
+	rc = iface_of_addr(&r->addr, ifname, sizeof(ifname));
+	if (rc) {
+		snprintf(errbuf, errlen, "%s:%d: rloc-address %s is marked local but no "
+			 "interface holds it", src, r->line, nl_ip_str(&r->addr, buf, sizeof(buf)));
+		return -1;
+	}
+	take_rloc(plan, ifname, &r->addr);
+	return 0;
+}
+
+static int plan_eid(const struct lispd_cfg_mapping *m, struct host_plan *plan, bool *iid_set,
+		    const char *src, char *errbuf, size_t errlen)
+{
+	const struct lisp_ip *eid = &m->eid.addr.ip;
+	uint32_t iid = m->eid.addr.has_iid ? m->eid.addr.iid : 0;
+	char buf[64];
+
+	if (*iid_set && iid != plan->iid) {
+		snprintf(errbuf, errlen, "%s:%d: database-mapping: instance-id %u differs from "
+			 "%u of an earlier mapping; one instance-id per node is supported", src,
+			 m->line, iid, plan->iid);
+		return -1;
+	}
+	*iid_set = true;
+	plan->iid = iid;
+	plan->use_iid = iid != 0;
+	if (m->eid.plen != lisp_afi_bits(eid->afi))
+		log_warn("%s:%d: EID prefix /%u: lmn0 gets %s as a host address", src, m->line,
+			 m->eid.plen, nl_ip_str(eid, buf, sizeof(buf)));
+	for (unsigned i = 0; i < plan->n_eids; i++)
+		if (lisp_ip_equal(&plan->eids[i], eid))
+			return 0;
+	if (plan->n_eids == MN_HOST_MAX_EIDS) {
+		snprintf(errbuf, errlen, "%s:%d: more than %d EIDs", src, m->line,
+			 MN_HOST_MAX_EIDS);
+		return -1;
+	}
+	plan->eids[plan->n_eids++] = *eid;
+	return 0;
+}
+
+int rlocs_plan(const struct lispd_config *cfg, struct host_plan *plan, char *errbuf,
+	       size_t errlen)
+{
+	const char *src = cfg->source ? cfg->source : "configuration";
+	bool iid_set = false;
+
+	plan->phys_name[0] = '\0';
+	plan->n_rlocs = plan->n_eids = plan->n_petrs = 0;
+	plan->use_iid = false;
+	plan->iid = 0;
+	if (cfg->n_mappings == 0) {
+		snprintf(errbuf, errlen, "%s: no database-mapping: a mobile node needs an EID",
+			 src);
+		return -1;
+	}
+	for (unsigned i = 0; i < cfg->n_mappings; i++) {
+		const struct lispd_cfg_mapping *m = &cfg->mappings[i];
+
+		if (plan_eid(m, plan, &iid_set, src, errbuf, errlen))
+			return -1;
+		for (unsigned j = 0; j < m->n_rlocs; j++)
+			if (plan_rloc(&m->rlocs[j], plan, src, errbuf, errlen))
+				return -1;
+	}
+	if (plan->n_rlocs == 0) {
+		snprintf(errbuf, errlen, "%s: no database-mapping interface has a usable address "
+			 "now, so there is no RLOC to send from", src);
+		return -1;
+	}
+	for (unsigned i = 0; i < cfg->n_petrs; i++) {
+		if (plan->n_petrs == MN_HOST_MAX_PETRS) {
+			log_warn("%s:%d: more than %d proxy-ETRs: the rest are not used", src,
+				 cfg->petrs[i].line, MN_HOST_MAX_PETRS);
+			break;
+		}
+		plan->petrs[plan->n_petrs++] = cfg->petrs[i].addr;
+	}
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* The host side of the configuration: which physical interface carries our
+ * RLOCs and which addresses they are, found through rtnetlink at start
+ * (the database-mapping's interfaces, or the interface holding a local
+ * rloc-address). Following RLOC changes (mobility) comes later. */
+#ifndef MN_RLOCS_H
+#define MN_RLOCS_H
+
+#include <stddef.h>
+
+#include "mn/host.h"
+
+struct lispd_config;   /* lib/config.h */
+
+/* Fills plan's phys_name, rlocs, eids, iid and petrs from cfg and the
+ * host's current addresses (pin_dir, lmn_name and table are left alone).
+ * Interfaces that are missing or hold no usable address are skipped with a
+ * warning, but at least one RLOC must exist now. Only one physical
+ * interface is used (the data plane's); RLOCs on others are warned about. 0, or -1 with errbuf filled; the host is not
+ * changed either way. */
+int rlocs_plan(const struct lispd_config *cfg, struct host_plan *plan, char *errbuf,
+	       size_t errlen);
+
+/* The first usable address of family afi on ifname: global scope, neither
+ * tentative nor deprecated. 0, 1 when there is none, -1 with errno. */
+int rlocs_iface_addr(const char *ifname, uint16_t afi, struct lisp_ip *out);
+
+#endif

@@ -1,0 +1,219 @@
+/* Mobile node map-cache mirrored into a real BPF LPM map (needs CAP_BPF;
+ * skipped without it): static entries, installed replies, negative entries,
+ * expiry, reload; and miss events from the data plane's ring format. */
+
+/* lib/config.h and bpf/lispd_maps.h both name a `struct lispd_config`; this
+ * test needs both, so the BPF one is renamed here. */
+#define lispd_config lispd_dp_config
+#include "lispd_maps.h"
+#undef lispd_config
+#include "config.h"
+#include "dp_mcache.h"
+#include "test_mn_util.h"
+
+#include <bpf/bpf.h>
+#include <unistd.h>
+
+#define STATIC_CFG                                     \
+	"static-map-cache {\n"                         \
+	"    eid-prefix = 198.19.9.0/24\n"             \
+	"    rloc-address {\n"                         \
+	"        address = 203.0.113.20\n"             \
+	"        priority = 1\n"                       \
+	"        weight = 60\n"                        \
+	"    }\n"                                      \
+	"    rloc-address {\n"                         \
+	"        address = 2001:db8:0:3::20\n"         \
+	"        priority = 1\n"                       \
+	"        weight = 40\n"                        \
+	"    }\n"                                      \
+	"}\n"
+
+static int new_map(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+	int fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "mn_test_mc", sizeof(struct lispd_mc_key),
+				sizeof(struct lispd_mc_value), 1024, &o);
+
+	if (fd < 0)
+		skip();
+	return fd;
+}
+
+/* The BPF entry of exactly prefix (an LPM lookup would also answer with a
+ * covering prefix, so the keys are walked). */
+static bool dp_get(int fd, const char *prefix, struct lispd_mc_value *v)
+{
+	struct lisp_prefix p = tu_prefix(prefix);
+	struct lispd_mc_key want, k, next;
+	void *prev = NULL;
+
+	assert_int_equal(dp_mc_key_of(&want, p.addr.has_iid ? p.addr.iid : 0, &p), 0);
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (memcmp(&k, &want, sizeof(k)) == 0)
+			return bpf_map_lookup_elem(fd, &k, v) == 0;
+	}
+	return false;
+}
+
+static unsigned dp_count(int fd)
+{
+	struct lispd_mc_key k, next;
+	unsigned n = 0;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+static void test_static_entries(void **state)
+{
+	int fd = new_map();
+	struct fx *f = fx_new_fd(MN_CFG_BASE STATIC_CFG, NULL, fd);
+	struct lispd_mc_value v;
+	struct lisp_ip want4 = fx_ip("203.0.113.20");
+
+	(void)state;
+	mn_start(f->mn);
+	assert_int_equal(dp_count(fd), 1);
+	assert_true(dp_get(fd, "198.19.9.0/24", &v));
+	assert_int_equal(v.action, LISPD_ACT_ENCAP);
+	assert_int_equal(v.ls.n_locators, 2);
+	assert_int_equal(v.ls.loc[0].family, LISPD_AF_INET);
+	assert_memory_equal(v.ls.loc[0].addr, want4.bytes, 4);
+	assert_int_equal(v.ls.loc[0].weight, 60);
+	assert_true(v.ls.loc[0].flags & LISPD_LOC_UP);
+	assert_int_equal(v.ls.loc[1].family, LISPD_AF_INET6);
+	assert_int_equal(v.ls.n_slots, LISPD_SLOTS);  /* usable: weights spread over slots */
+	fx_free(f);
+	close(fd);
+}
+
+static void test_reply_negative_and_expiry(void **state)
+{
+	int fd = new_map();
+	struct fx *f = fx_new_fd(MN_CFG_BASE "map-request-retries = 0\n", NULL, fd);
+	static const char *const locs[] = { "203.0.113.50", "203.0.113.51" };
+	static const uint8_t prio[] = { 1, 1 };
+	static const bool up[] = { true, false };
+	struct lispd_mc_value v;
+	struct lisp_prefix p;
+	struct lisp_ip ip = fx_ip("198.19.7.7"), ip2 = fx_ip("2001:db8:e1d:77::1");
+
+	(void)state;
+	mn_prefix_host(&p, 0, &ip);
+	mn_resolve(f->mn, &p, NULL, MN_REQ_MISS);
+	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.7.0/24", 1, 0, 2, locs, prio, up);
+	assert_true(dp_get(fd, "198.19.7.0/24", &v));
+	assert_int_equal(v.action, LISPD_ACT_ENCAP);
+	assert_int_equal(v.ls.n_locators, 2);
+	assert_false(v.ls.loc[1].flags & LISPD_LOC_UP);
+	/* Only the reachable locator gets slots. */
+	for (unsigned i = 0; i < v.ls.n_slots; i++)
+		assert_int_equal(v.ls.slot[i], 0);
+
+	mn_prefix_host(&p, 0, &ip2);
+	mn_resolve(f->mn, &p, NULL, MN_REQ_MISS);
+	fx_send_reply(f, fx_ecm_request(f, 1)->nonce, "2001:db8:e1d:77::/64", 1, LISP_ACT_DROP,
+		      0, NULL, NULL, NULL);
+	assert_true(dp_get(fd, "2001:db8:e1d:77::/64", &v));
+	assert_int_equal(v.action, LISPD_ACT_DROP);
+	assert_int_equal(v.ls.n_locators, 0);
+	assert_int_equal(dp_count(fd), 2);
+
+	/* TTL 1 = 100 ms here: both leave the data plane on time. */
+	fx_run(f, 150);
+	assert_int_equal(dp_count(fd), 0);
+	assert_int_equal(f->mn->ctr.mc_expired, 2);
+	assert_int_equal(f->mn->ctr.dp_errors, 0);
+	fx_free(f);
+	close(fd);
+}
+
+static void test_reload_statics(void **state)
+{
+	int fd = new_map();
+	struct fx *f = fx_new_fd(MN_CFG_BASE STATIC_CFG, NULL, fd);
+	static const char *const locs[] = { "203.0.113.50" };
+	static const uint8_t prio[] = { 1 };
+	static const bool up[] = { true };
+	struct lispd_config next;
+	struct lispd_mc_value v;
+	struct lisp_prefix p;
+	struct lisp_ip ip = fx_ip("198.19.7.7");
+	char err[512];
+
+	(void)state;
+	mn_start(f->mn);
+	mn_prefix_host(&p, 0, &ip);
+	mn_resolve(f->mn, &p, NULL, MN_REQ_MISS);
+	fx_send_reply(f, fx_ecm_request(f, 1)->nonce, "198.19.7.0/24", 10, 0, 1, locs, prio, up);
+	assert_int_equal(dp_count(fd), 2);
+
+	/* The static entry is gone from the new file, another one arrives. */
+	assert_int_equal(lispd_config_load_string(MN_CFG_BASE
+						  "static-map-cache {\n"
+						  " eid-prefix = 198.19.10.0/24\n"
+						  " rloc-address {\n  address = 203.0.113.21\n }\n"
+						  "}\n",
+						  "next.conf", &next, err, sizeof(err)), 0);
+	f->n = 0;
+	assert_int_equal(mn_reload(f->mn, &next), 0);
+	lispd_config_free(&next);
+	assert_false(dp_get(fd, "198.19.9.0/24", &v));
+	assert_true(dp_get(fd, "198.19.10.0/24", &v));
+	assert_true(dp_get(fd, "198.19.7.0/24", &v));  /* dynamic entries stay */
+	assert_int_equal(dp_count(fd), 2);
+	/* And the node re-registers with the new configuration. */
+	assert_int_equal(f->n, 1);
+	assert_int_equal(fx_register(f, 0)->type, LISP_MAP_REGISTER);
+	fx_free(f);
+	close(fd);
+}
+
+static void test_miss_event(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	struct lispd_miss_event ev;
+	struct lisp_ip dst = fx_ip("198.19.7.7"), src = fx_ip(MN_EID4);
+	const struct lisp_map_request *q;
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	ev.family = LISPD_AF_INET;
+	ev.reason = LISPD_MISS_NO_ENTRY;
+	memcpy(ev.dst, dst.bytes, 4);
+	memcpy(ev.src, src.bytes, 4);
+	mn_on_miss(f->mn, &ev);
+	assert_int_equal(f->n, 1);
+	q = fx_ecm_request(f, 0);
+	assert_ip(&q->eid[0].addr.ip, "198.19.7.7");
+	assert_int_equal(q->eid[0].plen, 32);
+	assert_ip(&f->ecm.inner_src, MN_EID4);
+	/* A duplicate event for the same destination: suppressed. */
+	mn_on_miss(f->mn, &ev);
+	assert_int_equal(f->n, 1);
+	ev.family = 7;
+	mn_on_miss(f->mn, &ev);
+	assert_int_equal(f->mn->ctr.miss_events, 3);
+	assert_int_equal(f->mn->ctr.miss_bad, 1);
+	fx_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_static_entries),
+		cmocka_unit_test(test_reply_negative_and_expiry),
+		cmocka_unit_test(test_reload_statics),
+		cmocka_unit_test(test_miss_event),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,351 @@
+/* Mobile node resolution: miss events to ECM-wrapped Map-Requests, rate
+ * limit and hold-down per prefix, retries and resolver failover, Map-Reply
+ * acceptance by nonce, positive and negative entries, TTL expiry. */
+#include "config.h"
+#include "test_mn_util.h"
+
+/* A miss event, built field by field (this file cannot see lispd_maps.h;
+ * mn_on_miss is covered in test_mn_mapcache.c): the resolver entry point. */
+static int miss(struct fx *f, const char *dst)
+{
+	struct lisp_prefix p;
+	struct lisp_ip ip = fx_ip(dst), src = fx_ip(strchr(dst, ':') ? MN_EID6 : MN_EID4);
+
+	mn_prefix_host(&p, 0, &ip);
+	return mn_resolve(f->mn, &p, &src, MN_REQ_MISS);
+}
+
+static void test_miss_request_content(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	const struct lisp_map_request *q;
+
+	(void)state;
+	assert_int_equal(miss(f, "198.19.7.7"), 0);
+	assert_int_equal(f->n, 1);
+	assert_ip(&f->pkt[0].dst, MN_MR1);
+	assert_int_equal(f->pkt[0].dport, 4342);
+	q = fx_ecm_request(f, 0);
+	assert_ip(&f->ecm.inner_src, MN_EID4);
+	assert_ip(&f->ecm.inner_dst, "198.19.7.7");
+	assert_int_equal(f->ecm.inner_ttl, 255);
+	assert_int_equal(f->ecm.inner_sport, 4342);
+	assert_int_equal(f->ecm.inner_dport, 4342);
+	assert_false(f->ecm.to_etr);
+	assert_int_not_equal(q->nonce, 0);
+	assert_false(q->probe);
+	assert_false(q->smr);
+	assert_false(q->smr_invoked);
+	assert_int_equal(q->source_eid.kind, LISP_ADDR_IP);
+	assert_ip(&q->source_eid.ip, MN_EID4);
+	assert_int_equal(q->n_itr, 2);
+	assert_ip(&q->itr[0].ip, MN_RLOC4);
+	assert_ip(&q->itr[1].ip, MN_RLOC6);
+	assert_int_equal(q->n_eid, 1);
+	assert_ip(&q->eid[0].addr.ip, "198.19.7.7");
+	assert_int_equal(q->eid[0].plen, 32);
+
+	/* IPv6 destination: /128, inner IPv6 from our IPv6 EID. */
+	assert_int_equal(miss(f, "2001:db8:e1d:9::1"), 0);
+	q = fx_ecm_request(f, 1);
+	assert_ip(&f->ecm.inner_src, MN_EID6);
+	assert_int_equal(q->eid[0].plen, 128);
+	assert_int_equal(mn_resolve_pending(f->mn), 2);
+	fx_free(f);
+}
+
+static void test_rate_limit_per_prefix(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE "map-request-retries = 0\n");
+
+	(void)state;
+	assert_int_equal(miss(f, "198.19.7.7"), 0);
+	assert_int_equal(miss(f, "198.19.7.7"), -1);  /* in flight */
+	assert_int_equal(f->mn->ctr.req_rate_limited, 1);
+	assert_int_equal(miss(f, "198.19.7.8"), 0);   /* another prefix: its own budget */
+	assert_int_equal(f->n, 2);
+	/* After the single try timed out (20 ms), still within the 50 ms interval. */
+	fx_run(f, 30);
+	assert_int_equal(f->mn->ctr.req_gave_up, 2);
+	assert_int_equal(miss(f, "198.19.7.7"), -1);
+	assert_int_equal(f->mn->ctr.req_rate_limited, 2);
+	fx_run(f, 60);
+	assert_int_equal(miss(f, "198.19.7.7"), 0);
+	assert_int_equal(f->n, 3);
+	fx_free(f);
+}
+
+static void test_retries_backoff(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_MS MN_CFG_MAPPINGS "map-resolver = " MN_MR1 "\n"
+			      "map-request-retries = 2\n");
+	uint64_t nonce;
+
+	(void)state;
+	miss(f, "198.19.7.7");
+	nonce = fx_ecm_request(f, 0)->nonce;
+	fx_run(f, 200);
+	/* One try and two retries, 20 then 40 ms apart, same nonce. */
+	assert_int_equal(f->n, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(fx_ecm_request(f, i)->nonce, nonce);
+		assert_ip(&f->pkt[i].dst, MN_MR1);
+	}
+	assert_true(f->pkt[1].at_ms - f->pkt[0].at_ms >= 20);
+	assert_true(f->pkt[2].at_ms - f->pkt[1].at_ms >= 40);
+	assert_int_equal(f->mn->ctr.req_gave_up, 1);
+	assert_int_equal(f->mn->ctr.resolver_failovers, 0);  /* only one resolver */
+	assert_int_equal(mn_resolve_pending(f->mn), 0);
+	fx_free(f);
+}
+
+static void test_resolver_failover(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE "map-request-retries = 2\n");
+
+	(void)state;
+	miss(f, "198.19.7.7");
+	fx_run_until(f, 3, 500);
+	assert_ip(&f->pkt[0].dst, MN_MR1);
+	assert_ip(&f->pkt[1].dst, MN_MR2);  /* MR1 stayed silent */
+	assert_ip(&f->pkt[2].dst, MN_MR1);
+	assert_true(f->mn->ctr.resolver_failovers >= 2);
+	fx_free(f);
+}
+
+static void test_hold_after_unanswered(void **state)
+{
+	struct mn_timing t;
+	struct fx *f;
+
+	(void)state;
+	fx_fast_timing(&t);
+	t.req_hold_after = 3;
+	f = fx_new_fd(MN_CFG_BASE "map-request-retries = 5\n", &t, -1);
+	miss(f, "198.19.7.7");
+	fx_run(f, 200);
+	/* Three unanswered tries, then the prefix pauses (not six tries). */
+	assert_int_equal(f->n, 3);
+	assert_int_equal(f->mn->ctr.req_held, 1);
+	assert_int_equal(miss(f, "198.19.7.7"), -1);
+	assert_int_equal(f->mn->ctr.req_held, 2);
+	fx_run(f, 220);  /* hold: 200 ms from the third timeout */
+	assert_int_equal(miss(f, "198.19.7.7"), 0);
+	fx_free(f);
+}
+
+static void test_reply_unknown_nonce_dropped(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	static const char *const locs[] = { "203.0.113.50" };
+	static const uint8_t prio[] = { 1 };
+	static const bool up[] = { true };
+	uint64_t nonce;
+
+	(void)state;
+	miss(f, "198.19.7.7");
+	nonce = fx_ecm_request(f, 0)->nonce;
+	fx_send_reply(f, nonce + 1, "198.19.7.0/24", 10, 0, 1, locs, prio, up);
+	assert_int_equal(f->mn->ctr.reply_unknown_nonce, 1);
+	assert_null(f->mn->mc.head);
+	assert_int_equal(mn_resolve_pending(f->mn), 1);
+	/* A nonce already answered is unknown too. */
+	fx_send_reply(f, nonce, "198.19.7.0/24", 10, 0, 1, locs, prio, up);
+	assert_int_equal(f->mn->ctr.reply_accepted, 1);
+	fx_send_reply(f, nonce, "198.19.7.0/24", 10, 0, 1, locs, prio, up);
+	assert_int_equal(f->mn->ctr.reply_unknown_nonce, 2);
+	fx_free(f);
+}
+
+static void test_reply_installs_entry(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	static const char *const locs[] = { "203.0.113.50", "2001:db8:0:5::50" };
+	static const uint8_t prio[] = { 1, 2 };
+	static const bool up[] = { true, false };
+	struct lisp_prefix want = tu_prefix("198.19.7.0/24");
+	struct mn_mc_entry *e;
+	struct lisp_ip ip = fx_ip("198.19.7.200");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	miss(f, "198.19.7.7");
+	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.7.0/24", 10, 0, 2, locs, prio, up);
+	e = mn_mc_find(f->mn, &want);
+	assert_non_null(e);
+	assert_ptr_equal(mn_mc_lookup(f->mn, 0, &ip), e);
+	assert_int_equal(e->origin, MN_MC_DYNAMIC);
+	assert_int_equal(e->n_loc, 2);
+	assert_ip(&e->loc[0].addr, "203.0.113.50");
+	assert_true(e->loc[0].up);
+	assert_int_equal(e->loc[1].priority, 2);
+	assert_false(e->loc[1].up);  /* R=0: never encapsulate to it */
+	assert_int_equal(e->ttl_min, 10);
+	assert_int_equal(f->mn->ctr.mc_installed, 1);
+	assert_int_equal(mn_resolve_pending(f->mn), 0);
+
+	out = open_memstream(&text, &len);
+	mn_ctl_json(f->mn, "map-cache", out);
+	fclose(out);
+	assert_non_null(strstr(text, "\"eid\":\"198.19.7.0/24\",\"origin\":\"dynamic\","
+				     "\"action\":\"encap\",\"ttl_min\":10"));
+	free(text);
+	fx_free(f);
+}
+
+static void test_reply_foreign_record_ignored(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	static const char *const locs[] = { "203.0.113.50" };
+	static const uint8_t prio[] = { 1 };
+	static const bool up[] = { true };
+
+	(void)state;
+	miss(f, "198.19.7.7");
+	/* A record for what we did not ask about must not land in the cache. */
+	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.8.0/24", 10, 0, 1, locs, prio, up);
+	assert_int_equal(f->mn->ctr.reply_record_foreign, 1);
+	assert_null(f->mn->mc.head);
+	fx_free(f);
+}
+
+static void test_negative_reply(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	struct lisp_prefix want = tu_prefix("198.19.0.0/16");
+	struct mn_mc_entry *e;
+
+	(void)state;
+	miss(f, "198.19.7.7");
+	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.0.0/16", 15,
+		      LISP_ACT_NATIVELY_FORWARD, 0, NULL, NULL, NULL);
+	e = mn_mc_find(f->mn, &want);
+	assert_non_null(e);
+	assert_int_equal(e->n_loc, 0);
+	assert_int_equal(e->action, LISP_ACT_NATIVELY_FORWARD);
+	assert_string_equal(mn_mc_action_name(e), "native-forward");
+	assert_int_equal(f->mn->ctr.mc_negative, 1);
+
+	/* TTL 0 for the same prefix removes it. */
+	miss(f, "198.19.9.9");
+	fx_send_reply(f, fx_ecm_request(f, 1)->nonce, "198.19.0.0/16", 0,
+		      LISP_ACT_NATIVELY_FORWARD, 0, NULL, NULL, NULL);
+	assert_null(mn_mc_find(f->mn, &want));
+	assert_int_equal(f->mn->ctr.mc_deleted_ttl0, 1);
+	fx_free(f);
+}
+
+static void test_ttl_refresh_then_expiry(void **state)
+{
+	static const char *const locs[] = { "203.0.113.50" };
+	static const uint8_t prio[] = { 1 };
+	static const bool up[] = { true };
+	struct lisp_prefix want = tu_prefix("198.19.7.0/24");
+	const struct lisp_map_request *q;
+	struct mn_timing t;
+	struct fx *f;
+
+	(void)state;
+	fx_fast_timing(&t);
+	t.ttl_unit_ms = 500;
+	f = fx_new_fd(MN_CFG_BASE "map-request-retries = 0\n", &t, -1);
+	miss(f, "198.19.7.7");
+	/* TTL 2 "minutes" = 1000 ms here: refresh request at 900 ms, gone at 1000. */
+	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.7.0/24", 2, 0, 1, locs, prio, up);
+	fx_run(f, 800);
+	assert_non_null(mn_mc_find(f->mn, &want));
+	assert_int_equal(f->n, 1);
+	fx_run_until(f, 2, 150);
+	q = fx_ecm_request(f, 1);
+	assert_ip(&q->eid[0].addr.ip, "198.19.7.0");
+	assert_int_equal(q->eid[0].plen, 24);
+	/* The old mapping serves until expiry; with no answer it then goes. */
+	assert_non_null(mn_mc_find(f->mn, &want));
+	fx_run(f, 150);
+	assert_null(mn_mc_find(f->mn, &want));
+	assert_int_equal(f->mn->ctr.mc_expired, 1);
+	assert_int_equal(f->mn->ctr.mc_refresh_requests, 1);
+	fx_free(f);
+}
+
+static void test_refresh_answer_replaces(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	static const char *const locs[] = { "203.0.113.50" };
+	static const char *const locs2[] = { "203.0.113.60" };
+	static const uint8_t prio[] = { 1 };
+	static const bool up[] = { true };
+	struct lisp_prefix want = tu_prefix("198.19.7.0/24");
+	struct mn_mc_entry *e;
+
+	(void)state;
+	miss(f, "198.19.7.7");
+	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.7.0/24", 2, 0, 1, locs, prio, up);
+	fx_run_until(f, 2, 400);
+	fx_send_reply(f, fx_ecm_request(f, 1)->nonce, "198.19.7.0/24", 2, 0, 1, locs2, prio, up);
+	fx_run(f, 60);  /* past the first expiry */
+	e = mn_mc_find(f->mn, &want);
+	assert_non_null(e);
+	assert_ip(&e->loc[0].addr, "203.0.113.60");
+	assert_int_equal(e->refreshes, 1);
+	fx_free(f);
+}
+
+static void test_no_resolver_or_rloc(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_MS MN_CFG_MAPPINGS);
+
+	(void)state;
+	assert_int_equal(miss(f, "198.19.7.7"), -1);
+	assert_int_equal(f->mn->ctr.req_no_resolver, 1);
+	fx_free(f);
+	f = fx_new(MN_CFG_BASE);
+	mn_set_rlocs(f->mn, 0, NULL);
+	assert_int_equal(miss(f, "198.19.7.7"), -1);
+	assert_int_equal(f->mn->ctr.req_no_source, 1);
+	assert_int_equal(f->n, 0);
+	fx_free(f);
+}
+
+static void test_pending_json(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	miss(f, "198.19.7.7");
+	out = open_memstream(&text, &len);
+	mn_ctl_json(f->mn, "pending", out);
+	mn_ctl_json(f->mn, "nonsense", out);
+	fclose(out);
+	assert_non_null(strstr(text, "\"eid\":\"198.19.7.7/32\""));
+	assert_non_null(strstr(text, "\"resolver\":\"" MN_MR1 "\""));
+	assert_non_null(strstr(text, "{\"error\":\"unknown command\"}"));
+	free(text);
+	fx_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_miss_request_content),
+		cmocka_unit_test(test_rate_limit_per_prefix),
+		cmocka_unit_test(test_retries_backoff),
+		cmocka_unit_test(test_resolver_failover),
+		cmocka_unit_test(test_hold_after_unanswered),
+		cmocka_unit_test(test_reply_unknown_nonce_dropped),
+		cmocka_unit_test(test_reply_installs_entry),
+		cmocka_unit_test(test_reply_foreign_record_ignored),
+		cmocka_unit_test(test_negative_reply),
+		cmocka_unit_test(test_ttl_refresh_then_expiry),
+		cmocka_unit_test(test_refresh_answer_replaces),
+		cmocka_unit_test(test_no_resolver_or_rloc),
+		cmocka_unit_test(test_pending_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
