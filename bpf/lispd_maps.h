@@ -115,7 +115,7 @@ enum lispd_miss_policy {
 #define LISPD_CFG_USE_IID 0x04   /* send I=1 + iid; accept only that iid */
 #define LISPD_CFG_LMN_MAC 0x08   /* lmn_mac is valid: TC decap addresses frames to it */
 
-struct lispd_config {
+struct lispd_dp_config {
 	__u32 flags;          /* LISPD_CFG_* */
 	__u32 iid;            /* 24 bits */
 	__u32 lmn_ifindex;    /* decapsulated packets are delivered here (ingress) */

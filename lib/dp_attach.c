@@ -348,7 +348,7 @@ static int check_opts(const struct dp_attach_opts *o, struct dp_err *err)
 static int fill_config(int fd, const struct dp_attach_opts *o, const struct dp_state *st,
 		       const struct dp_link_info *lmn, struct dp_err *err)
 {
-	struct lispd_config cfg;
+	struct lispd_dp_config cfg;
 	uint32_t zero = 0;
 	unsigned i;
 

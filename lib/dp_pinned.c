@@ -32,7 +32,7 @@ int dp_pinned_open(const char *pin_dir, const char *name, struct dp_err *err)
 	return dp_fail(err, errno, "%s: %s", path, strerror(errno));
 }
 
-int dp_config_read(const char *pin_dir, struct lispd_config *cfg, struct dp_err *err)
+int dp_config_read(const char *pin_dir, struct lispd_dp_config *cfg, struct dp_err *err)
 {
 	uint32_t zero = 0;
 	int fd = dp_pinned_open(pin_dir, LISPD_MAP_CONFIG, err), rc;

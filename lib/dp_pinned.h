@@ -15,7 +15,7 @@ void dp_pin_path(char *buf, unsigned len, const char *pin_dir, const char *name)
 /* fd of a pinned map, or -1 (ENOENT: "nothing attached at <pin_dir>"). */
 int dp_pinned_open(const char *pin_dir, const char *name, struct dp_err *err);
 
-int dp_config_read(const char *pin_dir, struct lispd_config *cfg, struct dp_err *err);
+int dp_config_read(const char *pin_dir, struct lispd_dp_config *cfg, struct dp_err *err);
 
 /* Sums the per-CPU counters into out[0..LISPD_STAT_MAX). */
 int dp_stats_read(const char *pin_dir, uint64_t out[LISPD_STAT_MAX], struct dp_err *err);

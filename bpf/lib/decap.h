@@ -38,7 +38,7 @@ static __always_inline __u32 lispd_outer_len(const struct lispd_outer_info *o)
 
 /* 0 when the packet is IP/UDP 4341 to our RLOC (fields filled), 1 when it is
  * somebody else's business. */
-static __always_inline int lispd_outer_for_us(void *ctx, int hook, const struct lispd_config *cfg,
+static __always_inline int lispd_outer_for_us(void *ctx, int hook, const struct lispd_dp_config *cfg,
 					      __u8 family, struct lispd_outer_info *o)
 {
 	__u8 h[LISPD_IP6_HLEN];
@@ -78,7 +78,7 @@ static __always_inline int lispd_outer_for_us(void *ctx, int hook, const struct 
 /* Decides what happens to the frame; *stat is the counter of a PASS or DROP
  * verdict (a DELIVER is counted by the caller once delivery worked). */
 static __always_inline enum lispd_decap_class
-lispd_decap_classify(void *ctx, int hook, const struct lispd_config *cfg,
+lispd_decap_classify(void *ctx, int hook, const struct lispd_dp_config *cfg,
 		     struct lispd_decap_info *d, __u32 *stat)
 {
 	__u8 lh[LISPD_UDP_HLEN + LISPD_LISP_HLEN];

@@ -65,7 +65,7 @@ static __always_inline int lispd_strip_outer_tc(struct __sk_buff *skb,
  * its own (PACKET_HOST; it arrived addressed to the physical interface).
  * The source is zeroed: the frame no longer comes from the router's link. */
 static __always_inline int lispd_decap_eth_tc(struct __sk_buff *skb,
-					      const struct lispd_config *cfg, __u8 inner_family)
+					      const struct lispd_dp_config *cfg, __u8 inner_family)
 {
 	struct {
 		__u8 dst[6];
@@ -83,7 +83,7 @@ static __always_inline int lispd_decap_eth_tc(struct __sk_buff *skb,
 
 static __always_inline int lispd_do_decap(struct __sk_buff *skb)
 {
-	struct lispd_config *cfg = lispd_config_get();
+	struct lispd_dp_config *cfg = lispd_config_get();
 	struct lispd_decap_info d;
 	__u32 stat;
 

@@ -40,7 +40,7 @@ static __always_inline int lispd_inner_ttl_xdp(struct xdp_md *ctx, const struct 
 
 static __always_inline int lispd_do_decap_xdp(struct xdp_md *ctx)
 {
-	struct lispd_config *cfg = lispd_config_get();
+	struct lispd_dp_config *cfg = lispd_config_get();
 	struct lispd_decap_info d;
 	__u8 eth[LISPD_ETH_HLEN];
 	__u32 stat, diff;

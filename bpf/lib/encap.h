@@ -14,7 +14,7 @@
 /* Which locator set serves this packet; NULL with *drop set to the counter
  * of the reason. *petr tells whether it is the PETR set. */
 static __always_inline const struct lispd_locset *
-lispd_encap_locset(const struct lispd_config *cfg, __u32 iid, const struct lispd_flow *f,
+lispd_encap_locset(const struct lispd_dp_config *cfg, __u32 iid, const struct lispd_flow *f,
 		   __u32 *drop, int *petr)
 {
 	struct lispd_mc_value *v = lispd_mc_lookup(iid, f);
@@ -81,7 +81,7 @@ static __always_inline void lispd_put16(__u8 *p, __u16 v)
 }
 
 /* UDP, LISP: the 16 bytes after the outer IP header at p. */
-static __always_inline void lispd_build_udp_lisp(__u8 *p, const struct lispd_config *cfg,
+static __always_inline void lispd_build_udp_lisp(__u8 *p, const struct lispd_dp_config *cfg,
 						 __u32 hash, __u16 udp_len, __u32 rnd)
 {
 	/* Source port from the flow hash in the dynamic range: stable per flow,
@@ -109,7 +109,7 @@ static __always_inline void lispd_build_udp_lisp(__u8 *p, const struct lispd_con
 	p[15] = 0;
 }
 
-static __always_inline void lispd_build_outer4(struct lispd_outer *o, const struct lispd_config *cfg,
+static __always_inline void lispd_build_outer4(struct lispd_outer *o, const struct lispd_dp_config *cfg,
 					       const struct lispd_locator *loc,
 					       const struct lispd_flow *f, __u32 hash, __u32 pkt_len)
 {
@@ -136,7 +136,7 @@ static __always_inline void lispd_build_outer4(struct lispd_outer *o, const stru
 			     (__u16)(pkt_len - LISPD_ETH_HLEN - LISPD_IP4_HLEN), rnd);
 }
 
-static __always_inline void lispd_build_outer6(struct lispd_outer *o, const struct lispd_config *cfg,
+static __always_inline void lispd_build_outer6(struct lispd_outer *o, const struct lispd_dp_config *cfg,
 					       const struct lispd_locator *loc,
 					       const struct lispd_flow *f, __u32 hash, __u32 pkt_len)
 {
@@ -158,7 +158,7 @@ static __always_inline void lispd_build_outer6(struct lispd_outer *o, const stru
 
 static __always_inline int lispd_do_encap(struct __sk_buff *skb)
 {
-	struct lispd_config *cfg = lispd_config_get();
+	struct lispd_dp_config *cfg = lispd_config_get();
 	const struct lispd_locset *ls;
 	const struct lispd_locator *lp;
 	struct lispd_locator loc;

@@ -18,7 +18,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct lispd_config);
+	__type(value, struct lispd_dp_config);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } lispd_cfg SEC(".maps");
 
@@ -61,7 +61,7 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } lispd_miss_tb SEC(".maps");
 
-static __always_inline struct lispd_config *lispd_config_get(void)
+static __always_inline struct lispd_dp_config *lispd_config_get(void)
 {
 	__u32 zero = 0;
 
@@ -83,7 +83,7 @@ static __always_inline int lispd_verdict(__u32 stat, int act)
 	return act;
 }
 
-static __always_inline __u32 lispd_cfg_iid(const struct lispd_config *cfg)
+static __always_inline __u32 lispd_cfg_iid(const struct lispd_dp_config *cfg)
 {
 	return (cfg->flags & LISPD_CFG_USE_IID) ? (cfg->iid & LISPD_IID_MASK) : 0;
 }

@@ -14,7 +14,7 @@
 #define LISPD_REFILL_CAP_NS (60 * LISPD_NS_PER_S)
 
 /* Takes one token; 0 when the bucket is empty. */
-static __always_inline int lispd_miss_take_token(const struct lispd_config *cfg, __u64 now)
+static __always_inline int lispd_miss_take_token(const struct lispd_dp_config *cfg, __u64 now)
 {
 	__u32 zero = 0;
 	struct lispd_token_bucket *tb = bpf_map_lookup_elem(&lispd_miss_tb, &zero);
@@ -40,7 +40,7 @@ static __always_inline int lispd_miss_take_token(const struct lispd_config *cfg,
 	return 1;
 }
 
-static __always_inline void lispd_miss_notify(const struct lispd_config *cfg, __u32 iid,
+static __always_inline void lispd_miss_notify(const struct lispd_dp_config *cfg, __u32 iid,
 					      const struct lispd_flow *f, __u8 reason)
 {
 	struct lispd_eid_key key;

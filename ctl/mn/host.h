@@ -10,9 +10,8 @@
  * before it is changed, so host_restore() undoes exactly that, in this
  * process or in the next one after a crash (host_cleanup_stale()).
  *
- * This file deliberately does not include config.h: lib/config.h and
- * bpf/lispd_maps.h both define `struct lispd_config`, so no translation
- * unit may see both. rlocs.c turns the configuration into a host_plan. */
+ * Host setup works from a host_plan, not the configuration: rlocs.c turns
+ * the configuration into one, so this module stays about the host. */
 #ifndef MN_HOST_H
 #define MN_HOST_H
 

@@ -12,10 +12,8 @@
  *    the map-cache fd, the Map-Register nonce provider and xTR-ID (both
  *    persisted by the core), and timer overrides for tests.
  *  - Our EIDs and their iid come from the configuration's database-mappings.
- *  - lib/config.h and bpf/lispd_maps.h both define `struct lispd_config`, so
- *    this header includes neither; the protocol files are split so that no
- *    translation unit sees both (mn.c reads the config, mapcache.c and
- *    mn_miss.c the BPF layouts). */
+ *  - Only mn.c reads the configuration (into struct mn_conf); only
+ *    mapcache.c and mn_miss.c know the BPF layouts. */
 #ifndef MN_MN_H
 #define MN_MN_H
 

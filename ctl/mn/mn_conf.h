@@ -1,6 +1,6 @@
 /* The part of the configuration the protocol modules use, copied out of
- * struct lispd_config (lib/config.h) by mn.c, so the modules compile without
- * config.h (which clashes with bpf/lispd_maps.h, see mn.h). */
+ * struct lispd_config (lib/config.h) by mn.c: the modules see what they use
+ * and a reload swaps one struct. */
 #ifndef MN_CONF_H
 #define MN_CONF_H
 

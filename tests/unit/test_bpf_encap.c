@@ -982,7 +982,7 @@ static void test_layouts_match(void **state)
 	} structs[] = {
 		{ "lispd_mc_key", sizeof(struct lispd_mc_key) },
 		{ "lispd_mc_value", sizeof(struct lispd_mc_value) },
-		{ "lispd_config", sizeof(struct lispd_config) },
+		{ "lispd_dp_config", sizeof(struct lispd_dp_config) },
 		{ "lispd_eid_key", sizeof(struct lispd_eid_key) },
 		{ "lispd_local_eid", sizeof(struct lispd_local_eid) },
 		{ "lispd_token_bucket", sizeof(struct lispd_token_bucket) },

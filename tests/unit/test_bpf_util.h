@@ -72,7 +72,7 @@ struct tb {
 	struct lispd_tc *skel;
 	int encap_fd, decap_fd, decap_xdp_fd;
 	bool xdp;            /* decap tests: run the XDP variant */
-	struct lispd_config cfg;
+	struct lispd_dp_config cfg;
 };
 
 static inline void tb_addr(uint8_t *out, uint8_t family, const char *text)

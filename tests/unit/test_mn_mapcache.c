@@ -2,11 +2,7 @@
  * skipped without it): static entries, installed replies, negative entries,
  * expiry, reload; and miss events from the data plane's ring format. */
 
-/* lib/config.h and bpf/lispd_maps.h both name a `struct lispd_config`; this
- * test needs both, so the BPF one is renamed here. */
-#define lispd_config lispd_dp_config
 #include "lispd_maps.h"
-#undef lispd_config
 #include "config.h"
 #include "dp_mcache.h"
 #include "test_mn_util.h"

@@ -91,7 +91,7 @@ static int mc_show(struct cli *c, int fd)
 }
 
 /* [iid N] PREFIX: the instance-id defaults to the attached one. */
-static int parse_key(struct cli *c, const struct lispd_config *cfg, struct lispd_mc_key *key)
+static int parse_key(struct cli *c, const struct lispd_dp_config *cfg, struct lispd_mc_key *key)
 {
 	uint32_t iid = (cfg->flags & LISPD_CFG_USE_IID) ? cfg->iid : 0;
 	struct lisp_prefix p;
@@ -151,7 +151,7 @@ static int parse_locator(struct cli *c, struct lispd_mc_value *v)
 	return 0;
 }
 
-static int mc_add(struct cli *c, int fd, const struct lispd_config *cfg)
+static int mc_add(struct cli *c, int fd, const struct lispd_dp_config *cfg)
 {
 	struct lispd_mc_value v;
 	struct lispd_mc_key key;
@@ -193,7 +193,7 @@ static int mc_add(struct cli *c, int fd, const struct lispd_config *cfg)
 	return 0;
 }
 
-static int mc_del(struct cli *c, int fd, const struct lispd_config *cfg)
+static int mc_del(struct cli *c, int fd, const struct lispd_dp_config *cfg)
 {
 	struct lispd_mc_key key;
 	struct dp_err err;
@@ -228,7 +228,7 @@ static const char *take_pin(struct cli *c)
 int cmd_map_cache(struct cli *c)
 {
 	const char *pin = take_pin(c), *sub = cli_next(c);
-	struct lispd_config cfg;
+	struct lispd_dp_config cfg;
 	struct dp_err err;
 	int fd, rc;
 

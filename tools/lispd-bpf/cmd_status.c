@@ -14,7 +14,7 @@
 struct status {
 	const char *pin;
 	struct dp_state st;
-	struct lispd_config cfg;
+	struct lispd_dp_config cfg;
 	uint32_t decap_now, encap_now;
 	unsigned n_mc;
 	unsigned n_eids;
@@ -39,7 +39,7 @@ static int collect_eid(const struct lispd_eid_key *k, void *ctx)
 }
 
 /* lmn's MAC as decap writes it into delivered frames; "" when not set. */
-static const char *decap_mac(const struct lispd_config *cfg, char *buf, size_t len)
+static const char *decap_mac(const struct lispd_dp_config *cfg, char *buf, size_t len)
 {
 	const uint8_t *m = cfg->lmn_mac;
 
@@ -57,7 +57,7 @@ static const char *ip_str(const struct lisp_ip *ip, char *buf, size_t len)
 static void print_text(const struct status *s)
 {
 	const struct dp_state *st = &s->st;
-	const struct lispd_config *cfg = &s->cfg;
+	const struct lispd_dp_config *cfg = &s->cfg;
 	char buf[LISP_ADDR_STRLEN], mac[18];
 	struct lisp_ip ip;
 	unsigned i;
@@ -94,7 +94,7 @@ static void print_text(const struct status *s)
 static void print_json(const struct status *s, const struct cli *c)
 {
 	const struct dp_state *st = &s->st;
-	const struct lispd_config *cfg = &s->cfg;
+	const struct lispd_dp_config *cfg = &s->cfg;
 	char buf[LISP_ADDR_STRLEN], mac[18];
 	struct lisp_ip ip;
 	struct jw w;
