@@ -5,8 +5,15 @@
 #   make check-asan   unit and interop tests under AddressSanitizer + UBSan
 #   make fuzz         libFuzzer targets, each for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke   the same, FUZZ_SMOKE_SECONDS (default 20) each; fails on a crash
-#   make bench        data-plane timings in BPF_PROG_TEST_RUN and namespace throughput (root)
+#   make bench        data-plane timings in BPF_PROG_TEST_RUN, namespace throughput and
+#                     handover outage over 20 moves (root)
 #                     -> build/bench/results.txt
+#   make vmtest KERNEL=6.1   BPF tests + one end-to-end scenario in a VM with that kernel
+#                     (6.1, 6.12, a version under build/vm/kernels/ or an unpacked
+#                     kernel package directory; vng when installed, else QEMU/TCG)
+#   make vmtest-full KERNEL=...  unit, BPF and end-to-end tests in the VM
+#   make vmtest-matrix  vmtest for each of VM_KERNELS (6.1 6.12), then tests/vm/test_*.sh
+#                     (5.10: a too-old kernel gives a named error)
 #   make deps         install the Debian 12 packages (as root; quiet when all is there)
 #   make vmlinux      regenerate vmlinux.h from the running kernel's BTF
 #   make install      PREFIX (/usr/local) and DESTDIR honoured
@@ -68,7 +75,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 
 .PHONY: all lib bpf progs tests check check-unit check-asan fuzz fuzz-build fuzz-smoke \
-	bench deps vmlinux install uninstall clean
+	bench deps vmlinux install uninstall clean vmtest vmtest-full vmtest-matrix
 .DEFAULT_GOAL := all
 # Keep intermediate objects (fuzz library objects would be rebuilt every run).
 .SECONDARY:
@@ -130,13 +137,35 @@ check-asan:
 	BUILD=$(abspath $(BUILD))/asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh unit interop
 
+# ---- kernels in VMs (tests/vm/) ----------------------------------------------
+KERNEL ?= 6.1
+VM_KERNELS ?= 6.1 6.12
+VM_RUN := BUILD=$(abspath $(BUILD)) tests/vm/run.sh
+
+vmtest: all
+	$(VM_RUN) $(KERNEL) -- tests/vm/check.sh smoke
+
+vmtest-full: all
+	$(VM_RUN) $(KERNEL) -- tests/vm/check.sh full
+
+# Then tests/vm/test_*.sh on the host: each boots its own VM (a kernel
+# below the supported range must give a named error).
+vmtest-matrix: all
+	@rc=0; for k in $(VM_KERNELS); do \
+		echo "==> vmtest $$k"; \
+		$(VM_RUN) $$k -- tests/vm/check.sh smoke || rc=1; \
+	done; \
+	echo "==> tests/vm"; \
+	BUILD=$(abspath $(BUILD)) LOGDIR=$(abspath $(BUILD))/vm/logs tests/run.sh vm || rc=1; \
+	exit $$rc
+
 # ---- benchmark (tests/bench/) ------------------------------------------------
 BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
 $(BUILD)/bench/bench_dp: $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-bench: bpf $(BUILD)/bench/bench_dp $(BUILD)/lispd-bpf
+bench: bpf $(BUILD)/bench/bench_dp $(BUILD)/lispd-bpf $(BUILD)/lispd
 	BUILD=$(abspath $(BUILD)) tests/bench/run.sh
 
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------

@@ -33,12 +33,14 @@
 #define LISPD_MAP_MISS_RB "lispd_miss_rb"
 #define LISPD_MAP_MISS_SEEN "lispd_miss_seen"
 #define LISPD_MAP_MISS_TB "lispd_miss_tb"
+#define LISPD_MAP_EID_SPACE "lispd_eid_space"   /* PxTR object only */
 #define LISPD_PIN_DIR_DEFAULT "/sys/fs/bpf/lispd"
 
 #define LISPD_MCACHE_MAX 65536
 #define LISPD_LOCAL_EID_MAX 64
 #define LISPD_MISS_SEEN_MAX 4096
 #define LISPD_MISS_RB_BYTES (256 * 1024)
+#define LISPD_EID_SPACE_MAX 4096
 
 enum lispd_family {
 	LISPD_AF_NONE = 0,
@@ -149,6 +151,15 @@ struct lispd_local_eid {
 	__u32 flags;          /* reserved */
 };
 
+/* ---- EID space of a PxTR: LPM_TRIE, key struct lispd_mc_key ------------------
+ * The EID prefixes the PxTR serves (registered or configured EID space).
+ * PETR decap forwards only packets whose inner source lies inside; PITR
+ * encap takes only packets whose destination lies inside. Same key layout
+ * as the map-cache (instance-id and family inside the prefix). */
+struct lispd_eid_space_val {
+	__u32 flags;          /* reserved */
+};
+
 /* ---- miss events ----------------------------------------------------------- */
 
 enum lispd_miss_reason {
@@ -186,7 +197,7 @@ enum lispd_stat {
 	LISPD_STAT_DROP_DECAP_IID,          /* instance-id not ours */
 	LISPD_STAT_DROP_DECAP_INNER_PROTO,  /* inner neither IPv4 nor IPv6 */
 	LISPD_STAT_DROP_DECAP_NOT_OUR_EID,  /* never an open relay */
-	LISPD_STAT_DROP_DECAP_GSO_FAMILY,   /* family-changing GSO decap without kernel support */
+	LISPD_STAT_DROP_DECAP_GSO_FAMILY,   /* no longer counted (kept: indexes are stable) */
 	LISPD_STAT_DROP_DECAP_ADJUST,       /* bpf_skb_adjust_room failed */
 	/* encap (TC egress, lmn) */
 	LISPD_STAT_ENCAP_OK,
@@ -216,6 +227,11 @@ enum lispd_stat {
 	LISPD_STAT_ICMP_FRAG_NEEDED,        /* IPv4 with DF: ICMP frag-needed sent back */
 	LISPD_STAT_ICMP_FRAG_NEEDED_NO_DF,  /* IPv4 without DF: answered the same way */
 	LISPD_STAT_ICMP6_PKT_TOO_BIG,       /* IPv6: ICMPv6 Packet Too Big sent back */
+	/* PxTR (lispd_petr_decap, lispd_pitr_encap) */
+	LISPD_STAT_PETR_DECAP_OK,           /* decapsulated, handed to the stack to route */
+	LISPD_STAT_DROP_PETR_SRC_NOT_EID,   /* inner source outside the EID space: spoofed */
+	LISPD_STAT_PITR_PASS,               /* destination not EID space: untouched */
+	LISPD_STAT_PITR_NATIVE_FORWARD,     /* natively-forward entry: left to the stack */
 	LISPD_STAT_MAX,
 };
 

@@ -207,6 +207,9 @@ static int read_config(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_conf
 	    read_ip_list(&top, "proxy-itrs", c->proxy_itrs, &c->n_proxy_itrs))
 		return -1;
 	c->map_request_retries = (unsigned)retries;
+	if (c->mode == LISPD_MODE_PXTR)
+		return lispd_cfg_read_mappings(ctx, root, c) || lispd_cfg_read_pxtr(ctx, root, c) ? -1
+												  : 0;
 	n = cfg_size(root, "map-server");
 	for (unsigned i = 0; i < n; i++)
 		if (read_map_server(ctx, cfg_getnsec(root, "map-server", i), c))

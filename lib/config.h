@@ -1,6 +1,8 @@
 /* lispd.conf: the LISPmob 0.2 / 0.4 and OOR 1.3 (LISPmob 0.5) formats, read
- * with libConfuse into plain structs, for the mobile-node role and the
- * Map-Server/Map-Resolver role (operating-mode = MS).
+ * with libConfuse into plain structs, for the mobile-node role, the
+ * Map-Server/Map-Resolver role (operating-mode = MS) and the proxy ITR/ETR
+ * role (operating-mode = PxTR, our own `pxtr { }` section: OOR has no PxTR
+ * mode to follow; see lispd.conf.example).
  *
  * Strict by design: an unknown key, a key of a feature not implemented yet,
  * a value out of range or a missing mandatory item is an error naming the
@@ -32,6 +34,7 @@
 #define LISPD_CFG_MAX_IID 0xffffffu      /* 24-bit instance-id */
 #define LISPD_CFG_MAX_SITES 16384        /* lisp-site sections */
 #define LISPD_CFG_MAX_STATIC_SITES 4096  /* ms-static-registered-site sections */
+#define LISPD_CFG_MAX_EID_SPACE 256      /* pxtr eid-space prefixes */
 
 #define LISPD_CFG_DEFAULT_RETRIES 3
 #define LISPD_CFG_DEFAULT_TTL_MIN 10     /* minutes, as OOR */
@@ -41,6 +44,7 @@
 enum lispd_cfg_mode {
 	LISPD_MODE_MN = 1,  /* mobile node (the default) */
 	LISPD_MODE_MS = 2,  /* Map-Server + Map-Resolver */
+	LISPD_MODE_PXTR = 3, /* proxy ITR + proxy ETR (RFC 6832) */
 };
 
 /* An RLOC of a local mapping or static map-cache entry. */
@@ -103,6 +107,18 @@ struct lispd_cfg_site {
 	int line;
 };
 
+/* The pxtr section (operating-mode = PxTR). */
+struct lispd_cfg_pxtr {
+	char rloc_iface[IF_NAMESIZE];    /* LISP side: PETR decap in, PITR encap out */
+	char native_iface[IF_NAMESIZE];  /* non-LISP hosts: PITR encap in */
+	unsigned n_rlocs;                /* rloc-address: one or two, one per family */
+	struct lisp_ip rlocs[2];
+	uint32_t iid;                    /* 0 = instance-ids off */
+	unsigned n_eid_space;            /* eid-space: at least one */
+	struct lisp_prefix eid_space[LISPD_CFG_MAX_EID_SPACE];  /* has_iid when iid != 0 */
+	int line;
+};
+
 struct lispd_cfg_rloc_probing {
 	bool configured;              /* an rloc-probing section was present */
 	uint32_t interval_s;          /* 0 = off */
@@ -139,6 +155,10 @@ struct lispd_config {
 	unsigned n_static_sites;
 	struct lispd_cfg_mapping *static_sites; /* ms-static-registered-site (ttl_min unused) */
 	char control_iface[IF_NAMESIZE];       /* "" = listen on every address */
+
+	/* operating-mode = PxTR only (zero otherwise). It also uses
+	 * map_resolvers, map_request_retries and statics (PITR map-cache). */
+	struct lispd_cfg_pxtr pxtr;
 };
 
 /* Each returns 0 and fills *out, or -1 with *out empty (nothing to free)

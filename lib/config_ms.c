@@ -2,8 +2,9 @@
  *   lisp-site { eid-prefix, iid, key-type, key, accept-more-specifics, proxy-reply }
  *   ms-static-registered-site { eid-prefix, iid, rloc-address { ... } }
  *   control-iface = IFNAME
- * and the rule that a file names the options of its own role only: a key of
- * the other role is an error naming it, never silently unused. */
+ * and the rule that a file names the options of its own role only (MN, MS
+ * or PxTR): a key of another role is an error naming it, never silently
+ * unused. */
 #include "config_priv.h"
 
 #include <stdlib.h>
@@ -14,23 +15,48 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Options only a mobile node reads. */
-static const char *const mn_only[] = {
-	"map-server", "database-mapping", "static-map-cache", "map-resolver", "proxy-itrs",
-	"proxy-etr", "proxy-etr-ipv4", "proxy-etr-ipv6", "rloc-probing", "nat-traversal",
-	"map-request-retries",
-};
+#define MODE_BIT(m) (1u << (m))
+#define IN_MN MODE_BIT(LISPD_MODE_MN)
+#define IN_MS MODE_BIT(LISPD_MODE_MS)
+#define IN_PXTR MODE_BIT(LISPD_MODE_PXTR)
 
-/* Options only a Map-Server reads. */
-static const char *const ms_only[] = {
-	"lisp-site", "ms-static-registered-site", "control-iface",
+/* The options that belong to some roles only, with the roles that read
+ * them; anything not listed is common to every role. */
+static const struct role_key {
+	const char *name;
+	unsigned modes;
+} role_keys[] = {
+	{ "map-server", IN_MN },
+	{ "database-mapping", IN_MN },
+	{ "proxy-itrs", IN_MN },
+	{ "proxy-etr", IN_MN },
+	{ "proxy-etr-ipv4", IN_MN },
+	{ "proxy-etr-ipv6", IN_MN },
+	{ "rloc-probing", IN_MN },
+	{ "nat-traversal", IN_MN },
+	{ "static-map-cache", IN_MN | IN_PXTR },
+	{ "map-resolver", IN_MN | IN_PXTR },
+	{ "map-request-retries", IN_MN | IN_PXTR },
+	{ "lisp-site", IN_MS },
+	{ "ms-static-registered-site", IN_MS },
+	{ "control-iface", IN_MS },
+	{ "pxtr", IN_PXTR },
 };
 
 enum lispd_cfg_mode lispd_cfg_mode_of(cfg_t *root)
 {
 	const char *m = cfg_getstr(root, "operating-mode");
 
-	return m && strcasecmp(m, "MS") == 0 ? LISPD_MODE_MS : LISPD_MODE_MN;
+	if (m && strcasecmp(m, "MS") == 0)
+		return LISPD_MODE_MS;
+	if (m && strcasecmp(m, "PxTR") == 0)
+		return LISPD_MODE_PXTR;
+	return LISPD_MODE_MN;
+}
+
+static const char *mode_name(enum lispd_cfg_mode mode)
+{
+	return mode == LISPD_MODE_MS ? "MS" : mode == LISPD_MODE_PXTR ? "PxTR" : "MN";
 }
 
 static int option_line(struct lispd_cfg_ctx *ctx, cfg_t *root, const char *name)
@@ -44,19 +70,24 @@ static int option_line(struct lispd_cfg_ctx *ctx, cfg_t *root, const char *name)
 
 int lispd_cfg_check_role_keys(struct lispd_cfg_ctx *ctx, cfg_t *root, enum lispd_cfg_mode mode)
 {
-	const char *const *names = mode == LISPD_MODE_MS ? mn_only : ms_only;
-	size_t n = mode == LISPD_MODE_MS ? ARRAY_LEN(mn_only) : ARRAY_LEN(ms_only);
+	for (size_t i = 0; i < ARRAY_LEN(role_keys); i++) {
+		const struct role_key *k = &role_keys[i];
+		int line;
 
-	for (size_t i = 0; i < n; i++) {
-		if (cfg_size(root, names[i]) == 0)
+		if ((k->modes & MODE_BIT(mode)) || cfg_size(root, k->name) == 0)
 			continue;
-		if (mode == LISPD_MODE_MS)
-			return lispd_cfg_fail(ctx, option_line(ctx, root, names[i]), NULL,
-					      "%s is a mobile-node option, not used with "
-					      "operating-mode = MS", names[i]);
-		return lispd_cfg_fail(ctx, option_line(ctx, root, names[i]), NULL,
-				      "%s is a Map-Server option: it needs operating-mode = MS",
-				      names[i]);
+		line = option_line(ctx, root, k->name);
+		if (k->modes == IN_MS)
+			return lispd_cfg_fail(ctx, line, NULL,
+					      "%s is a Map-Server option: it needs operating-mode = MS",
+					      k->name);
+		if (k->modes == IN_PXTR)
+			return lispd_cfg_fail(ctx, line, NULL,
+					      "%s is a PxTR option: it needs operating-mode = PxTR",
+					      k->name);
+		return lispd_cfg_fail(ctx, line, NULL,
+				      "%s is a mobile-node option, not used with operating-mode = %s",
+				      k->name, mode_name(mode));
 	}
 	return 0;
 }

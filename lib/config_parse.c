@@ -83,6 +83,12 @@ static cfg_opt_t ms_static_site_opts[] = {
 	O_END,
 };
 
+/* PxTR role (operating-mode = PxTR). */
+static cfg_opt_t pxtr_opts[] = {
+	O_STR("rloc-iface"), O_STR("native-iface"), O_LIST("rloc-address"), O_LIST("eid-space"),
+	O_STR("iid"), O_END,
+};
+
 static cfg_opt_t nat_traversal_opts[] = {
 	O_STR("nat_aware"), O_END,
 };
@@ -137,6 +143,7 @@ static cfg_opt_t top_opts[] = {
 	O_SEC("lisp-site", lisp_site_opts),
 	O_SEC("ms-static-registered-site", ms_static_site_opts),
 	O_STR("control-iface"),
+	O_SEC("pxtr", pxtr_opts),
 	/* unsupported_keys, as lists so that any shape of value parses */
 	O_LIST("encapsulation"), O_LIST("nat_traversal_support"), O_LIST("router-mode"),
 	O_LIST("override-dns"), O_LIST("ipv6-scope"), O_LIST("override-dns-primary"),
@@ -179,6 +186,8 @@ static const struct count_limit count_limits[] = {
 	{ "proxy-itrs", LISPD_CFG_MAX_PROXY_ITRS },
 	{ "lisp-site", LISPD_CFG_MAX_SITES },
 	{ "ms-static-registered-site", LISPD_CFG_MAX_STATIC_SITES },
+	{ "pxtr", 1 },
+	{ "eid-space", LISPD_CFG_MAX_EID_SPACE },
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -378,15 +387,15 @@ static int check_unsupported_key(struct lispd_cfg_ctx *ctx, cfg_t *sec, cfg_opt_
  * are not reported before the role itself. */
 static int check_operating_mode(struct lispd_cfg_ctx *ctx, const char *v, int line)
 {
-	static const char *const known[] = { "xTR", "RTR", "DDT", "DDT-MR", "PxTR" };
+	static const char *const known[] = { "xTR", "RTR", "DDT", "DDT-MR" };
 
-	if (strcasecmp(v, "MN") == 0 || strcasecmp(v, "MS") == 0)
+	if (strcasecmp(v, "MN") == 0 || strcasecmp(v, "MS") == 0 || strcasecmp(v, "PxTR") == 0)
 		return 0;
 	for (size_t i = 0; i < ARRAY_LEN(known); i++)
 		if (strcasecmp(v, known[i]) == 0)
 			return lispd_cfg_fail(ctx, line, NULL,
-					      "operating-mode %s is not implemented yet (only MN and MS)",
-					      known[i]);
+					      "operating-mode %s is not implemented yet (only MN, MS "
+					      "and PxTR)", known[i]);
 	return lispd_cfg_fail(ctx, line, NULL,
 			      "operating-mode '%.64s' is not one of MN, xTR, RTR, MS, DDT, "
 			      "DDT-MR, PxTR", v);

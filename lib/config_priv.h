@@ -79,6 +79,10 @@ int lispd_cfg_read_ms(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_confi
 /* One ms-static-registered-site section into m. */
 int lispd_cfg_read_static_site(struct lispd_cfg_ctx *ctx, cfg_t *sec, struct lispd_cfg_mapping *m);
 
+/* The PxTR role: the pxtr section (after map-resolver and static-map-cache
+ * were read). */
+int lispd_cfg_read_pxtr(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c);
+
 /* database-mapping and static-map-cache sections into c. */
 int lispd_cfg_read_mappings(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c);
 

@@ -11,7 +11,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/bpf.h>
 
 #ifndef CAP_BPF
 #define CAP_BPF 39
@@ -111,6 +113,38 @@ int dp_check_kernel_features(struct dp_err *err)
 			return dp_fail(err, EOPNOTSUPP, "kernel lacks feature: BPF helper %s (Linux %s)",
 				       helpers[i].name, helpers[i].since);
 	return 0;
+}
+
+int dp_probe_adj_room_decap_l3(void)
+{
+	/* r0 = bpf_skb_adjust_room(ctx, -20, BPF_ADJ_ROOM_MAC,
+	 *                          FIXED_GSO | DECAP_L3_IPV4); return r0.
+	 * Kernels before 6.3 refuse the unknown flag with -EINVAL. */
+	const struct bpf_insn prog[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2, .imm = -20 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3, .imm = 1 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_4, .imm = 1 | (1 << 7) },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_skb_adjust_room },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	/* Ethernet + IPv4 header (IHL 5, total length 60) + 40 bytes: the
+	 * shrink by 20 leaves a full IPv4 header. */
+	unsigned char frame[14 + 60] = { [12] = 0x08, [13] = 0x00, [14] = 0x45, [17] = 60,
+					 [22] = 64, [23] = 17 };
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = frame, .data_size_in = sizeof(frame));
+	int fd, rc;
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "lispd_probe", "GPL", prog,
+			   sizeof(prog) / sizeof(prog[0]), NULL);
+	if (fd < 0)
+		return -errno;
+	rc = bpf_prog_test_run_opts(fd, &run);
+	if (rc)
+		rc = -errno;
+	close(fd);
+	if (rc)
+		return rc;
+	return run.retval == 0;
 }
 
 int dp_check_env(const char *pin_dir, struct dp_err *err)

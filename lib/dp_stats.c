@@ -41,6 +41,10 @@ static const char *const names[LISPD_STAT_MAX] = {
 	[LISPD_STAT_ICMP_FRAG_NEEDED] = "icmp_frag_needed",
 	[LISPD_STAT_ICMP_FRAG_NEEDED_NO_DF] = "icmp_frag_needed_no_df",
 	[LISPD_STAT_ICMP6_PKT_TOO_BIG] = "icmp6_packet_too_big",
+	[LISPD_STAT_PETR_DECAP_OK] = "petr_decap_ok",
+	[LISPD_STAT_DROP_PETR_SRC_NOT_EID] = "drop_petr_src_not_eid",
+	[LISPD_STAT_PITR_PASS] = "pitr_pass",
+	[LISPD_STAT_PITR_NATIVE_FORWARD] = "pitr_natively_forward",
 };
 
 const char *dp_stat_name(unsigned idx)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The whole test suite, as CI runs it: install Debian packages, build
-# warning-free, run every test group, the sanitizer build and a fuzz smoke run.
+# warning-free, run every test group, the sanitizer build, a fuzz smoke run and
+# the VM matrix (tests/vm/).
 # The last line is the total: "total: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,15 @@ step make -j2 all || { echo "build failed"; exit 1; }
 step make check || rc=1
 step make check-asan || rc=1
 step make fuzz-smoke || rc=1
+# The data plane on other kernels (6.1 LTS, 6.12) in VMs, where QEMU and the
+# kernel packages can be installed (tests/vm/setup.sh); VMTEST=0 skips it.
+if [ "${VMTEST:-1}" != 0 ]; then
+	if tests/vm/setup.sh 6.1 6.12 5.10 >/dev/null; then
+		step make vmtest-matrix || rc=1
+	else
+		echo "==> VM matrix skipped: QEMU or the kernel packages could not be installed"
+	fi
+fi
 
 # Sum the per-run summary lines ("tests: N passed, M failed").
 read -r pass fail < <(awk '/^(tests|fuzz): [0-9]+ passed, [0-9]+ failed/ {

@@ -3,6 +3,8 @@
 #
 #   tests/run.sh                 every group
 #   tests/run.sh unit interop    only those groups
+#   TEST_FILTER=REGEX            only the items whose path matches (grep -E)
+#   LOGDIR=DIR                   logs there instead of $BUILD/test-logs
 #
 # Every test speaks TAP ("ok N - what" / "not ok N - what"): cmocka binaries
 # through CMOCKA_MESSAGE_OUTPUT=TAP, shell tests through tests/lib/tap.sh.
@@ -13,7 +15,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-$PWD/build}
 export BUILD
 export CMOCKA_MESSAGE_OUTPUT=TAP
-LOGDIR=$BUILD/test-logs
+LOGDIR=${LOGDIR:-$BUILD/test-logs}
 mkdir -p "$LOGDIR"
 
 ALL_GROUPS="unit interop wire bpf e2e"
@@ -33,7 +35,7 @@ items_of() {
 pass=0
 fail=0
 for g in $groups; do
-	for t in $(items_of "$g"); do
+	for t in $(items_of "$g" | grep -E -- "${TEST_FILTER:-.}"); do
 		name=$(basename "$t")
 		log=$LOGDIR/$g-$name.log
 		start=$(date +%s)

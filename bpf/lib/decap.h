@@ -75,11 +75,14 @@ static __always_inline int lispd_outer_for_us(void *ctx, int hook, const struct 
 	return ports[1] != bpf_htons(LISPD_DATA_PORT);
 }
 
-/* Decides what happens to the frame; *stat is the counter of a PASS or DROP
- * verdict (a DELIVER is counted by the caller once delivery worked). */
+/* The checks every decapsulating role shares (outer headers for our RLOC,
+ * LISP header, instance-id, a readable inner IP header); DELIVER means they
+ * passed and says nothing yet about the inner addresses, which each role
+ * judges itself (the MN: destination a local EID; a PETR: source inside
+ * the EID space). *stat is the counter of a PASS or DROP verdict. */
 static __always_inline enum lispd_decap_class
-lispd_decap_classify(void *ctx, int hook, const struct lispd_dp_config *cfg,
-		     struct lispd_decap_info *d, __u32 *stat)
+lispd_decap_classify_lisp(void *ctx, int hook, const struct lispd_dp_config *cfg,
+			  struct lispd_decap_info *d, __u32 *stat)
 {
 	__u8 lh[LISPD_UDP_HLEN + LISPD_LISP_HLEN];
 	__u32 off, iid, want_iid;
@@ -131,12 +134,26 @@ lispd_decap_classify(void *ctx, int hook, const struct lispd_dp_config *cfg,
 	}
 	if (lispd_parse_ip(ctx, hook, off, inner_family, &d->in))
 		return LISPD_DC_DROP;
+	*stat = LISPD_STAT_DECAP_OK;
+	return LISPD_DC_DELIVER;
+}
+
+/* Decides what happens to the frame at the mobile node; *stat is the
+ * counter of a PASS or DROP verdict (a DELIVER is counted by the caller
+ * once delivery worked). */
+static __always_inline enum lispd_decap_class
+lispd_decap_classify(void *ctx, int hook, const struct lispd_dp_config *cfg,
+		     struct lispd_decap_info *d, __u32 *stat)
+{
+	enum lispd_decap_class c = lispd_decap_classify_lisp(ctx, hook, cfg, d, stat);
+
+	if (c != LISPD_DC_DELIVER)
+		return c;
 	/* Never an open relay: only our own EIDs are delivered. */
-	if (!lispd_is_local_eid(want_iid, inner_family, d->in.dst)) {
+	if (!lispd_is_local_eid(lispd_cfg_iid(cfg), d->in.family, d->in.dst)) {
 		*stat = LISPD_STAT_DROP_DECAP_NOT_OUR_EID;
 		return LISPD_DC_DROP;
 	}
-	*stat = LISPD_STAT_DECAP_OK;
 	return LISPD_DC_DELIVER;
 }
 

@@ -29,9 +29,12 @@ static __always_inline int lispd_inner_ttl_tc(struct __sk_buff *skb, const struc
 }
 
 /* Strips outer IP + UDP + LISP. Kernels before 6.3 reject the DECAP_L3 flags
- * (-EINVAL before touching the skb); without them the kernel leaves the GSO
- * type of the outer family, which is only wrong for GSO packets, so those
- * are dropped and plain packets are decapsulated without the flag. */
+ * (-EINVAL before touching the skb). All the flag does is set skb->protocol
+ * to the inner family (GSO fields are handled alike with or without it), and
+ * every caller ends in a redirect into an ingress, whose eth_type_trans sets
+ * skb->protocol from the rewritten EtherType; so without the flag the shrink
+ * is retried plainly, GSO packets included (verified on 6.1: TCP over a
+ * family change, tests/e2e/test_static_mapping.sh). */
 static __always_inline int lispd_strip_outer_tc(struct __sk_buff *skb,
 						const struct lispd_outer_info *o,
 						__u8 inner_family, __u32 *stat)
@@ -46,10 +49,6 @@ static __always_inline int lispd_strip_outer_tc(struct __sk_buff *skb,
 		return 0;
 	if (!family_flag) {
 		*stat = LISPD_STAT_DROP_DECAP_ADJUST;
-		return -1;
-	}
-	if (skb->gso_size) {
-		*stat = LISPD_STAT_DROP_DECAP_GSO_FAMILY;
 		return -1;
 	}
 	if (bpf_skb_adjust_room(skb, diff, LISPD_ADJ_ROOM_MAC, LISPD_F_ADJ_FIXED_GSO)) {

@@ -1,5 +1,6 @@
 /* Encapsulation on lmn egress: IP from a local EID -> map-cache -> locator
- * -> outer IP/UDP/LISP, then out of the physical interface. */
+ * -> outer IP/UDP/LISP, then out of the physical interface. The part after
+ * admission (lispd_encap_flow) is shared with the PITR (lib/pitr.h). */
 #ifndef LISPD_BPF_ENCAP_H
 #define LISPD_BPF_ENCAP_H
 
@@ -11,11 +12,23 @@
 #include "lib/miss.h"
 #include "lib/parse.h"
 
+/* Who encapsulates: a compile-time constant at each entry point.
+ *  MN:   lmn egress; packets from a local EID; natively-forward entries go
+ *        to the PETR; too-big answers go back up lmn.
+ *  PITR: ingress of the non-LISP-facing interface; the caller has checked
+ *        that the destination is EID space; a natively-forward entry means
+ *        "not LISP after all": the packet goes on natively (TC_ACT_OK,
+ *        counted pitr_natively_forward); too-big answers leave the arrival
+ *        interface toward the sender. */
+#define LISPD_ENCAP_MN 0
+#define LISPD_ENCAP_PITR 1
+
 /* Which locator set serves this packet; NULL with *drop set to the counter
- * of the reason. *petr tells whether it is the PETR set. */
+ * of the reason (LISPD_STAT_PITR_NATIVE_FORWARD: not a drop, forward
+ * natively). *petr tells whether it is the PETR set. */
 static __always_inline const struct lispd_locset *
 lispd_encap_locset(const struct lispd_dp_config *cfg, __u32 iid, const struct lispd_flow *f,
-		   __u32 *drop, int *petr)
+		   int role, __u32 *drop, int *petr)
 {
 	struct lispd_mc_value *v = lispd_mc_lookup(iid, f);
 	const struct lispd_locset *ls;
@@ -35,6 +48,10 @@ lispd_encap_locset(const struct lispd_dp_config *cfg, __u32 iid, const struct li
 			break;
 		case LISPD_ACT_NATIVE_FORWARD:
 			lispd_stat_inc(LISPD_STAT_NEG_NATIVE_FORWARD);
+			if (role == LISPD_ENCAP_PITR) {
+				*drop = LISPD_STAT_PITR_NATIVE_FORWARD;
+				return NULL;
+			}
 			*petr = 1;
 			break;
 		case LISPD_ACT_SEND_MAP_REQUEST:
@@ -156,34 +173,23 @@ static __always_inline void lispd_build_outer6(struct lispd_outer *o, const stru
 	lispd_build_udp_lisp(ip + LISPD_IP6_HLEN, cfg, hash, plen, bpf_get_prandom_u32());
 }
 
-static __always_inline int lispd_do_encap(struct __sk_buff *skb)
+/* Everything after the role's own admission check: map-cache, locator,
+ * MTU, outer headers, redirect out of the physical interface. */
+static __always_inline int lispd_encap_flow(struct __sk_buff *skb, const struct lispd_dp_config *cfg,
+					    const struct lispd_flow *f, __u32 iid, int role)
 {
-	struct lispd_dp_config *cfg = lispd_config_get();
 	const struct lispd_locset *ls;
 	const struct lispd_locator *lp;
 	struct lispd_locator loc;
 	struct lispd_outer outer;
-	struct lispd_flow f;
-	__u32 iid, hash, drop = 0, overhead, mtu = 0;
+	__u32 hash, drop = 0, overhead, mtu = 0;
 	__u64 flags;
 	int petr;
-	__u8 family;
 
-	if (!cfg)
-		return lispd_verdict(LISPD_STAT_DROP_NO_CONFIG, LISPD_TC_ACT_SHOT);
-	family = lispd_family_of_eth(lispd_eth_proto(skb, LISPD_HOOK_TC));
-	if (family == LISPD_AF_NONE)
-		return lispd_verdict(LISPD_STAT_ENCAP_PASS, LISPD_TC_ACT_OK);
-	if (lispd_parse_ip(skb, LISPD_HOOK_TC, LISPD_ETH_HLEN, family, &f))
-		return lispd_verdict(LISPD_STAT_DROP_ENCAP_TRUNC, LISPD_TC_ACT_SHOT);
-	iid = lispd_cfg_iid(cfg);
-	/* Link-local chatter (ND, MLD) and anything not sourced from our EID
-	 * stays on lmn as it is. */
-	if (!lispd_is_local_eid(iid, family, f.src))
-		return lispd_verdict(LISPD_STAT_ENCAP_PASS, LISPD_TC_ACT_OK);
-
-	hash = lispd_flow_hash(&f);
-	ls = lispd_encap_locset(cfg, iid, &f, &drop, &petr);
+	hash = lispd_flow_hash(f);
+	ls = lispd_encap_locset(cfg, iid, f, role, &drop, &petr);
+	if (!ls && drop == LISPD_STAT_PITR_NATIVE_FORWARD)
+		return lispd_verdict(drop, LISPD_TC_ACT_OK);
 	if (!ls)
 		return lispd_verdict(drop, LISPD_TC_ACT_SHOT);
 	lp = lispd_pick_locator(ls, hash);
@@ -207,7 +213,8 @@ static __always_inline int lispd_do_encap(struct __sk_buff *skb)
 	 * to lmn's MTU, which leaves room for the overhead. On failure mtu is
 	 * the physical MTU. */
 	if (bpf_check_mtu(skb, cfg->phys_ifindex, &mtu, (__s32)overhead, 0) > 0)
-		return lispd_icmp_too_big(skb, &f, mtu > overhead ? mtu - overhead : 0);
+		return lispd_icmp_too_big_dir(skb, f, mtu > overhead ? mtu - overhead : 0,
+					      role == LISPD_ENCAP_PITR ? 0 : LISPD_F_INGRESS);
 
 	flags |= LISPD_F_ADJ_FIXED_GSO | LISPD_F_ADJ_ENCAP_L4_UDP |
 		 LISPD_F_ADJ_ENCAP_L2(LISPD_LISP_HLEN);
@@ -215,16 +222,38 @@ static __always_inline int lispd_do_encap(struct __sk_buff *skb)
 		return lispd_verdict(LISPD_STAT_DROP_ENCAP_ADJUST, LISPD_TC_ACT_SHOT);
 
 	if (overhead == LISPD_OVERHEAD4) {
-		lispd_build_outer4(&outer, cfg, &loc, &f, hash, skb->len);
+		lispd_build_outer4(&outer, cfg, &loc, f, hash, skb->len);
 		if (bpf_skb_store_bytes(skb, 12, outer.b, 2 + LISPD_OVERHEAD4, 0))
 			return lispd_verdict(LISPD_STAT_DROP_ENCAP_ADJUST, LISPD_TC_ACT_SHOT);
 	} else {
-		lispd_build_outer6(&outer, cfg, &loc, &f, hash, skb->len);
+		lispd_build_outer6(&outer, cfg, &loc, f, hash, skb->len);
 		if (bpf_skb_store_bytes(skb, 12, outer.b, 2 + LISPD_OVERHEAD6, 0))
 			return lispd_verdict(LISPD_STAT_DROP_ENCAP_ADJUST, LISPD_TC_ACT_SHOT);
 	}
 	lispd_stat_inc(petr ? LISPD_STAT_ENCAP_PETR : LISPD_STAT_ENCAP_OK);
 	return (int)bpf_redirect_neigh(cfg->phys_ifindex, NULL, 0, 0);
+}
+
+static __always_inline int lispd_do_encap(struct __sk_buff *skb)
+{
+	struct lispd_dp_config *cfg = lispd_config_get();
+	struct lispd_flow f;
+	__u32 iid;
+	__u8 family;
+
+	if (!cfg)
+		return lispd_verdict(LISPD_STAT_DROP_NO_CONFIG, LISPD_TC_ACT_SHOT);
+	family = lispd_family_of_eth(lispd_eth_proto(skb, LISPD_HOOK_TC));
+	if (family == LISPD_AF_NONE)
+		return lispd_verdict(LISPD_STAT_ENCAP_PASS, LISPD_TC_ACT_OK);
+	if (lispd_parse_ip(skb, LISPD_HOOK_TC, LISPD_ETH_HLEN, family, &f))
+		return lispd_verdict(LISPD_STAT_DROP_ENCAP_TRUNC, LISPD_TC_ACT_SHOT);
+	iid = lispd_cfg_iid(cfg);
+	/* Link-local chatter (ND, MLD) and anything not sourced from our EID
+	 * stays on lmn as it is. */
+	if (!lispd_is_local_eid(iid, family, f.src))
+		return lispd_verdict(LISPD_STAT_ENCAP_PASS, LISPD_TC_ACT_OK);
+	return lispd_encap_flow(skb, cfg, &f, iid, LISPD_ENCAP_MN);
 }
 
 #endif

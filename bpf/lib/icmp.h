@@ -61,6 +61,11 @@ static __always_inline __s64 lispd_csum_skb(struct __sk_buff *skb, __u32 off, __
 		lispd_barrier_var(n);
 		if (n == 0 || n > LISPD_CSUM_CHUNK)
 			return -1;
+		/* Verifiers before 6.8 learn no lower bound from "n == 0" (seen on
+		 * 6.1: "invalid zero-sized read"); the same n, written so that its
+		 * range is [1, LISPD_CSUM_CHUNK] for them too (a power of 2). */
+		lispd_barrier_var(n);
+		n = ((n - 1) & (LISPD_CSUM_CHUNK - 1)) + 1;
 		if (bpf_skb_load_bytes(skb, off + (__u32)done, buf, (__u32)n))
 			return -1;
 		sum = bpf_csum_diff(NULL, 0, (__be32 *)buf, (__u32)n, (__u32)sum);
@@ -71,7 +76,10 @@ static __always_inline __s64 lispd_csum_skb(struct __sk_buff *skb, __u32 off, __
 	if (done < body)
 		return -1;
 	if (tail) {
-		if (bpf_skb_load_bytes(skb, off + (__u32)body, &last, (__u32)tail))
+		/* As above, for "tail != 0": range [1, 4] for the verifier. */
+		lispd_barrier_var(tail);
+		n = ((tail - 1) & 3) + 1;
+		if (bpf_skb_load_bytes(skb, off + (__u32)body, &last, (__u32)n))
 			return -1;
 		sum = bpf_csum_diff(NULL, 0, &last, sizeof(last), (__u32)sum);
 	}
@@ -194,11 +202,14 @@ static __always_inline __u32 lispd_icmp_build(struct __sk_buff *skb, struct lisp
 	return hl + LISPD_ICMP_HLEN;
 }
 
-/* Turns the too-big packet into the ICMP answer and sends it back into the
- * device it was leaving (lmn), on the ingress side. next_mtu: the largest
- * inner packet that fits. Returns the TC verdict, counted. */
-static __always_inline int lispd_icmp_too_big(struct __sk_buff *skb, const struct lispd_flow *f,
-					      __u32 next_mtu)
+/* Turns the too-big packet into the ICMP answer and sends it back through
+ * the device it is on: redirect_flags LISPD_F_INGRESS for a packet leaving
+ * lmn (the reply goes up lmn's stack), 0 for a packet that arrived on an
+ * interface's ingress (a PITR: the reply leaves that interface toward the
+ * sender, whose MAC the swap below puts as destination). next_mtu: the
+ * largest inner packet that fits. Returns the TC verdict, counted. */
+static __always_inline int lispd_icmp_too_big_dir(struct __sk_buff *skb, const struct lispd_flow *f,
+						  __u32 next_mtu, __u64 redirect_flags)
 {
 	struct lispd_icmp_reply r;
 	__u32 qlen, qmax, hlen, stat;
@@ -238,7 +249,14 @@ static __always_inline int lispd_icmp_too_big(struct __sk_buff *skb, const struc
 			return lispd_verdict(LISPD_STAT_DROP_ENCAP_ADJUST, LISPD_TC_ACT_SHOT);
 	}
 	lispd_stat_inc(stat);
-	return (int)bpf_redirect(skb->ifindex, LISPD_F_INGRESS);
+	return (int)bpf_redirect(skb->ifindex, redirect_flags);
+}
+
+/* The mobile node's case: the reply goes back up lmn. */
+static __always_inline int lispd_icmp_too_big(struct __sk_buff *skb, const struct lispd_flow *f,
+					      __u32 next_mtu)
+{
+	return lispd_icmp_too_big_dir(skb, f, next_mtu, LISPD_F_INGRESS);
 }
 
 #endif

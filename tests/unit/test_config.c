@@ -418,7 +418,7 @@ static void test_lisp_site_line(void **state)
 
 static void test_operating_modes(void **state)
 {
-	static const char *const refused[] = { "xTR", "RTR", "DDT", "DDT-MR", "PxTR", "pxtr" };
+	static const char *const refused[] = { "xTR", "RTR", "DDT", "DDT-MR", "rtr" };
 	char text[512];
 
 	(void)state;
