@@ -1,7 +1,13 @@
-/* lispd: the LISP mobile node daemon. Reads the configuration (every error
- * before the host changes), sets the host up (lmn0, data plane, routes and
- * rules), runs the protocol in one event loop, and restores the host on
- * SIGTERM/SIGINT. SIGHUP reloads the configuration. */
+/* lispd: the LISP daemon. Reads the configuration (every error before the
+ * host changes) and runs the role its operating-mode names in one event loop:
+ *  - MN (mobile node): sets the host up (lmn0, data plane, routes and rules)
+ *    and restores it on SIGTERM/SIGINT;
+ *  - MS (Map-Server + Map-Resolver): only the UDP 4342 sockets, bound to
+ *    control-iface when one is configured; the host is not changed;
+ *  - PxTR (proxy ITR + proxy ETR): the PxTR data plane on the rloc-iface and
+ *    native-iface (its own pin directory), misses resolved through the
+ *    map-resolvers; restored on SIGTERM/SIGINT like the MN's host setup.
+ * SIGHUP reloads the configuration. */
 #include <bpf/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
@@ -15,6 +21,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dp_attach_pxtr.h"
+#include "dp_pinned.h"
 #include "core/cp_sock.h"
 #include "core/ctlsock.h"
 #include "core/daemon.h"
@@ -25,7 +33,11 @@
 #include "log.h"
 #include "mn/host.h"
 #include "mn/mn.h"
+#include "mn/mobility.h"
 #include "mn/rlocs.h"
+#include "ms/ms.h"
+#include "pxtr/pxtr.h"
+#include "pxtr/pxtr_host.h"
 
 #ifndef LISPD_VERSION
 #define LISPD_VERSION "0.1.0-dev"
@@ -38,7 +50,7 @@ struct opts {
 	const char *config;
 	const char *state_dir;
 	const char *ctl_path;
-	const char *pin_dir;
+	const char *pin_dir;  /* NULL: the role's default */
 	const char *pid_file;
 	const char *query;
 	bool test_only;
@@ -60,7 +72,12 @@ struct daemon {
 	struct miss_rb *miss;
 	struct ctlsock *ctl;
 	struct mn *mn;
+	struct mn_mobility *mobility;
+	struct ms *ms;
+	struct pxtr *px;
+	bool pxtr_up;         /* the PxTR data plane is on the host */
 	int mcache_fd;
+	int eid_space_fd;
 	time_t started;
 	uint64_t reloads, reload_errors;
 	int exit_signal;
@@ -78,7 +95,8 @@ static void usage(FILE *fp)
 		"  -n       stay in the foreground, log to stderr\n"
 		"  -S DIR   persistent state (default " STATE_DIR_DEFAULT ")\n"
 		"  -C PATH  control socket (default " CTLSOCK_PATH_DEFAULT ")\n"
-		"  -p DIR   BPF pin directory (default " DEFAULT_PIN_DIR ")\n"
+		"  -p DIR   BPF pin directory (default " DEFAULT_PIN_DIR ";\n"
+		"           operating-mode PxTR: " DP_PXTR_PIN_DIR_DEFAULT ")\n"
 		"  -P FILE  pid file when daemonized (default " DAEMON_PIDFILE_DEFAULT ")\n"
 		"  -q REQ   ask a running lispd: status, registrations, map-cache,\n"
 		"           pending, counters; prints its JSON answer\n"
@@ -101,7 +119,16 @@ static int check_config(const char *path, int debug)
 		fprintf(stderr, "lispd: configuration %s is not valid\n", path);
 		return 1;
 	}
-	if (debug > 0)
+	if (debug > 0 && cfg.mode == LISPD_MODE_PXTR)
+		printf("%s: operating-mode PxTR: rloc-iface %s, native-iface %s, %u eid-space "
+		       "prefix(es), %u map-resolver(s), %u static-map-cache entr%s\n", path,
+		       cfg.pxtr.rloc_iface, cfg.pxtr.native_iface, cfg.pxtr.n_eid_space,
+		       cfg.n_map_resolvers, cfg.n_statics, cfg.n_statics == 1 ? "y" : "ies");
+	else if (debug > 0 && cfg.mode == LISPD_MODE_MS)
+		printf("%s: operating-mode MS: %u lisp-site(s), %u static registered site(s), "
+		       "control-iface %s\n", path, cfg.n_sites, cfg.n_static_sites,
+		       cfg.control_iface[0] ? cfg.control_iface : "(every address)");
+	else if (debug > 0)
 		printf("%s: %u map-server(s), %u map-resolver(s), %u proxy-etr(s), "
 		       "%u proxy-itr(s), %u database-mapping(s), %u static-map-cache "
 		       "entr%s\n",
@@ -150,14 +177,22 @@ static void on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
 {
 	struct daemon *d = arg;
 
-	mn_on_control(d->mn, src, sport, dst, buf, len);
+	if (d->ms)
+		ms_on_control(d->ms, src, sport, dst, buf, len);
+	else if (d->px)
+		pxtr_on_control(d->px, src, sport, dst, buf, len);
+	else if (d->mn)
+		mn_on_control(d->mn, src, sport, dst, buf, len);
 }
 
 static void on_miss(void *arg, const struct lispd_miss_event *ev)
 {
 	struct daemon *d = arg;
 
-	mn_on_miss(d->mn, ev);
+	if (d->px)
+		pxtr_on_miss(d->px, ev);
+	else if (d->mn)
+		mn_on_miss(d->mn, ev);
 }
 
 static uint64_t next_nonce(void *ctx)
@@ -180,6 +215,7 @@ static void reload(struct daemon *d)
 {
 	struct lispd_config next;
 	char err[512];
+	int rc;
 
 	d->reloads++;
 	if (lispd_config_load_file(d->o->config, &next, err, sizeof(err))) {
@@ -187,7 +223,21 @@ static void reload(struct daemon *d)
 		log_err("reload: %s; keeping the running configuration", err);
 		return;
 	}
-	if (mn_reload(d->mn, &next)) {
+	/* A role is chosen at start: switching it means another host setup. */
+	if (next.mode != d->cfg.mode) {
+		d->reload_errors++;
+		log_err("reload: %s changes operating-mode; restart lispd for that; keeping "
+			"the running configuration", d->o->config);
+		lispd_config_free(&next);
+		return;
+	}
+	if (d->ms)
+		rc = ms_reload(d->ms, &next);
+	else if (d->px)
+		rc = pxtr_reload(d->px, &next);
+	else
+		rc = mn_reload(d->mn, &next);
+	if (rc) {
 		d->reload_errors++;
 		log_err("reload: %s not applied; keeping the running configuration",
 			d->o->config);
@@ -198,8 +248,13 @@ static void reload(struct daemon *d)
 	d->cfg = next;
 	if (d->o->debug < 0)
 		lispd_log_set_level(lispd_log_level_from_debug(d->cfg.debug));
-	log_info("reloaded %s (interfaces and EIDs on lmn take effect at restart)",
-		 d->o->config);
+	if (d->ms)
+		log_info("reloaded %s (control-iface takes effect at restart)", d->o->config);
+	else if (d->px)
+		log_info("reloaded %s", d->o->config);
+	else
+		log_info("reloaded %s (interfaces and EIDs on lmn take effect at restart)",
+			 d->o->config);
 }
 
 static void on_signal(enum daemon_signal sig, int signo, void *arg)
@@ -207,7 +262,7 @@ static void on_signal(enum daemon_signal sig, int signo, void *arg)
 	struct daemon *d = arg;
 
 	if (sig == DAEMON_SIG_RELOAD) {
-		if (d->mn)
+		if (d->mn || d->ms || d->px)
 			reload(d);
 		return;
 	}
@@ -223,15 +278,41 @@ static void json_ip(FILE *out, const struct lisp_ip *ip)
 	ctlsock_json_string(out, nl_ip_str(ip, buf, sizeof(buf)));
 }
 
-static void daemon_json(struct daemon *d, FILE *out)
+/* What the sockets (and, with a data plane, the ring buffer) saw, and the
+ * reloads: the end of every mode's part. */
+static void daemon_json_io(struct daemon *d, FILE *out)
 {
-	fprintf(out, "{\"pid\": %ld, \"version\": \"%s\", \"uptime_s\": %ld, \"config\": ",
-		(long)getpid(), LISPD_VERSION, (long)(time(NULL) - d->started));
-	ctlsock_json_string(out, d->o->config);
-	fputs(", \"state_dir\": ", out);
-	ctlsock_json_string(out, d->o->state_dir);
-	fputs(", \"pin_dir\": ", out);
-	ctlsock_json_string(out, d->host.pin_dir);
+	fprintf(out, ", \"control_port\": %u, \"control_rx\": %" PRIu64
+		", \"control_rx_errors\": %" PRIu64 ", \"control_tx\": %" PRIu64
+		", \"control_tx_errors\": %" PRIu64, d->cp.port, d->cp.rx_packets, d->cp.rx_errors,
+		d->cp.tx_packets, d->cp.tx_errors);
+	if (!d->ms)
+		fprintf(out, ", \"miss_events\": %" PRIu64 ", \"miss_events_malformed\": %" PRIu64,
+			d->miss ? miss_rb_events(d->miss) : 0, d->miss ? miss_rb_malformed(d->miss) : 0);
+	fprintf(out, ", \"reloads\": %" PRIu64 ", \"reload_errors\": %" PRIu64 "}", d->reloads,
+		d->reload_errors);
+}
+
+/* The MS mode's part of the daemon's status: no host state, only where the
+ * control messages come in. */
+static void daemon_json_ms(struct daemon *d, FILE *out)
+{
+	fputs(", \"control_iface\": ", out);
+	ctlsock_json_string(out, d->cfg.control_iface);
+	fputs(", \"listen\": [", out);
+	if (d->cp.have_rloc4)
+		json_ip(out, &d->cp.rloc4);
+	if (d->cp.have_rloc6) {
+		if (d->cp.have_rloc4)
+			fputs(", ", out);
+		json_ip(out, &d->cp.rloc6);
+	}
+	fputc(']', out);
+}
+
+/* The MN mode's part: what host setup made. */
+static void daemon_json_mn(struct daemon *d, FILE *out)
+{
 	fputs(", \"lmn\": ", out);
 	ctlsock_json_string(out, d->host.lmn_name);
 	fprintf(out, ", \"lmn_mtu\": %u, \"phys\": ", d->host.lmn_mtu);
@@ -243,32 +324,70 @@ static void daemon_json(struct daemon *d, FILE *out)
 			fputs(", ", out);
 		json_ip(out, &d->host.rlocs[i]);
 	}
-	fprintf(out, "], \"control_port\": %u, \"control_rx\": %" PRIu64 ", \"control_rx_errors\": %"
-		PRIu64 ", \"control_tx\": %" PRIu64 ", \"control_tx_errors\": %" PRIu64
-		", \"miss_events\": %" PRIu64 ", \"miss_events_malformed\": %" PRIu64
-		", \"reloads\": %" PRIu64 ", \"reload_errors\": %" PRIu64 "}",
-		d->cp.port, d->cp.rx_packets, d->cp.rx_errors, d->cp.tx_packets, d->cp.tx_errors,
-		d->miss ? miss_rb_events(d->miss) : 0, d->miss ? miss_rb_malformed(d->miss) : 0,
-		d->reloads, d->reload_errors);
+	fputc(']', out);
 }
 
-/* "status" and "counters" wrap the protocol's answer with the daemon's
- * own part; the other requests are the protocol's alone. */
+static void daemon_json(struct daemon *d, FILE *out)
+{
+	fprintf(out, "{\"pid\": %ld, \"version\": \"%s\", \"mode\": \"%s\", \"uptime_s\": %ld, "
+		"\"config\": ", (long)getpid(), LISPD_VERSION,
+		d->ms ? "MS" : d->px ? "PxTR" : "MN", (long)(time(NULL) - d->started));
+	ctlsock_json_string(out, d->o->config);
+	if (d->ms) {
+		daemon_json_ms(d, out);
+	} else {
+		fputs(", \"state_dir\": ", out);
+		ctlsock_json_string(out, d->o->state_dir);
+		fputs(", \"pin_dir\": ", out);
+		ctlsock_json_string(out, d->px ? d->o->pin_dir : d->host.pin_dir);
+		if (!d->px)
+			daemon_json_mn(d, out);
+	}
+	daemon_json_io(d, out);
+}
+
+/* The running role's answer to req, and the name its part of "status" and
+ * "counters" goes under. */
+static void role_json(struct daemon *d, const char *req, FILE *out)
+{
+	if (d->ms)
+		ms_ctl_json(d->ms, req, out);
+	else if (d->px)
+		pxtr_ctl_json(d->px, req, out);
+	else
+		mn_ctl_json(d->mn, req, out);
+}
+
+/* Requests a role answers alone (the MN's own answers the unknown ones). */
+static bool role_takes(const struct daemon *d, const char *req)
+{
+	if (d->ms)
+		return !strcmp(req, "registrations") || !strcmp(req, "sites");
+	if (d->px)
+		return !strcmp(req, "map-cache") || !strcmp(req, "pending");
+	return true;
+}
+
+/* "status" and "counters" wrap the role's answer with the daemon's own
+ * part; the other requests are the role's alone. */
 static int on_ctl(const char *req, FILE *out, void *arg)
 {
 	struct daemon *d = arg;
 
-	if (!d->mn)
+	if (!d->ms && !d->px && !d->mn)
 		return -1;   /* still starting: nothing to show yet */
 	if (!strcmp(req, "status") || !strcmp(req, "counters")) {
 		fputs("{\"daemon\": ", out);
 		daemon_json(d, out);
-		fputs(", \"mn\": ", out);
-		mn_ctl_json(d->mn, req, out);
+		fprintf(out, ", \"%s\": ", d->ms ? "ms" : d->px ? "pxtr" : "mn");
+		/* The MS has no status of its own beyond its counters. */
+		role_json(d, d->ms ? "counters" : req, out);
 		fputs("}\n", out);
 		return 0;
 	}
-	mn_ctl_json(d->mn, req, out);
+	if (!role_takes(d, req))
+		return -1;
+	role_json(d, req, out);
 	return 0;
 }
 
@@ -284,9 +403,18 @@ static void teardown(struct daemon *d)
 	if (d->miss)
 		miss_rb_close(d->miss);
 	d->miss = NULL;
+	mn_mobility_stop(d->mobility);
+	d->mobility = NULL;
 	if (d->mn)
 		mn_free(d->mn);
 	d->mn = NULL;
+	ms_free(d->ms);
+	d->ms = NULL;
+	pxtr_free(d->px);
+	d->px = NULL;
+	if (d->eid_space_fd >= 0)
+		close(d->eid_space_fd);
+	d->eid_space_fd = -1;
 	if (d->cp_open)
 		cp_sock_close(&d->cp);
 	d->cp_open = false;
@@ -300,6 +428,82 @@ static void teardown(struct daemon *d)
 			log_info("host restored");
 	}
 	d->host_up = false;
+	if (d->pxtr_up) {
+		if (pxtr_host_restore(d->o->state_dir, err, sizeof(err)))
+			log_err("restoring the host: %s", err);
+		else
+			log_info("PxTR data plane detached");
+	}
+	d->pxtr_up = false;
+}
+
+/* What an earlier lispd left on the host when it died, whatever its role
+ * was: the state directory says. */
+static void cleanup_stale(struct daemon *d)
+{
+	char err[512];
+	int rc;
+
+	rc = host_cleanup_stale(d->o->state_dir, err, sizeof(err));
+	if (rc < 0)
+		log_warn("cleaning the state of an earlier run: %s", err);
+	else if (rc == 1)
+		log_warn("an earlier lispd did not exit cleanly: its host changes were undone");
+	rc = pxtr_host_cleanup_stale(d->o->state_dir, err, sizeof(err));
+	if (rc < 0)
+		log_warn("cleaning the PxTR state of an earlier run: %s", err);
+	else if (rc == 1)
+		log_warn("an earlier lispd did not exit cleanly: its PxTR data plane was detached");
+}
+
+/* With control-iface, control messages are taken from that interface only
+ * (SO_BINDTODEVICE) and answered from its addresses; without, from every
+ * address. */
+static int start_ms(struct daemon *d)
+{
+	const char *ifname = d->cfg.control_iface;
+	char err[512];
+	unsigned n_addrs = 0;
+
+	if (ifname[0] && !if_nametoindex(ifname)) {
+		log_err("%s: control-iface %s: no such interface", d->o->config, ifname);
+		return -1;
+	}
+	d->ctl = ctlsock_open(d->loop, d->o->ctl_path, on_ctl, d, err, sizeof(err));
+	if (!d->ctl) {
+		log_err("%s", err);
+		return -1;
+	}
+	if (cp_sock_open(&d->cp, d->loop, (uint16_t)d->o->port, on_control, d, err,
+			 sizeof(err))) {
+		log_err("%s", err);
+		return -1;
+	}
+	d->cp_open = true;
+	if (ifname[0]) {
+		static const uint16_t afis[2] = { LISP_AFI_IPV4, LISP_AFI_IPV6 };
+
+		if (cp_sock_bind_iface(&d->cp, ifname, err, sizeof(err))) {
+			log_err("%s", err);
+			return -1;
+		}
+		for (unsigned i = 0; i < 2; i++) {
+			struct lisp_ip a;
+
+			if (rlocs_iface_addr(ifname, afis[i], &a) == 0) {
+				cp_sock_set_rloc(&d->cp, afis[i], &a);
+				n_addrs++;
+			}
+		}
+		if (!n_addrs)
+			log_warn("control-iface %s has no usable address yet", ifname);
+	}
+	d->ms = ms_new(&d->cfg, d->loop, &d->cp.io);
+	if (!d->ms)
+		return -1;
+	log_info("Map-Server/Map-Resolver on UDP %u%s%s", d->cp.port,
+		 ifname[0] ? ", interface " : ", every address", ifname);
+	return 0;
 }
 
 static int start(struct daemon *d)
@@ -307,7 +511,6 @@ static int start(struct daemon *d)
 	struct host_plan plan;
 	struct mn_opts mo;
 	char err[512];
-	int rc;
 
 	/* What the configuration asks of this host is checked before anything
 	 * is written; the control socket comes first so that a second lispd is
@@ -328,11 +531,7 @@ static int start(struct daemon *d)
 		log_err("%s", err);
 		return -1;
 	}
-	rc = host_cleanup_stale(d->o->state_dir, err, sizeof(err));
-	if (rc < 0)
-		log_warn("cleaning the state of an earlier run: %s", err);
-	else if (rc == 1)
-		log_warn("an earlier lispd did not exit cleanly: its host changes were undone");
+	cleanup_stale(d);
 	if (host_setup(&plan, d->o->state_dir, &d->host, err, sizeof(err))) {
 		log_err("host setup: %s", err);
 		return -1;
@@ -369,7 +568,83 @@ static int start(struct daemon *d)
 		return -1;
 	}
 	mn_start(d->mn);
+	d->mobility = mn_mobility_start(d->loop, d->o->state_dir, &d->host, &d->cp, d->mn);
+	return d->mobility ? 0 : -1;
+}
+
+/* The PxTR (ctl/pxtr/pxtr.h): control socket first (a second lispd is
+ * turned away before it touches the host), stale state of a crashed run
+ * undone, the data plane attached, then the control plane over its maps. */
+static int start_pxtr(struct daemon *d)
+{
+	const struct lispd_cfg_pxtr *c = &d->cfg.pxtr;
+	struct pxtr_opts po;
+	struct dp_err derr;
+	char err[512];
+
+	d->ctl = ctlsock_open(d->loop, d->o->ctl_path, on_ctl, d, err, sizeof(err));
+	if (!d->ctl) {
+		log_err("%s", err);
+		return -1;
+	}
+	cleanup_stale(d);
+	if (!pxtr_host_forwarding_ok(&d->cfg, err, sizeof(err)))
+		log_warn("%s is off: the PETR cannot forward decapsulated traffic", err);
+	if (pxtr_host_setup(&d->cfg, d->o->pin_dir, d->o->state_dir, err, sizeof(err))) {
+		log_err("host setup: %s", err);
+		return -1;
+	}
+	d->pxtr_up = true;
+	log_info("PxTR data plane on %s (PETR) and %s (PITR), pinned at %s", c->rloc_iface,
+		 c->native_iface, d->o->pin_dir);
+	if (cp_sock_open(&d->cp, d->loop, (uint16_t)d->o->port, on_control, d, err,
+			 sizeof(err))) {
+		log_err("%s", err);
+		return -1;
+	}
+	d->cp_open = true;
+	for (unsigned i = 0; i < c->n_rlocs; i++)
+		cp_sock_set_rloc(&d->cp, c->rlocs[i].afi, &c->rlocs[i]);
+	d->mcache_fd = dp_pinned_open(d->o->pin_dir, LISPD_MAP_MCACHE, &derr);
+	if (d->mcache_fd >= 0)
+		d->eid_space_fd = dp_pinned_open(d->o->pin_dir, LISPD_MAP_EID_SPACE, &derr);
+	if (d->mcache_fd < 0 || d->eid_space_fd < 0) {
+		log_err("%s", derr.msg);
+		return -1;
+	}
+	memset(&po, 0, sizeof(po));
+	po.mcache_fd = d->mcache_fd;
+	po.eid_space_fd = d->eid_space_fd;
+	d->px = pxtr_new(&d->cfg, d->loop, &d->cp.io, &po);
+	if (!d->px)
+		return -1;
+	d->miss = miss_rb_open(d->loop, d->o->pin_dir, on_miss, d, err, sizeof(err));
+	if (!d->miss) {
+		log_err("%s", err);
+		return -1;
+	}
 	return 0;
+}
+
+static int start_role(struct daemon *d)
+{
+	if (!d->o->pin_dir)
+		d->o->pin_dir = d->cfg.mode == LISPD_MODE_PXTR ? DP_PXTR_PIN_DIR_DEFAULT
+							    : DEFAULT_PIN_DIR;
+	switch (d->cfg.mode) {
+	case LISPD_MODE_MN:
+		return start(d);
+	case LISPD_MODE_MS:
+		return start_ms(d);
+	case LISPD_MODE_PXTR:
+		return start_pxtr(d);
+	default:
+		/* A role the configuration knows but this daemon does not run yet
+		 * must not fall into another role's host setup. */
+		log_err("%s: operating-mode %d is not served by this lispd", d->o->config,
+			(int)d->cfg.mode);
+		return -1;
+	}
 }
 
 static int run(struct opts *o)
@@ -382,6 +657,7 @@ static int run(struct opts *o)
 	memset(&d, 0, sizeof(d));
 	d.o = o;
 	d.mcache_fd = -1;
+	d.eid_space_fd = -1;
 	d.sig.fd = -1;
 	d.started = time(NULL);
 	/* Every configuration error is reported before anything changes. */
@@ -411,7 +687,7 @@ static int run(struct opts *o)
 		log_err("event loop: %s", strerror(errno));
 		goto out;
 	}
-	if (start(&d)) {
+	if (start_role(&d)) {
 		teardown(&d);
 		goto out;
 	}
@@ -456,7 +732,6 @@ int main(int argc, char **argv)
 		.config = DEFAULT_CONFIG,
 		.state_dir = STATE_DIR_DEFAULT,
 		.ctl_path = CTLSOCK_PATH_DEFAULT,
-		.pin_dir = DEFAULT_PIN_DIR,
 		.pid_file = DAEMON_PIDFILE_DEFAULT,
 		.debug = -1,
 		.port = 4342,

@@ -114,6 +114,23 @@ void cp_sock_close(struct cp_sock *cs)
 	cs->loop = NULL;
 }
 
+int cp_sock_bind_iface(struct cp_sock *cs, const char *ifname, char *errbuf, size_t errlen)
+{
+	int fds[2] = { cs->fd4, cs->fd6 };
+
+	for (int i = 0; i < 2; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (setsockopt(fds[i], SOL_SOCKET, SO_BINDTODEVICE, ifname,
+			       (socklen_t)strlen(ifname) + 1)) {
+			snprintf(errbuf, errlen, "control socket: binding to interface %s: %s",
+				 ifname, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 void cp_sock_set_rloc(struct cp_sock *cs, uint16_t afi, const struct lisp_ip *rloc)
 {
 	if (afi == LISP_AFI_IPV4) {

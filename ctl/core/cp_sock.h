@@ -40,6 +40,11 @@ int cp_sock_open(struct cp_sock *cs, struct ev_loop *loop, uint16_t port, cp_soc
 		 void *rx_arg, char *errbuf, size_t errlen);
 void cp_sock_close(struct cp_sock *cs);
 
+/* Restricts both sockets to datagrams that arrive on ifname, and sends
+ * through it (SO_BINDTODEVICE): a Map-Server's control-iface. 0, or -1 with
+ * errbuf filled. */
+int cp_sock_bind_iface(struct cp_sock *cs, const char *ifname, char *errbuf, size_t errlen);
+
 /* Sets (or with NULL clears) the default source of rloc's family. */
 void cp_sock_set_rloc(struct cp_sock *cs, uint16_t afi, const struct lisp_ip *rloc);
 

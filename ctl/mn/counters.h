@@ -1,5 +1,8 @@
-/* Counters of the mobile node's control plane, one list so the struct and
- * the JSON names cannot drift apart. Every drop of remote input has one. */
+/* Counters of the mobile node's own control plane (registration, ETR,
+ * dispatch), one list so the struct and the JSON names cannot drift apart.
+ * Every drop of remote input has one. Resolution, map-cache and SMR
+ * counters are the ITR's (ctl/itr/itr.h); the JSON view merges both into
+ * one object. */
 #ifndef MN_COUNTERS_H
 #define MN_COUNTERS_H
 
@@ -18,28 +21,6 @@
 	X(notify_stale)          /* nonce of a register already acknowledged */   \
 	X(notify_unsolicited)    /* valid auth, no register: acked */             \
 	X(notify_ack_sent)                                                        \
-	X(req_sent)              /* Map-Requests, retries included */             \
-	X(req_retries)                                                            \
-	X(req_send_errors)                                                        \
-	X(req_timeouts)          /* a try without a reply */                      \
-	X(req_rate_limited)      /* same prefix within the interval, or in flight */ \
-	X(req_held)              /* prefix paused after too many unanswered */    \
-	X(req_gave_up)           /* retries exhausted */                          \
-	X(req_table_full)                                                         \
-	X(req_no_resolver)                                                        \
-	X(req_no_source)         /* no RLOC or no EID to send from */             \
-	X(resolver_failovers)                                                     \
-	X(reply_accepted)                                                         \
-	X(reply_unknown_nonce)   /* dropped */                                    \
-	X(reply_record_foreign)  /* record not covering what we asked: skipped */ \
-	X(mc_installed)          /* positive entries installed or replaced */    \
-	X(mc_negative)           /* negative entries installed or replaced */    \
-	X(mc_expired)                                                             \
-	X(mc_deleted_ttl0)                                                        \
-	X(mc_refresh_requests)                                                    \
-	X(mc_static_kept)        /* reply for a static prefix: static wins */     \
-	X(mc_full)                                                                \
-	X(dp_errors)             /* BPF map-cache update failed */                \
 	X(etr_requests)          /* Map-Requests for us, direct or ECM */          \
 	X(etr_replies)                                                            \
 	X(etr_rate_limited)                                                       \
@@ -48,12 +29,13 @@
 	X(etr_probe_in_ecm)      /* RLOC-probe inside an ECM: dropped */          \
 	X(etr_send_errors)                                                        \
 	X(probe_replies)                                                          \
-	X(smr_received)                                                           \
-	X(smr_ignored)           /* not cached (or static): nothing to refresh */ \
-	X(smr_rate_limited)                                                       \
-	X(smr_invoked_sent)                                                       \
 	X(miss_events)                                                            \
-	X(miss_bad)              /* event with an unknown family */
+	X(miss_bad)              /* event with an unknown family */                \
+	X(moves)                 /* locator set changes (mn_moved) */             \
+	X(smr_sent)              /* SMRs we sent after a move */                  \
+	X(smr_tx_rate_limited)   /* an RLOC told within the interval: skipped */   \
+	X(smr_no_source)         /* no RLOC of the peer RLOC's family */         \
+	X(smr_send_errors)
 
 struct mn_counters {
 #define MN_COUNTER_FIELD(name) uint64_t name;

@@ -54,35 +54,6 @@ static const struct lisp_ip *reply_target(struct mn *mn, const struct lisp_map_r
 	return NULL;
 }
 
-static void on_smr(struct mn *mn, const struct lisp_map_request *req)
-{
-	const struct lisp_addr *s = &req->source_eid;
-	struct mn_mc_entry *e;
-	struct lisp_prefix p;
-	uint64_t now = mn_now(mn);
-
-	mn->ctr.smr_received++;
-	if (s->kind != LISP_ADDR_IP) {
-		mn->ctr.smr_ignored++;
-		return;
-	}
-	e = mn_mc_lookup(mn, s->has_iid ? s->iid : 0, &s->ip);
-	/* Static entries are the operator's: an SMR does not override them. */
-	if (!e || e->origin != MN_MC_DYNAMIC) {
-		mn->ctr.smr_ignored++;
-		return;
-	}
-	if (e->last_smr_ms && now - e->last_smr_ms < mn->t.smr_interval_ms) {
-		mn->ctr.smr_rate_limited++;
-		return;
-	}
-	e->last_smr_ms = now;
-	/* Ask the mapping system, never the SMR's sender: an SMR is unauthenticated.
-	 * The cached mapping stays until the reply replaces it. */
-	mn_prefix_host(&p, s->has_iid ? s->iid : 0, &s->ip);
-	mn_resolve(mn, &p, NULL, MN_REQ_SMR);
-}
-
 static void send_reply(struct mn *mn, const struct lisp_map_request *req, const struct lisp_ip *to,
 		       uint16_t dport, const struct lisp_ip *from, const int *maps, unsigned n_maps,
 		       const struct lisp_ip *probed)
@@ -126,7 +97,9 @@ void mn_etr_on_request(struct mn *mn, const struct lisp_map_request *req,
 
 	(void)src;
 	if (req->smr) {
-		on_smr(mn, req);
+		/* Ours to act on only as an ITR: refresh the cached mapping
+		 * through the resolver (ctl/itr). */
+		itr_on_smr(&mn->itr, req);
 		return;
 	}
 	if (req->probe && ecm) {

@@ -1,7 +1,8 @@
 /* The ETR side of a mobile node: authoritative Map-Replies for our EIDs
- * (direct, or ECM-forwarded by a map-server), RLOC-probe replies, and SMRs
- * (an SMR only ever triggers an SMR-invoked Map-Request; it never changes
- * the map-cache by itself). */
+ * (direct, or ECM-forwarded by a map-server) and RLOC-probe replies. SMRs
+ * arrive here too and go to the ITR side (itr_on_smr): an SMR only ever
+ * triggers an SMR-invoked Map-Request; it never changes the map-cache by
+ * itself. */
 #ifndef MN_ETR_H
 #define MN_ETR_H
 

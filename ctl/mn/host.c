@@ -3,6 +3,7 @@
  * log backwards, treating "already gone" as done, so it works after a clean
  * exit, after a crash at any point, and when run twice. */
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -306,7 +307,10 @@ static void undo_line(struct nl_sock *sk, char *line, char *errbuf, size_t errle
 			return;
 		/* The original first, so the host is never without a default. */
 		rc = route_op(sk, &r, true);
-		if (rc && rc != -EEXIST && rc != -ENODEV)
+		/* The node moved and that gateway is no longer on its link
+		 * (the kernel's ENETUNREACH, which libnl reports as a generic
+		 * failure): the network's current default is the host's. */
+		if (rc && rc != -EEXIST && rc != -ENODEV && rc != -ENETUNREACH && rc != -EIO)
 			keep_first(errbuf, errlen, failed, "restoring the physical default route: %s",
 				   strerror(-rc));
 		moved = r;
@@ -411,8 +415,8 @@ static bool plan_has_family(const struct lisp_ip *ips, unsigned n, uint16_t afi)
 
 /* Table T: default via the physical gateway, and `from RLOC lookup T`. */
 static int setup_rloc_routing(struct nl_sock *sk, struct wal *w, const struct lisp_ip *rloc,
-			      int phys, const char *phys_name, uint32_t table, char *errbuf,
-			      size_t errlen)
+			      int phys, const char *phys_name, uint32_t table, bool *has_gw,
+			      struct lisp_ip *gw, char *errbuf, size_t errlen)
 {
 	struct find_ctx fc = { .afi = rloc->afi, .table = RT_TABLE_MAIN, .oif = phys };
 	struct droute r;
@@ -428,6 +432,8 @@ static int setup_rloc_routing(struct nl_sock *sk, struct wal *w, const struct li
 			 "the main table", rloc->afi == LISP_AFI_IPV4 ? '4' : '6', phys_name, txt);
 	} else {
 		r = fc.found[0];
+		*has_gw = r.has_gw;
+		*gw = r.gw;
 		r.table = table;
 		r.metric = 0;
 		r.proto = RTPROT_STATIC;
@@ -454,11 +460,10 @@ static int setup_rloc_routing(struct nl_sock *sk, struct wal *w, const struct li
 
 /* Physical defaults of the family below MN_HOST_PHYS_METRIC move there;
  * then the default into lmn. */
-static int setup_eid_routing(struct nl_sock *sk, struct wal *w, uint16_t afi, int phys, int lmn,
-			     char *errbuf, size_t errlen)
+static int demote_phys_defaults(struct nl_sock *sk, struct wal *w, uint16_t afi, int phys,
+				char *errbuf, size_t errlen)
 {
 	struct find_ctx fc = { .afi = afi, .table = RT_TABLE_MAIN, .oif = phys };
-	struct droute r = { 0 };
 	int rc = find_defaults(sk, &fc);
 
 	if (rc)
@@ -480,6 +485,17 @@ static int setup_eid_routing(struct nl_sock *sk, struct wal *w, uint16_t afi, in
 			return fail_msg(errbuf, errlen, "removing the physical default route: %s",
 					strerror(-rc));
 	}
+	return 0;
+}
+
+static int setup_eid_routing(struct nl_sock *sk, struct wal *w, uint16_t afi, int phys, int lmn,
+			     char *errbuf, size_t errlen)
+{
+	struct droute r = { 0 };
+	int rc;
+
+	if (demote_phys_defaults(sk, w, afi, phys, errbuf, errlen))
+		return -1;
 	r.afi = afi;
 	r.table = RT_TABLE_MAIN;
 	r.metric = afi == LISP_AFI_IPV4 ? LMN_METRIC4 : LMN_METRIC6;
@@ -504,6 +520,8 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	struct dp_err err;
 	struct nl_sock *sk;
 	uint32_t table = plan->table ? plan->table : MN_HOST_TABLE_DEFAULT;
+	bool has_gw[3] = { false };
+	struct lisp_ip gw[3];
 	int rc = -1;
 
 	if (plan->n_eids > DP_MAX_EIDS || plan->n_petrs > DP_MAX_PETRS || plan->n_rlocs > 2)
@@ -536,10 +554,13 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	sk = nl_route_open();
 	if (!sk)
 		return fail_msg(errbuf, errlen, "netlink: %s", strerror(errno));
-	for (unsigned i = 0; i < plan->n_rlocs; i++)
+	for (unsigned i = 0; i < plan->n_rlocs; i++) {
+		uint16_t f = plan->rlocs[i].afi;
+
 		if (setup_rloc_routing(sk, w, &plan->rlocs[i], st.phys_ifindex, plan->phys_name,
-				       table, errbuf, errlen))
+				       table, &has_gw[f], &gw[f], errbuf, errlen))
 			goto out;
+	}
 	if (plan_has_family(plan->eids, plan->n_eids, LISP_AFI_IPV4) &&
 	    setup_eid_routing(sk, w, LISP_AFI_IPV4, st.phys_ifindex, st.lmn_ifindex, errbuf,
 			      errlen))
@@ -562,6 +583,8 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	out->n_rlocs = plan->n_rlocs;
 	memcpy(out->rlocs, plan->rlocs, sizeof(plan->rlocs));
 	out->table = table;
+	memcpy(out->has_gw, has_gw, sizeof(out->has_gw));
+	memcpy(out->gw, gw, sizeof(out->gw));
 	rc = 0;
 out:
 	nl_route_close(sk);
@@ -598,4 +621,271 @@ int host_open_mcache(const struct mn_host *host, char *errbuf, size_t errlen)
 	if (fd < 0)
 		snprintf(errbuf, errlen, "%s", err.msg);
 	return fd;
+}
+
+/* ---- following a move ---------------------------------------------------------- */
+
+typedef bool (*line_match)(const char *line, const void *ctx);
+
+static bool same_text(const char *line, const void *ctx)
+{
+	return !strcmp(line, ctx);
+}
+
+struct route_key {
+	uint16_t afi;
+	uint32_t table;
+	struct lisp_ip gw;
+};
+
+static bool same_table_route(const char *line, const void *ctx)
+{
+	const struct route_key *k = ctx;
+	struct droute r;
+	uint32_t extra;
+
+	return !strncmp(line, "route ", 6) && parse_route(line + 6, &r, &extra) == 0 &&
+	       r.afi == k->afi && r.table == k->table && r.has_gw && lisp_ip_equal(&r.gw, &k->gw);
+}
+
+/* Removes the first line that matches from the state file (written aside,
+ * synced, renamed over), so the log of a long-moving node stays short:
+ * only what is on the host now is in it. */
+static int state_drop_line(const char *state_dir, line_match match, const void *ctx)
+{
+	char path[4096], tmp[4200], buf[512];
+	bool dropped = false;
+	FILE *in, *out;
+	int rc = 0;
+
+	state_path(path, sizeof(path), state_dir);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	in = fopen(path, "re");
+	if (!in)
+		return -1;
+	out = fopen(tmp, "we");
+	if (!out) {
+		fclose(in);
+		return -1;
+	}
+	while (fgets(buf, sizeof(buf), in)) {
+		size_t n = strcspn(buf, "\n");
+		char line[512];
+
+		memcpy(line, buf, n);
+		line[n] = '\0';
+		if (!dropped && buf[n] == '\n' && match(line, ctx)) {
+			dropped = true;
+			continue;
+		}
+		if (fputs(buf, out) == EOF)
+			rc = -1;
+	}
+	fclose(in);
+	if (fflush(out) || fdatasync(fileno(out)))
+		rc = -1;
+	if (fclose(out))
+		rc = -1;
+	if (rc == 0 && rename(tmp, path))
+		rc = -1;
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+/* Log lines of what a move took off the host, dropped once every new line
+ * is appended (dropping rewrites the file, which an open append fd would
+ * no longer reach). */
+struct drops {
+	unsigned n_rules, n_routes;
+	char rules[2][128];
+	struct route_key routes[2];
+};
+
+static void drops_apply(const char *state_dir, const struct drops *d)
+{
+	for (unsigned i = 0; i < d->n_rules; i++)
+		state_drop_line(state_dir, same_text, d->rules[i]);
+	for (unsigned i = 0; i < d->n_routes; i++)
+		state_drop_line(state_dir, same_table_route, &d->routes[i]);
+}
+
+static const struct lisp_ip *of_afi(const struct lisp_ip *ips, unsigned n, uint16_t afi)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (ips[i].afi == afi)
+			return &ips[i];
+	return NULL;
+}
+
+/* The source addresses of the data plane: one update of the config map, so
+ * encapsulation never pairs an old and a new RLOC, and a removed address
+ * stops being a source the moment this returns. */
+static int update_dp_rlocs(const char *pin_dir, unsigned n, const struct lisp_ip *rlocs,
+			   char *errbuf, size_t errlen)
+{
+	const struct lisp_ip *r4 = of_afi(rlocs, n, LISP_AFI_IPV4);
+	const struct lisp_ip *r6 = of_afi(rlocs, n, LISP_AFI_IPV6);
+	struct lispd_dp_config cfg;
+	struct dp_err err;
+	uint32_t zero = 0;
+	int fd;
+
+	fd = dp_pinned_open(pin_dir, LISPD_MAP_CONFIG, &err);
+	if (fd < 0)
+		return fail_msg(errbuf, errlen, "%s", err.msg);
+	if (bpf_map_lookup_elem(fd, &zero, &cfg)) {
+		close(fd);
+		return fail_msg(errbuf, errlen, "reading %s: %s", LISPD_MAP_CONFIG,
+				strerror(errno));
+	}
+	cfg.flags &= ~(uint32_t)(LISPD_CFG_RLOC4 | LISPD_CFG_RLOC6);
+	memset(cfg.rloc4, 0, sizeof(cfg.rloc4));
+	memset(cfg.rloc6, 0, sizeof(cfg.rloc6));
+	if (r4) {
+		cfg.flags |= LISPD_CFG_RLOC4;
+		memcpy(cfg.rloc4, r4->bytes, 4);
+	}
+	if (r6) {
+		cfg.flags |= LISPD_CFG_RLOC6;
+		memcpy(cfg.rloc6, r6->bytes, 16);
+	}
+	if (bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY)) {
+		close(fd);
+		return fail_msg(errbuf, errlen, "updating %s: %s", LISPD_MAP_CONFIG,
+				strerror(errno));
+	}
+	close(fd);
+	return 0;
+}
+
+/* `from NEW lookup T` in, `from OLD lookup T` out (logged first, dropped
+ * from the log once gone). */
+static int update_rule(struct nl_sock *sk, struct wal *w, struct drops *drops,
+		       const struct lisp_ip *old, const struct lisp_ip *now, uint32_t table,
+		       char *errbuf, size_t errlen)
+{
+	char txt[64];
+	int rc;
+
+	if (old && now && lisp_ip_equal(old, now))
+		return 0;
+	if (now) {
+		ip_text(now, txt, sizeof(txt));
+		if (wal_append(w, "rule %s %u %" PRIu32, txt, MN_HOST_RULE_PRIO, table))
+			return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
+		rc = rule_op(sk, now, MN_HOST_RULE_PRIO, table, true);
+		if (rc && rc != -EEXIST)
+			return fail_msg(errbuf, errlen, "adding rule from %s lookup %" PRIu32 ": %s",
+					txt, table, strerror(-rc));
+	}
+	if (old) {
+		ip_text(old, txt, sizeof(txt));
+		rc = rule_op(sk, old, MN_HOST_RULE_PRIO, table, false);
+		if (rc && !gone(rc))
+			return fail_msg(errbuf, errlen, "deleting rule from %s: %s", txt,
+					strerror(-rc));
+		snprintf(drops->rules[drops->n_rules++], sizeof(drops->rules[0]), "rule %s %u %" PRIu32,
+			 txt, MN_HOST_RULE_PRIO, table);
+	}
+	return 0;
+}
+
+static void table_route(struct droute *r, uint16_t afi, uint32_t table, int phys,
+			const struct lisp_ip *gw)
+{
+	memset(r, 0, sizeof(*r));
+	r->afi = afi;
+	r->table = table;
+	r->proto = RTPROT_STATIC;
+	r->scope = RT_SCOPE_UNIVERSE;
+	r->oif = phys;
+	r->has_gw = true;
+	r->gw = *gw;
+}
+
+/* Table T's default follows the gateway of the interface. */
+static int update_table_gw(struct nl_sock *sk, struct wal *w, struct drops *drops,
+			   struct mn_host *host, uint16_t afi, bool has_gw, const struct lisp_ip *gw,
+			   char *errbuf, size_t errlen)
+{
+	struct route_key *key;
+	struct droute r;
+	char gwt[64];
+	int rc;
+
+	if (has_gw == host->has_gw[afi] && (!has_gw || lisp_ip_equal(gw, &host->gw[afi])))
+		return 0;
+	if (host->has_gw[afi]) {
+		/* The route setup installed carries the physical route's
+		 * protocol and flags: delete by destination, table and
+		 * gateway, which both forms share. */
+		table_route(&r, afi, host->table, host->phys_ifindex, &host->gw[afi]);
+		rc = route_op(sk, &r, false);
+		if (rc && !gone(rc))
+			return fail_msg(errbuf, errlen, "deleting the default route of table %" PRIu32
+					": %s", host->table, strerror(-rc));
+		host->has_gw[afi] = false;
+		key = &drops->routes[drops->n_routes++];
+		key->afi = afi;
+		key->table = host->table;
+		key->gw = host->gw[afi];
+	}
+	if (!has_gw)
+		return 0;
+	table_route(&r, afi, host->table, host->phys_ifindex, gw);
+	if (wal_route(w, "route", &r, 0))
+		return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
+	rc = route_op(sk, &r, true);
+	if (rc && rc != -EEXIST)
+		return fail_msg(errbuf, errlen, "adding the default route of table %" PRIu32
+				" via %s: %s", host->table, ip_text(gw, gwt, sizeof(gwt)),
+				strerror(-rc));
+	host->has_gw[afi] = true;
+	host->gw[afi] = *gw;
+	return 0;
+}
+
+int host_update_rlocs(const char *state_dir, struct mn_host *host, unsigned n,
+		      const struct lisp_ip *rlocs, const bool has_gw[3],
+		      const struct lisp_ip gw[3], char *errbuf, size_t errlen)
+{
+	char path[4096];
+	struct drops drops = { 0 };
+	struct nl_sock *sk;
+	struct wal w;
+	int rc = 0;
+
+	if (n > 2)
+		return fail_msg(errbuf, errlen, "more than one RLOC per family");
+	if (update_dp_rlocs(host->pin_dir, n, rlocs, errbuf, errlen))
+		return -1;
+	state_path(path, sizeof(path), state_dir);
+	w.fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (w.fd < 0)
+		return fail_msg(errbuf, errlen, "%s: %s", path, strerror(errno));
+	sk = nl_route_open();
+	if (!sk) {
+		close(w.fd);
+		return fail_msg(errbuf, errlen, "netlink: %s", strerror(errno));
+	}
+	for (uint16_t f = LISP_AFI_IPV4; f <= LISP_AFI_IPV6 && rc == 0; f++) {
+		const struct lisp_ip *old = of_afi(host->rlocs, host->n_rlocs, f);
+		const struct lisp_ip *now = of_afi(rlocs, n, f);
+
+		/* A new physical default (DHCP) would outrank lmn's: demoted
+		 * like the first one, and put back on restore. */
+		rc = demote_phys_defaults(sk, &w, f, host->phys_ifindex, errbuf, errlen);
+		if (rc == 0)
+			rc = update_table_gw(sk, &w, &drops, host, f, has_gw[f], &gw[f], errbuf,
+					     errlen);
+		if (rc == 0)
+			rc = update_rule(sk, &w, &drops, old, now, host->table, errbuf, errlen);
+	}
+	nl_route_close(sk);
+	close(w.fd);
+	drops_apply(state_dir, &drops);
+	host->n_rlocs = n;
+	memcpy(host->rlocs, rlocs, sizeof(host->rlocs[0]) * n);
+	return rc;
 }

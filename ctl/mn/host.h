@@ -58,6 +58,8 @@ struct mn_host {
 	unsigned n_rlocs;                 /* our current RLOCs, at most one per family */
 	struct lisp_ip rlocs[2];
 	uint32_t table;
+	bool has_gw[3];                   /* by AFI: the default route of table */
+	struct lisp_ip gw[3];
 };
 
 /* Applies plan. On failure everything done so far is undone and errbuf
@@ -68,6 +70,16 @@ int host_setup(const struct host_plan *plan, const char *state_dir, struct mn_ho
 /* Undoes host_setup from its state file; 0, or -1 when some step failed
  * (all steps are attempted; errbuf names the first failure). */
 int host_restore(const char *state_dir, char *errbuf, size_t errlen);
+
+/* The node moved: our RLOCs are now rlocs (at most one per family, may be
+ * none) and the interface's gateways gw (by AFI, where has_gw). In this
+ * order: the data plane's source RLOCs (one config map update), then per
+ * family table's default route and the `from RLOC` rule, each change
+ * logged in the state file first so host_restore() still undoes exactly
+ * what is on the host. host is updated. 0, or -1 with errbuf filled. */
+int host_update_rlocs(const char *state_dir, struct mn_host *host, unsigned n,
+		      const struct lisp_ip *rlocs, const bool has_gw[3],
+		      const struct lisp_ip gw[3], char *errbuf, size_t errlen);
 
 /* A new fd of the pinned BPF map-cache of the attached data plane (for
  * mn_opts.mcache_fd), or -1 with errbuf filled. */

@@ -8,6 +8,8 @@
 #include "config.h"
 #include "log.h"
 
+static void smr_hold_expired(struct ev_timer *t, void *arg);
+
 static const struct mn_timing default_timing = {
 	.reg_retx_first_ms = 1000,
 	.reg_retx_max_ms = 60000,
@@ -18,6 +20,7 @@ static const struct mn_timing default_timing = {
 	.req_hold_after = 10,
 	.reply_interval_ms = 3000,
 	.smr_interval_ms = 3000,
+	.smr_hold_ms = 500,
 	.ttl_unit_ms = 60000,
 };
 
@@ -34,6 +37,7 @@ static void set_timing(struct mn_timing *out, const struct mn_timing *in)
 	TAKE(req_hold_after);
 	TAKE(reply_interval_ms);
 	TAKE(smr_interval_ms);
+	TAKE(smr_hold_ms);
 	TAKE(ttl_unit_ms);
 }
 
@@ -61,7 +65,7 @@ static uint16_t rloc_afi(const struct lispd_cfg_rloc *r)
 static int copy_mapping(struct mn_map_conf *m, const struct lispd_cfg_mapping *c)
 {
 	m->eid = c->eid;
-	mn_prefix_canon(&m->eid);
+	itr_prefix_canon(&m->eid);
 	m->ttl_min = c->ttl_min;
 	if (c->n_rlocs == 0) {
 		/* No RLOC listed: advertise whatever the host has, at the defaults. */
@@ -90,15 +94,15 @@ static int copy_mapping(struct mn_map_conf *m, const struct lispd_cfg_mapping *c
 static int copy_static(struct mn_static_conf *s, const struct lispd_cfg_mapping *c)
 {
 	s->eid = c->eid;
-	mn_prefix_canon(&s->eid);
+	itr_prefix_canon(&s->eid);
 	for (unsigned i = 0; i < c->n_rlocs; i++) {
 		const struct lispd_cfg_rloc *r = &c->rlocs[i];
 
 		if (r->kind != LISPD_RLOC_ADDRESS)
 			return -1;
-		if (s->n_loc == MN_MAX_LOC)
+		if (s->n_loc == ITR_MAX_LOC)
 			return -1;
-		s->loc[s->n_loc++] = (struct mn_loc){
+		s->loc[s->n_loc++] = (struct itr_loc){
 			.addr = r->addr, .priority = r->priority, .weight = r->weight, .up = true,
 		};
 	}
@@ -150,11 +154,13 @@ static int conf_from_cfg(struct mn_conf *out, const struct lispd_config *cfg)
 	for (unsigned i = 0; i < cfg->n_statics; i++) {
 		if (copy_static(&out->statics[i], &cfg->statics[i])) {
 			log_err("mn: static-map-cache at line %d: only up to %u rloc addresses "
-				"are supported", cfg->statics[i].line, MN_MAX_LOC);
+				"are supported", cfg->statics[i].line, ITR_MAX_LOC);
 			goto fail;
 		}
 	}
 	out->n_static = cfg->n_statics;
+	out->n_pitr = cfg->n_proxy_itrs < MN_MAX_PITR ? cfg->n_proxy_itrs : MN_MAX_PITR;
+	memcpy(out->pitr, cfg->proxy_itrs, sizeof(out->pitr[0]) * out->n_pitr);
 	return 0;
 fail:
 	mn_conf_free(out);
@@ -167,6 +173,33 @@ static void set_rlocs(struct mn *mn, unsigned n, const struct lisp_ip *rlocs)
 	for (unsigned i = 0; i < n && mn->n_rlocs < 2; i++)
 		if (rlocs[i].afi == LISP_AFI_IPV4 || rlocs[i].afi == LISP_AFI_IPV6)
 			mn->rlocs[mn->n_rlocs++] = rlocs[i];
+	itr_set_rlocs(&mn->itr, mn->n_rlocs, mn->rlocs);
+}
+
+/* What the ITR side takes from the configuration: resolvers, and our EIDs
+ * as the source of its Map-Requests. */
+static void itr_apply_conf(struct mn *mn)
+{
+	struct lisp_ip eids[MN_MAX_MAPPINGS];
+
+	for (unsigned i = 0; i < mn->conf.n_map; i++)
+		eids[i] = mn->conf.map[i].eid.addr.ip;
+	itr_set_eids(&mn->itr, mn->conf.n_map, eids);
+	itr_set_resolvers(&mn->itr, mn->conf.n_mr, mn->conf.mr, mn->conf.retries);
+}
+
+static void itr_start(struct mn *mn, int mcache_fd)
+{
+	struct itr_timing t = {
+		.req_retx_first_ms = mn->t.req_retx_first_ms,
+		.req_min_interval_ms = mn->t.req_min_interval_ms,
+		.req_hold_ms = mn->t.req_hold_ms,
+		.req_hold_after = mn->t.req_hold_after,
+		.smr_interval_ms = mn->t.smr_interval_ms,
+		.ttl_unit_ms = mn->t.ttl_unit_ms,
+	};
+
+	itr_init(&mn->itr, mn->loop, mn->io, mcache_fd, &t);
 }
 
 struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct cp_io *io,
@@ -186,14 +219,18 @@ struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct c
 		mn->site_id = opts->site_id;
 	}
 	set_timing(&mn->t, opts ? opts->timing : NULL);
+	ev_timer_init(&mn->smr_hold, smr_hold_expired, mn);
+	itr_start(mn, mn->mcache_fd);
 	if (host)
 		set_rlocs(mn, host->n_rlocs, host->rlocs);
 	if (conf_from_cfg(&mn->conf, cfg)) {
+		itr_teardown(&mn->itr);
 		free(mn);
 		return NULL;
 	}
-	mn_resolve_init(mn);
+	itr_apply_conf(mn);
 	if (mn_reg_setup(mn)) {
+		itr_teardown(&mn->itr);
 		mn_conf_free(&mn->conf);
 		free(mn);
 		return NULL;
@@ -204,7 +241,8 @@ struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct c
 static void install_statics(struct mn *mn)
 {
 	for (unsigned i = 0; i < mn->conf.n_static; i++)
-		mn_mc_put_static(mn, &mn->conf.statics[i]);
+		itr_mc_put_static(&mn->itr, &mn->conf.statics[i].eid, mn->conf.statics[i].n_loc,
+				  mn->conf.statics[i].loc);
 }
 
 void mn_start(struct mn *mn)
@@ -219,36 +257,67 @@ void mn_set_rlocs(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs)
 	mn_reg_start_all(mn);
 }
 
-static bool static_in(const struct mn_conf *c, const struct lisp_prefix *p)
+void mn_moved(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs)
 {
-	for (unsigned i = 0; i < c->n_static; i++)
-		if (lisp_prefix_cmp(&c->statics[i].eid, p) == 0)
-			return true;
-	return false;
+	mn->ctr.moves++;
+	set_rlocs(mn, n_rlocs, rlocs);
+	/* Our mapping changed: a peer asking again (after our SMR, through the
+	 * map-server) must get the new answer, however recently it got the
+	 * old one. */
+	memset(&mn->etr, 0, sizeof(mn->etr));
+	/* Without a locator nothing can be sent; the next move registers. */
+	if (mn->n_rlocs == 0)
+		return;
+	mn_reg_start_all(mn);
+	/* A peer answers our SMR by asking the mapping system again: asked
+	 * before the map-server has our new locators, it gets the old ones and
+	 * its per-prefix rate limit then delays the next try by a second. So
+	 * the SMRs wait for the Map-Notify of the new registration (a round trip
+	 * to the map-server), or smr_hold_ms when it does not come. */
+	if (mn->n_reg == 0) {
+		mn_smr_all(mn);
+		return;
+	}
+	mn->smr_pending = true;
+	ev_timer_arm(mn->loop, &mn->smr_hold, mn->t.smr_hold_ms);
+}
+
+void mn_smr_release(struct mn *mn)
+{
+	if (!mn->smr_pending)
+		return;
+	mn->smr_pending = false;
+	ev_timer_cancel(mn->loop, &mn->smr_hold);
+	mn_smr_all(mn);
+}
+
+static void smr_hold_expired(struct ev_timer *t, void *arg)
+{
+	(void)t;
+	mn_smr_release(arg);
 }
 
 int mn_reload(struct mn *mn, const struct lispd_config *new_cfg)
 {
 	struct mn_conf next;
-	struct mn_mc_entry *e, *nx;
+	struct mn_reg_hist hist[MN_MAX_MS];
+	unsigned n_hist;
 
 	if (conf_from_cfg(&next, new_cfg))
 		return -1;
-	/* Statics gone from the file leave; the others are rewritten in place
-	 * below (an atomic update each), so traffic to them never misses. */
-	for (e = mn->mc.head; e; e = nx) {
-		nx = e->next;
-		if (e->origin == MN_MC_STATIC && !static_in(&next, &e->eid))
-			mn_mc_remove(mn, e);
-	}
+	n_hist = mn_reg_save(mn, hist);
 	mn_reg_teardown(mn);
 	mn_conf_free(&mn->conf);
 	mn->conf = next;
-	if (mn->res.cur_mr >= mn->conf.n_mr)
-		mn->res.cur_mr = 0;
+	itr_apply_conf(mn);
+	/* Statics kept are rewritten in place (an atomic update each), so
+	 * traffic to them never misses; those gone from the file leave. */
+	itr_mc_static_mark(&mn->itr);
 	install_statics(mn);
+	itr_mc_static_sweep(&mn->itr);
 	if (mn_reg_setup(mn))
 		return -1;
+	mn_reg_restore(mn, hist, n_hist);
 	mn_reg_start_all(mn);
 	log_info("mn: configuration reloaded: %u map-server(s), %u map-resolver(s), "
 		 "%u static entr%s", mn->conf.n_ms, mn->conf.n_mr, mn->conf.n_static,
@@ -260,9 +329,9 @@ void mn_free(struct mn *mn)
 {
 	if (!mn)
 		return;
+	ev_timer_cancel(mn->loop, &mn->smr_hold);
 	mn_reg_teardown(mn);
-	mn_resolve_teardown(mn);
-	mn_mc_teardown(mn);
+	itr_teardown(&mn->itr);
 	mn_conf_free(&mn->conf);
 	free(mn);
 }

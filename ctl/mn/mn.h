@@ -13,7 +13,7 @@
  *    persisted by the core), and timer overrides for tests.
  *  - Our EIDs and their iid come from the configuration's database-mappings.
  *  - Only mn.c reads the configuration (into struct mn_conf); only
- *    mapcache.c and mn_miss.c know the BPF layouts. */
+ *    mn_miss.c (and ctl/itr/itr_mapcache.c) know the BPF layouts. */
 #ifndef MN_MN_H
 #define MN_MN_H
 
@@ -41,6 +41,8 @@ struct mn_timing {
 	uint32_t req_hold_after;       /* 10: ... after this many unanswered tries */
 	uint32_t reply_interval_ms;    /* 3000: one Map-Reply per requester and EID */
 	uint32_t smr_interval_ms;      /* 3000: one SMR-invoked request per cached prefix */
+	uint32_t smr_hold_ms;          /* 500: after a move, SMRs wait at most this long for the
+					* Map-Notify of the new registration */
 	uint32_t ttl_unit_ms;          /* 60000: a record TTL counts minutes */
 };
 
@@ -67,6 +69,11 @@ void mn_on_control(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 void mn_on_miss(struct mn *mn, const struct lispd_miss_event *ev);
 /* Our RLOCs changed (at most one per family): re-register at once. */
 void mn_set_rlocs(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs);
+/* Our locator set changed under us (mobility): the new set is registered at
+ * once (retransmitted until the Map-Notify) and every peer RLOC and
+ * proxy-ITR gets an SMR (rate-limited per RLOC). An empty set only forgets
+ * the old RLOCs. */
+void mn_moved(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs);
 /* SIGHUP: map-servers, resolvers, retries, database-mappings and static
  * entries from new_cfg; dynamic map-cache entries stay. Returns 0, or -1 with
  * nothing changed. */

@@ -8,13 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "itr/itr.h"
 #include "lisp_addr.h"
 #include "lisp_msg.h"
 
 #define MN_MAX_MS 16
-#define MN_MAX_MR 16
+#define MN_MAX_MR ITR_MAX_MR
+#define MN_MAX_PITR 16
 #define MN_MAX_MAPPINGS LISP_MAX_RECORDS  /* all go into one Map-Register */
-#define MN_MAX_LOC 8                      /* = LISPD_MAX_LOCATORS of the data plane */
 
 struct mn_ms_conf {
 	struct lisp_ip addr;
@@ -34,17 +35,10 @@ struct mn_map_conf {
 	uint8_t weight[3];
 };
 
-struct mn_loc {
-	struct lisp_ip addr;
-	uint8_t priority;
-	uint8_t weight;
-	bool up;
-};
-
 struct mn_static_conf {
 	struct lisp_prefix eid;
 	unsigned n_loc;
-	struct mn_loc loc[MN_MAX_LOC];
+	struct itr_loc loc[ITR_MAX_LOC];
 };
 
 struct mn_conf {
@@ -55,6 +49,8 @@ struct mn_conf {
 	unsigned retries;          /* map-request-retries: 0 = one try only */
 	unsigned n_map;
 	struct mn_map_conf map[MN_MAX_MAPPINGS];
+	unsigned n_pitr;           /* proxy-itrs: told by SMR when we move */
+	struct lisp_ip pitr[MN_MAX_PITR];
 	unsigned n_static;
 	struct mn_static_conf *statics;
 };

@@ -36,13 +36,6 @@ static void jprefix(FILE *out, const struct lisp_prefix *p)
 	jstr(out, lisp_prefix_format(p, a, sizeof(a)));
 }
 
-static int64_t left_s(struct mn *mn, uint64_t deadline_ms)
-{
-	uint64_t now = mn_now(mn);
-
-	return deadline_ms > now ? (int64_t)((deadline_ms - now + 999) / 1000) : 0;
-}
-
 static unsigned n_registered(const struct mn *mn)
 {
 	unsigned n = 0;
@@ -71,12 +64,12 @@ static void status(struct mn *mn, FILE *out)
 		jip(out, &mn->conf.mr[i]);
 	}
 	fprintf(out, "],\"current_resolver\":");
-	if (mn->conf.n_mr)
-		jip(out, &mn->conf.mr[mn->res.cur_mr % mn->conf.n_mr]);
+	if (mn->itr.n_mr)
+		jip(out, &mn->itr.mr[mn->itr.cur_mr % mn->itr.n_mr]);
 	else
 		fputs("null", out);
-	fprintf(out, ",\"map_cache_entries\":%u,\"pending_requests\":%u}\n", mn->mc.n,
-		mn_resolve_pending(mn));
+	fprintf(out, ",\"map_cache_entries\":%u,\"pending_requests\":%u}\n", mn->itr.mc_n,
+		itr_pending(&mn->itr));
 }
 
 static void registrations(struct mn *mn, FILE *out)
@@ -105,61 +98,6 @@ static void registrations(struct mn *mn, FILE *out)
 	fputs("]\n", out);
 }
 
-static void map_cache(struct mn *mn, FILE *out)
-{
-	bool first = true;
-
-	fputc('[', out);
-	for (const struct mn_mc_entry *e = mn->mc.head; e; e = e->next) {
-		fputs(first ? "" : ",", out);
-		first = false;
-		fputs("{\"eid\":", out);
-		jprefix(out, &e->eid);
-		fprintf(out, ",\"origin\":\"%s\",\"action\":\"%s\"", mn_mc_origin_name(e->origin),
-			mn_mc_action_name(e));
-		if (e->origin == MN_MC_DYNAMIC)
-			fprintf(out, ",\"ttl_min\":%u,\"expires_in_s\":%" PRId64, e->ttl_min,
-				left_s(mn, e->expires_ms));
-		fputs(",\"locators\":[", out);
-		for (unsigned i = 0; i < e->n_loc; i++) {
-			fputs(i ? "," : "", out);
-			fputs("{\"rloc\":", out);
-			jip(out, &e->loc[i].addr);
-			fprintf(out, ",\"priority\":%u,\"weight\":%u,\"up\":%s}", e->loc[i].priority,
-				e->loc[i].weight, e->loc[i].up ? "true" : "false");
-		}
-		fputs("]}", out);
-	}
-	fputs("]\n", out);
-}
-
-static const char *reason_name(enum mn_req_reason r)
-{
-	return r == MN_REQ_REFRESH ? "refresh" : r == MN_REQ_SMR ? "smr" : "miss";
-}
-
-static void pending(struct mn *mn, FILE *out)
-{
-	bool first = true;
-
-	fputc('[', out);
-	for (unsigned i = 0; i < MN_REQ_MAX; i++) {
-		const struct mn_req *r = &mn->res.req[i];
-
-		if (!r->used || r->nonce == 0)
-			continue;
-		fputs(first ? "" : ",", out);
-		first = false;
-		fputs("{\"eid\":", out);
-		jprefix(out, &r->eid);
-		fprintf(out, ",\"nonce\":\"%016" PRIx64 "\",\"reason\":\"%s\",\"tries\":%u,"
-			"\"resolver\":", r->nonce, reason_name(r->reason), r->tries);
-		jip(out, &mn->conf.mr[r->mr % (mn->conf.n_mr ? mn->conf.n_mr : 1)]);
-		fputc('}', out);
-	}
-	fputs("]\n", out);
-}
-
 static void counters(struct mn *mn, FILE *out)
 {
 	const char *sep = "";
@@ -170,22 +108,25 @@ static void counters(struct mn *mn, FILE *out)
 	sep = ",";
 	MN_COUNTERS(MN_COUNTER_JSON)
 #undef MN_COUNTER_JSON
+	itr_json_counters(&mn->itr, out, &sep);
 	fputs("}\n", out);
 }
 
 void mn_ctl_json(struct mn *mn, const char *cmd, FILE *out)
 {
-	if (strcmp(cmd, "status") == 0)
+	if (strcmp(cmd, "status") == 0) {
 		status(mn, out);
-	else if (strcmp(cmd, "registrations") == 0)
+	} else if (strcmp(cmd, "registrations") == 0) {
 		registrations(mn, out);
-	else if (strcmp(cmd, "map-cache") == 0)
-		map_cache(mn, out);
-	else if (strcmp(cmd, "pending") == 0)
-		pending(mn, out);
-	else if (strcmp(cmd, "counters") == 0)
+	} else if (strcmp(cmd, "map-cache") == 0) {
+		itr_json_mapcache(&mn->itr, out);
+		fputc('\n', out);
+	} else if (strcmp(cmd, "pending") == 0) {
+		itr_json_pending(&mn->itr, out);
+		fputc('\n', out);
+	} else if (strcmp(cmd, "counters") == 0) {
 		counters(mn, out);
-	else {
+	} else {
 		fputs("{\"error\":", out);
 		jstr(out, "unknown command");
 		fputs("}\n", out);

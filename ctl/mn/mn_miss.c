@@ -24,6 +24,6 @@ void mn_on_miss(struct mn *mn, const struct lispd_miss_event *ev)
 	for (unsigned i = 0; i < lisp_afi_bits(src.afi) / 8; i++)
 		have_src |= src.bytes[i] != 0;
 	/* Both reasons (no entry; a send-map-request entry hit) want a request. */
-	mn_prefix_host(&p, ev->iid & LISPD_IID_MASK, &dst);
-	mn_resolve(mn, &p, have_src ? &src : NULL, MN_REQ_MISS);
+	itr_prefix_host(&p, ev->iid & LISPD_IID_MASK, &dst);
+	itr_resolve(&mn->itr, &p, have_src ? &src : NULL, ITR_REQ_MISS);
 }

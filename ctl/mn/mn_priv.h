@@ -1,5 +1,7 @@
 /* The mobile node's state, shared by its protocol files (mn.c, mn_rx.c,
- * mn_miss.c, mn_json.c, register.c, resolve.c, mapcache.c, etr.c). */
+ * mn_miss.c, mn_json.c, register.c, etr.c). Resolution, the map-cache and
+ * SMR handling are the shared ITR code (ctl/itr), run with our EIDs as the
+ * Map-Request source. */
 #ifndef MN_PRIV_H
 #define MN_PRIV_H
 
@@ -9,13 +11,13 @@
 #include "core/cp_io.h"
 #include "core/evloop.h"
 #include "lisp_msg.h"
+#include "itr/itr.h"
 #include "mn/counters.h"
 #include "mn/etr.h"
-#include "mn/mapcache.h"
 #include "mn/mn.h"
 #include "mn/mn_conf.h"
 #include "mn/register.h"
-#include "mn/resolve.h"
+#include "mn/smr.h"
 
 /* Largest control message we build: within the IPv6 minimum MTU less
  * IPv6 + UDP, so nothing we send needs fragmenting (IPv4 paths fragment). */
@@ -39,34 +41,27 @@ struct mn {
 	struct mn_counters ctr;
 	unsigned n_reg;
 	struct mn_reg *reg;
-	struct mn_resolver res;
-	struct mn_mcache mc;
+	struct itr itr;           /* resolution, map-cache, SMRs */
 	struct mn_etr etr;
+	struct mn_smr smr;         /* per-RLOC rate limit of the SMRs we send */
+	bool smr_pending;          /* moved: SMRs wait for the new registration */
+	struct ev_timer smr_hold;  /* ... but no longer than smr_hold_ms */
 
 	/* Decode scratch: the decoded forms are tens of kilobytes. */
 	struct lisp_msg rx;
 	struct lisp_map_request rx_inner;
-	/* Encode scratch, distinct from the decode scratch: an SMR being handled
-	 * sends a Map-Request. */
+	/* Encode scratch, distinct from the decode scratch. */
 	struct lisp_map_register tx_reg;
-	struct lisp_map_request tx_req;
 	struct lisp_map_reply tx_rep;
+	struct lisp_map_request tx_smr;
 	uint8_t tx[MN_TX_MAX];
-	uint8_t tx2[MN_TX_MAX];
 };
 
 uint64_t mn_now(struct mn *mn);
 /* Our current RLOC of a family, or NULL. */
 const struct lisp_ip *mn_rloc_of(const struct mn *mn, uint16_t afi);
-/* Our EID address of a family (first database-mapping of it), or NULL. */
-const struct lisp_ip *mn_eid_of(const struct mn *mn, uint16_t afi);
 /* Index of the database-mapping covering p, or -1. */
 int mn_map_covering(const struct mn *mn, const struct lisp_prefix *p);
-uint32_t mn_prefix_iid(const struct lisp_prefix *p);
-/* p = ip/full length in iid (has_iid only when iid != 0). */
-void mn_prefix_host(struct lisp_prefix *p, uint32_t iid, const struct lisp_ip *ip);
-/* Same prefix with the iid representation made canonical (mask len 32). */
-void mn_prefix_canon(struct lisp_prefix *p);
 /* The locator set we advertise for database-mapping i: our current RLOCs of
  * the families it uses. probed (may be NULL) gets p=1. Returns the count. */
 unsigned mn_our_locators(const struct mn *mn, unsigned i, const struct lisp_ip *probed,

@@ -34,7 +34,7 @@ void mn_on_control(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 			mn->ctr.rx_malformed++;
 			return;
 		}
-		mn_resolve_on_reply(mn, &mn->rx.u.reply);
+		itr_on_reply(&mn->itr, &mn->rx.u.reply);
 		return;
 	case LISP_MAP_NOTIFY:
 		mn_reg_on_notify(mn, src, sport, dst, buf, len);

@@ -1,4 +1,4 @@
-/* Small helpers the protocol files share: our RLOCs and EIDs, prefixes. */
+/* Small helpers the protocol files share: our RLOCs and EIDs. */
 #include "mn/mn_priv.h"
 
 #include <string.h>
@@ -16,45 +16,12 @@ const struct lisp_ip *mn_rloc_of(const struct mn *mn, uint16_t afi)
 	return NULL;
 }
 
-const struct lisp_ip *mn_eid_of(const struct mn *mn, uint16_t afi)
-{
-	for (unsigned i = 0; i < mn->conf.n_map; i++)
-		if (mn->conf.map[i].eid.addr.ip.afi == afi)
-			return &mn->conf.map[i].eid.addr.ip;
-	return NULL;
-}
-
 int mn_map_covering(const struct mn *mn, const struct lisp_prefix *p)
 {
 	for (unsigned i = 0; i < mn->conf.n_map; i++)
 		if (lisp_prefix_contains(&mn->conf.map[i].eid, p))
 			return (int)i;
 	return -1;
-}
-
-uint32_t mn_prefix_iid(const struct lisp_prefix *p)
-{
-	return p->addr.has_iid ? p->addr.iid : 0;
-}
-
-void mn_prefix_canon(struct lisp_prefix *p)
-{
-	uint32_t iid = mn_prefix_iid(p);
-
-	p->addr.has_iid = false;
-	p->addr.iid = 0;
-	p->addr.iid_mask_len = 0;
-	if (iid)
-		lisp_addr_set_iid(&p->addr, iid);
-}
-
-void mn_prefix_host(struct lisp_prefix *p, uint32_t iid, const struct lisp_ip *ip)
-{
-	memset(p, 0, sizeof(*p));
-	lisp_addr_from_ip(&p->addr, ip);
-	p->plen = (uint8_t)lisp_afi_bits(ip->afi);
-	if (iid)
-		lisp_addr_set_iid(&p->addr, iid);
 }
 
 unsigned mn_our_locators(const struct mn *mn, unsigned i, const struct lisp_ip *probed,

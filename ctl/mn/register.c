@@ -123,8 +123,10 @@ static void send_register(struct mn_reg *r)
 		if (r->attempts >= MN_REG_FAIL_AFTER && r->state != MN_REG_FAILING) {
 			char why[96];
 
-			snprintf(why, sizeof(why), "no Map-Notify after %u Map-Registers",
-				 r->attempts);
+			/* A map-server refuses a wrong key silently: from here an
+			 * unreachable map-server and a refused key look alike. */
+			snprintf(why, sizeof(why), "no Map-Notify after %u Map-Registers "
+				 "(map-server unreachable, or our key refused)", r->attempts);
 			fail(r, why);
 			lispd_log_rl(LISPD_LOG_WARN, "mn: map-server %s: %s", a, why);
 		}
@@ -172,6 +174,37 @@ int mn_reg_setup(struct mn *mn)
 		ev_timer_init(&mn->reg[i].timer, on_timer, &mn->reg[i]);
 	}
 	return 0;
+}
+
+unsigned mn_reg_save(const struct mn *mn, struct mn_reg_hist *out)
+{
+	for (unsigned i = 0; i < mn->n_reg; i++) {
+		const struct mn_reg *r = &mn->reg[i];
+
+		out[i].addr = mn->conf.ms[r->ms].addr;
+		out[i].sent = r->sent;
+		out[i].notifies = r->notifies;
+		out[i].auth_failures = r->auth_failures;
+		out[i].last_ok_ms = r->last_ok_ms;
+	}
+	return mn->n_reg;
+}
+
+void mn_reg_restore(struct mn *mn, const struct mn_reg_hist *h, unsigned n)
+{
+	for (unsigned i = 0; i < mn->n_reg; i++) {
+		struct mn_reg *r = &mn->reg[i];
+
+		for (unsigned k = 0; k < n; k++) {
+			if (!lisp_ip_equal(&h[k].addr, &mn->conf.ms[r->ms].addr))
+				continue;
+			r->sent = h[k].sent;
+			r->notifies = h[k].notifies;
+			r->auth_failures = h[k].auth_failures;
+			r->last_ok_ms = h[k].last_ok_ms;
+			break;
+		}
+	}
 }
 
 void mn_reg_start_all(struct mn *mn)
@@ -228,6 +261,7 @@ static void accept_notify(struct mn_reg *r)
 	r->last_error[0] = '\0';
 	r->last_ok_ms = mn_now(mn);
 	ev_timer_arm(mn->loop, &r->timer, mn->t.reg_period_ms);
+	mn_smr_release(mn);
 }
 
 static void send_ack(struct mn_reg *r, const struct lisp_map_register *notify,

@@ -48,8 +48,23 @@ struct mn_reg {
 	uint64_t last_ok_ms;         /* 0 = never */
 };
 
+/* What a map-server's registration has seen, kept across a reload for a
+ * map-server that stays (same address): the counters only ever grow, and
+ * the last success is still true. */
+struct mn_reg_hist {
+	struct lisp_ip addr;
+	uint64_t sent, notifies, auth_failures;
+	uint64_t last_ok_ms;
+};
+
 /* (Re)creates one mn_reg per configured map-server, idle. */
 int mn_reg_setup(struct mn *mn);
+/* Before a reload: the history of each current map-server into out (room
+ * for MN_MAX_MS); returns how many. */
+unsigned mn_reg_save(const struct mn *mn, struct mn_reg_hist *out);
+/* After mn_reg_setup on the new configuration: gives each map-server found
+ * in h its history back. */
+void mn_reg_restore(struct mn *mn, const struct mn_reg_hist *h, unsigned n);
 /* Starts a fresh round at every map-server (new nonce, backoff reset). */
 void mn_reg_start_all(struct mn *mn);
 void mn_reg_teardown(struct mn *mn);

@@ -2,10 +2,13 @@
 # `make bench`: BPF_PROG_TEST_RUN timings of the data plane (tests/bench/bench_dp.c),
 # then EID-to-EID throughput against VXLAN and plain routing in network
 # namespaces (tests/bench/throughput.sh). Prints both tables and writes them
-# to $BUILD/bench/results.txt. Needs root.
+# to $BUILD/bench/results.txt; then the handover outage of a mobile node
+# (tests/bench/handover.sh). Needs root.
 #   BENCH_RUNS=N  single runs per case (default 60000)
 #   BENCH_TP=0    skip the throughput part; BENCH_TP_RUNS, BENCH_TP_SECS,
 #                 BENCH_UDP_LEN: see throughput.sh
+#   BENCH_HO=0    skip the handover part; BENCH_HO_MOVES (default 20),
+#                 BENCH_HO_SPACING: see handover.sh
 set -eu
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-$PWD/build}
@@ -17,5 +20,8 @@ mkdir -p "$BUILD/bench"
 "$BUILD/bench/bench_dp" -n "${BENCH_RUNS:-60000}" -o "$BUILD/bench/results.txt"
 if [ "${BENCH_TP:-1}" != 0 ]; then
 	BUILD=$BUILD RESULTS=$BUILD/bench/results.txt tests/bench/throughput.sh
+fi
+if [ "${BENCH_HO:-1}" != 0 ]; then
+	BUILD=$BUILD RESULTS=$BUILD/bench/results.txt tests/bench/handover.sh
 fi
 echo "written: $BUILD/bench/results.txt"

@@ -98,3 +98,222 @@ wait_gone() {   # pid
 json_get() {   # expr
 	python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
 }
+
+# ---- several daemons, one per namespace --------------------------------------------------
+# A test running lispd on several nodes names them (a, b, m, ...) and defines
+# ns_of and pin_of NODE; these helpers do the rest. PIDs land in PID[NODE]
+# (and LAB_PIDS, so lab_cleanup ends them).
+declare -A PID
+ctl_of() { echo "$LAB_TMP/lispd-$1.sock"; }
+log_of() { echo "$LAB_TMP/lispd-$1.log"; }
+
+node_start() {   # node config
+	local n=$1 i
+	bg_in_ns "$(ns_of "$n")" "$LISPD" -n -d 2 -f "$2" -S "$LAB_TMP/state-$n" -C "$(ctl_of "$n")" \
+		-p "$(pin_of "$n")" >>"$(log_of "$n")" 2>&1
+	PID[$n]=$LAST_PID
+	for i in $(seq 1 100); do
+		q "$n" status >/dev/null 2>&1 && return 0
+		if ! kill -0 "${PID[$n]}" 2>/dev/null; then
+			diag "lispd ($n) exited; log:"
+			sed 's/^/#   /' "$(log_of "$n")" | tail -20
+			return 1
+		fi
+		sleep 0.1
+	done
+	diag "lispd ($n) did not answer"
+	return 1
+}
+
+node_stop() {   # node signal -> NODE_RC
+	local n=$1
+	kill -"$2" "${PID[$n]}" || return 1
+	# (bash's "Killed" notice for kill -9 is not a test result)
+	{ wait "${PID[$n]}"; } 2>/dev/null
+	NODE_RC=$?
+	LAB_PIDS=${LAB_PIDS/ ${PID[$n]}/}
+}
+
+q() {   # node request
+	in_ns "$(ns_of "$1")" "$LISPD" -C "$(ctl_of "$1")" -q "$2"
+}
+
+# Polls a Python condition on `d`, the node's answer to request, for up to
+# tries x 0.2 s.
+wait_json() {   # node request expr tries
+	local i
+	for i in $(seq 1 "$4"); do
+		q "$1" "$2" 2>/dev/null | json_get "$3" 2>/dev/null | grep -qx True && return 0
+		sleep 0.2
+	done
+	diag "$1 $2: $(q "$1" "$2" 2>&1 | head -c 1500)"
+	return 1
+}
+
+# ---- the mapping lab: two mobile nodes (A, B) and a map-server (M) ---------------------
+# lab.sh's A, B and router plus a map-server namespace behind the router;
+# shared by test_lispd_mapping.sh and test_handover.sh.
+NS_M=$LAB_ID-m
+MS4=203.0.113.1      # on 203.0.113.0/25; network B has the upper half
+MS_GW4=203.0.113.126
+MS6=2001:db8:0:3::1
+KEY_A="e2e-key-a-never-logged"
+KEY_B="e2e-key-b-never-logged"
+# Node n (a, b or m) runs in ns_of n with its own state, socket, pins and log.
+ns_of() { case $1 in a) echo "$NS_A" ;; b) echo "$NS_B" ;; m) echo "$NS_M" ;; esac; }
+pin_of() { case $1 in a) echo "$PIN_A" ;; b) echo "$PIN_B" ;; m) echo "$LAB_TMP/bpf-m/lispd" ;; esac; }
+
+ms_conf() {
+	cat <<EOC
+# OOR 1.3 style Map-Server/Map-Resolver
+debug          = 1
+operating-mode = MS
+control-iface  = eth0
+
+# Node A: the MS forwards Map-Requests to A's ETR.
+lisp-site {
+    eid-prefix            = 198.18.0.1/32
+    key-type              = 1
+    key                   = "$KEY_A"
+    accept-more-specifics = false
+    proxy-reply           = off
+}
+lisp-site {
+    eid-prefix            = 2001:db8:e1d::1/128
+    key-type              = 1
+    key                   = "$KEY_A"
+    accept-more-specifics = false
+    proxy-reply           = off
+}
+# Node B: the MS answers for B itself.
+lisp-site {
+    eid-prefix            = 198.18.0.2/32
+    key-type              = 2
+    key                   = "$KEY_B"
+    accept-more-specifics = false
+    proxy-reply           = on
+}
+lisp-site {
+    eid-prefix            = 2001:db8:e1d::2/128
+    key-type              = 2
+    key                   = "$KEY_B"
+    accept-more-specifics = false
+    proxy-reply           = on
+}
+EOC
+}
+
+mn_conf() {   # eid4 eid6 key-type key map-server [prio4 prio6]
+	local p4=${6:-1} p6=${7:-2}
+	cat <<EOC
+# OOR 1.3 style mobile node
+operating-mode      = MN
+map-request-retries = 2
+map-resolver        = { $5 }
+map-server {
+    address     = $5
+    key-type    = $3
+    key         = "$4"
+    proxy-reply = off
+}
+database-mapping {
+    eid-prefix = $1/32
+    iid        = 0
+    ttl        = 10
+    rloc-iface {
+        interface  = eth0
+        ip_version = 4
+        priority   = $p4
+        weight     = 100
+    }
+    rloc-iface {
+        interface  = eth0
+        ip_version = 6
+        priority   = $p6
+        weight     = 100
+    }
+}
+database-mapping {
+    eid-prefix = $2/128
+    iid        = 0
+    ttl        = 10
+    rloc-iface {
+        interface  = eth0
+        ip_version = 4
+        priority   = $p4
+        weight     = 100
+    }
+    rloc-iface {
+        interface  = eth0
+        ip_version = 6
+        priority   = $p6
+        weight     = 100
+    }
+}
+EOC
+}
+
+ms_ns_up() {
+	ip netns add "$NS_M" || return 1
+	in_ns "$NS_M" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	ip -n "$NS_M" link add eth0 type veth peer name rm netns "$NS_R" || return 1
+	ip -n "$NS_R" link set rm up &&
+		ip -n "$NS_R" addr add $MS_GW4/25 dev rm &&
+		ip -n "$NS_R" addr add 2001:db8:0:3::fe/64 dev rm nodad &&
+		ip -n "$NS_M" link set lo up && ip -n "$NS_M" link set eth0 up &&
+		ip -n "$NS_M" addr add $MS4/25 dev eth0 &&
+		ip -n "$NS_M" addr add $MS6/64 dev eth0 nodad &&
+		ip -n "$NS_M" route add default via $MS_GW4 &&
+		ip -n "$NS_M" -6 route add default via 2001:db8:0:3::fe
+}
+
+# ---- handover: access network B on A's link ------------------------------------------------
+# Shared by test_handover.sh and the handover benchmark (tests/bench/handover.sh).
+# Network B is the upper half of 203.0.113.0/24 (the map-server's link has
+# the lower half): tests use documentation prefixes only.
+NEW4=203.0.113.129
+NEW6=2001:db8:0:4::1
+NEW_GW4=203.0.113.254
+NEW_GW6=2001:db8:0:4::fe
+# IPv4 prefix length of an address move_a handles (default /24).
+declare -A PLEN4=([$NEW4]=25 [$NEW_GW4]=25)
+
+# Network B on the router's side of A's link, there from the start.
+net_b_up() {
+	ip -n "$NS_R" addr add $NEW_GW4/${PLEN4[$NEW_GW4]} dev ra &&
+		ip -n "$NS_R" addr add $NEW_GW6/64 dev ra nodad
+}
+
+# One burst: the old address and gateway go, the new ones come (lispd
+# demoted the old default to metric 100; the new one comes at 100 too, as
+# a DHCP client with a route metric would add it). -force: the kernel may
+# have taken a default route with its address already.
+move_a() {   # old4 old6 oldgw4 oldgw6 new4 new6 newgw4 newgw6
+	ip -n "$NS_A" -force -batch - 2>/dev/null <<EOB
+address del $1/${PLEN4[$1]:-24} dev eth0
+address del $2/64 dev eth0
+route del default via $3 dev eth0
+route del default via $4 dev eth0
+address add $5/${PLEN4[$5]:-24} dev eth0
+address add $6/64 dev eth0 nodad
+route add default via $7 dev eth0 metric 100
+route add default via $8 dev eth0 metric 100
+EOB
+	ip -n "$NS_A" -o addr show dev eth0 | grep -q " $5/" &&
+		ip -n "$NS_A" route show default | grep -q "via $7"
+}
+
+# Replies of a ping -D log, as their receive times, and the time ping
+# ended; prints the longest gap without a reply (ms), the replies and the
+# requests sent.
+outage_of() {   # ping-log end-time
+	python3 - "$1" "$2" <<'EOP'
+import re, sys
+ts = [float(m.group(1)) for m in re.finditer(r"^\[(\d+\.\d+)\] \d+ bytes from", open(sys.argv[1]).read(), re.M)]
+sent = re.search(r"(\d+) packets transmitted", open(sys.argv[1]).read())
+got = len(ts)
+ts.append(float(sys.argv[2]))
+gap = max((b - a for a, b in zip(ts, ts[1:])), default=float("inf"))
+print("%.1f %d %s" % (gap * 1000, got, sent.group(1) if sent else "?"))
+EOP
+}

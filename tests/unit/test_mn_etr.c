@@ -206,8 +206,8 @@ static void install(struct fx *f, const char *dst, const char *prefix, const cha
 	struct lisp_ip ip = fx_ip(dst);
 	unsigned at = f->n;
 
-	mn_prefix_host(&p, 0, &ip);
-	assert_int_equal(mn_resolve(f->mn, &p, NULL, MN_REQ_MISS), 0);
+	itr_prefix_host(&p, 0, &ip);
+	assert_int_equal(itr_resolve(&f->mn->itr, &p, NULL, ITR_REQ_MISS), 0);
 	fx_send_reply(f, fx_ecm_request(f, at)->nonce, prefix, 10, 0, 1, locs, prio, up);
 }
 
@@ -234,13 +234,13 @@ static void test_smr_cached(void **state)
 	assert_false(q->smr);
 	assert_ip(&q->eid[0].addr.ip, "198.19.7.7");
 	/* The old mapping stays meanwhile. */
-	assert_non_null(mn_mc_find(f->mn, &want));
-	assert_ip(&mn_mc_find(f->mn, &want)->loc[0].addr, "203.0.113.50");
-	assert_int_equal(f->mn->ctr.smr_invoked_sent, 1);
+	assert_non_null(itr_mc_find(&f->mn->itr, &want));
+	assert_ip(&itr_mc_find(&f->mn->itr, &want)->loc[0].addr, "203.0.113.50");
+	assert_int_equal(f->mn->itr.ctr.smr_invoked_sent, 1);
 	/* Again at once: rate-limited. */
 	fx_rx(f, "203.0.113.99", 4342, buf, len);
 	assert_int_equal(f->n, 1);
-	assert_int_equal(f->mn->ctr.smr_rate_limited, 1);
+	assert_int_equal(f->mn->itr.ctr.smr_rate_limited, 1);
 	fx_free(f);
 }
 
@@ -262,8 +262,8 @@ static void test_smr_not_cached(void **state)
 	len = make_request(buf, sizeof(buf), MN_EID4 "/32", itr, 1, false, true, "198.19.9.1");
 	fx_rx(f, "203.0.113.99", 4342, buf, len);
 	assert_int_equal(f->n, 0);
-	assert_int_equal(f->mn->ctr.smr_received, 2);
-	assert_int_equal(f->mn->ctr.smr_ignored, 2);
+	assert_int_equal(f->mn->itr.ctr.smr_received, 2);
+	assert_int_equal(f->mn->itr.ctr.smr_ignored, 2);
 	fx_free(f);
 }
 

@@ -103,8 +103,8 @@ static void test_reply_negative_and_expiry(void **state)
 	struct lisp_ip ip = fx_ip("198.19.7.7"), ip2 = fx_ip("2001:db8:e1d:77::1");
 
 	(void)state;
-	mn_prefix_host(&p, 0, &ip);
-	mn_resolve(f->mn, &p, NULL, MN_REQ_MISS);
+	itr_prefix_host(&p, 0, &ip);
+	itr_resolve(&f->mn->itr, &p, NULL, ITR_REQ_MISS);
 	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.7.0/24", 1, 0, 2, locs, prio, up);
 	assert_true(dp_get(fd, "198.19.7.0/24", &v));
 	assert_int_equal(v.action, LISPD_ACT_ENCAP);
@@ -114,8 +114,8 @@ static void test_reply_negative_and_expiry(void **state)
 	for (unsigned i = 0; i < v.ls.n_slots; i++)
 		assert_int_equal(v.ls.slot[i], 0);
 
-	mn_prefix_host(&p, 0, &ip2);
-	mn_resolve(f->mn, &p, NULL, MN_REQ_MISS);
+	itr_prefix_host(&p, 0, &ip2);
+	itr_resolve(&f->mn->itr, &p, NULL, ITR_REQ_MISS);
 	fx_send_reply(f, fx_ecm_request(f, 1)->nonce, "2001:db8:e1d:77::/64", 1, LISP_ACT_DROP,
 		      0, NULL, NULL, NULL);
 	assert_true(dp_get(fd, "2001:db8:e1d:77::/64", &v));
@@ -126,8 +126,8 @@ static void test_reply_negative_and_expiry(void **state)
 	/* TTL 1 = 100 ms here: both leave the data plane on time. */
 	fx_run(f, 150);
 	assert_int_equal(dp_count(fd), 0);
-	assert_int_equal(f->mn->ctr.mc_expired, 2);
-	assert_int_equal(f->mn->ctr.dp_errors, 0);
+	assert_int_equal(f->mn->itr.ctr.mc_expired, 2);
+	assert_int_equal(f->mn->itr.ctr.dp_errors, 0);
 	fx_free(f);
 	close(fd);
 }
@@ -147,8 +147,8 @@ static void test_reload_statics(void **state)
 
 	(void)state;
 	mn_start(f->mn);
-	mn_prefix_host(&p, 0, &ip);
-	mn_resolve(f->mn, &p, NULL, MN_REQ_MISS);
+	itr_prefix_host(&p, 0, &ip);
+	itr_resolve(&f->mn->itr, &p, NULL, ITR_REQ_MISS);
 	fx_send_reply(f, fx_ecm_request(f, 1)->nonce, "198.19.7.0/24", 10, 0, 1, locs, prio, up);
 	assert_int_equal(dp_count(fd), 2);
 

@@ -4,30 +4,6 @@
 #include "config.h"
 #include "test_mn_util.h"
 
-static struct lisp_map_register *notify_for(const struct lisp_map_register *reg, uint64_t nonce)
-{
-	struct lisp_map_register *n = calloc(1, sizeof(*n));
-
-	*n = *reg;
-	n->type = LISP_MAP_NOTIFY;
-	n->nonce = nonce;
-	memset(n->auth.data, 0, sizeof(n->auth.data));
-	n->auth.len = 0;
-	return n;
-}
-
-/* Encodes n signed with key and feeds it to the mn as if from the map-server. */
-static void rx_notify(struct fx *f, const struct lisp_map_register *n, const char *key,
-		      const char *from, uint16_t sport)
-{
-	uint8_t buf[1500];
-	size_t len = 0;
-
-	assert_int_equal(lisp_map_register_encode(buf, sizeof(buf), &len, n, (const uint8_t *)key,
-						  strlen(key), NULL), 0);
-	fx_rx(f, from, sport, buf, len);
-}
-
 static void test_register_content(void **state)
 {
 	struct fx *f = fx_new(MN_CFG_BASE);
@@ -142,10 +118,10 @@ static void test_notify_needs_nonce_and_auth(void **state)
 
 	(void)state;
 	mn_start(f->mn);
-	n = notify_for(fx_register(f, 0), fx_register(f, 0)->nonce);
+	n = fx_notify_for(fx_register(f, 0), fx_register(f, 0)->nonce);
 
 	/* Right nonce, wrong key: dropped, counted, reported. */
-	rx_notify(f, n, "wrong-key", MN_MS, 4342);
+	fx_rx_notify(f, n, "wrong-key", MN_MS, 4342);
 	assert_int_equal(f->mn->ctr.notify_bad_auth, 1);
 	assert_int_equal(f->mn->reg[0].state, MN_REG_FAILING);
 	assert_non_null(strstr(f->mn->reg[0].last_error, "auth failed"));
@@ -153,7 +129,7 @@ static void test_notify_needs_nonce_and_auth(void **state)
 
 	/* Right key, a nonce we never sent: not our registration (acked as unsolicited). */
 	n->nonce = 999999;
-	rx_notify(f, n, MN_KEY, MN_MS, 4342);
+	fx_rx_notify(f, n, MN_KEY, MN_MS, 4342);
 	assert_int_equal(f->mn->ctr.notify_accepted, 0);
 	assert_int_not_equal(f->mn->reg[0].state, MN_REG_REGISTERED);
 
@@ -173,7 +149,7 @@ static void test_notify_needs_nonce_and_auth(void **state)
 	}
 
 	/* Right nonce and key: registered; retransmissions stop. */
-	rx_notify(f, n, MN_KEY, MN_MS, 4342);
+	fx_rx_notify(f, n, MN_KEY, MN_MS, 4342);
 	assert_int_equal(f->mn->ctr.notify_accepted, 1);
 	assert_int_equal(f->mn->reg[0].state, MN_REG_REGISTERED);
 	assert_string_equal(f->mn->reg[0].last_error, "");
@@ -186,7 +162,7 @@ static void test_notify_needs_nonce_and_auth(void **state)
 
 	/* The notify of the acknowledged round, again: stale, no ack. */
 	before = f->n;
-	rx_notify(f, n, MN_KEY, MN_MS, 4342);
+	fx_rx_notify(f, n, MN_KEY, MN_MS, 4342);
 	assert_int_equal(f->mn->ctr.notify_stale, 1);
 	assert_int_equal(f->n, before);
 	free(n);
@@ -202,8 +178,8 @@ static void test_retransmitted_register_acked(void **state)
 	mn_start(f->mn);
 	fx_run_until(f, 3, 1000);
 	/* The notify answers the first send, arriving after two retransmissions. */
-	n = notify_for(fx_register(f, 0), fx_register(f, 0)->nonce);
-	rx_notify(f, n, MN_KEY, MN_MS, 4342);
+	n = fx_notify_for(fx_register(f, 0), fx_register(f, 0)->nonce);
+	fx_rx_notify(f, n, MN_KEY, MN_MS, 4342);
 	assert_int_equal(f->mn->reg[0].state, MN_REG_REGISTERED);
 	free(n);
 	fx_free(f);
@@ -217,8 +193,8 @@ static void test_unsolicited_notify_acked(void **state)
 
 	(void)state;
 	mn_start(f->mn);
-	n = notify_for(fx_register(f, 0), 0x7777000011112222ull);
-	rx_notify(f, n, MN_KEY, MN_MS, 61000);
+	n = fx_notify_for(fx_register(f, 0), 0x7777000011112222ull);
+	fx_rx_notify(f, n, MN_KEY, MN_MS, 61000);
 	assert_int_equal(f->mn->ctr.notify_unsolicited, 1);
 	assert_int_equal(f->n, 2);
 	assert_ip(&f->pkt[1].dst, MN_MS);
@@ -233,9 +209,53 @@ static void test_unsolicited_notify_acked(void **state)
 	assert_int_not_equal(f->mn->reg[0].state, MN_REG_REGISTERED);
 
 	/* From an address that is none of our map-servers: dropped. */
-	rx_notify(f, n, MN_KEY, "203.0.113.66", 4342);
+	fx_rx_notify(f, n, MN_KEY, "203.0.113.66", 4342);
 	assert_int_equal(f->mn->ctr.notify_unknown, 1);
 	assert_int_equal(f->n, 2);
+	free(n);
+	fx_free(f);
+}
+
+/* SIGHUP re-reads the map-servers; one that stays keeps what its
+ * registration has seen (counters do not go back to zero), one that
+ * arrives starts from nothing. */
+static void reload_with(struct fx *f, const char *text)
+{
+	struct lispd_config next;
+	char err[512];
+
+	assert_int_equal(lispd_config_load_string(text, "next.conf", &next, err, sizeof(err)), 0);
+	assert_int_equal(mn_reload(f->mn, &next), 0);
+	lispd_config_free(&next);
+}
+
+static void test_reload_keeps_history(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	struct lisp_map_register *n;
+	uint64_t ok_at;
+
+	(void)state;
+	mn_start(f->mn);
+	n = fx_notify_for(fx_register(f, 0), fx_register(f, 0)->nonce);
+	fx_rx_notify(f, n, MN_KEY, MN_MS, 4342);
+	assert_int_equal(f->mn->reg[0].state, MN_REG_REGISTERED);
+	ok_at = f->mn->reg[0].last_ok_ms;
+	assert_true(ok_at > 0);
+
+	/* Same map-server with another key, and a second one. */
+	reload_with(f, MN_CFG_MR
+		    "map-server {\n address = 198.51.100.9\n key-type = 1\n key = k9\n}\n"
+		    "map-server {\n address = " MN_MS "\n key-type = 2\n key = other\n}\n"
+		    MN_CFG_MAPPINGS);
+	assert_int_equal(f->mn->n_reg, 2);
+	/* Both re-register at once; the kept one counts on from its history. */
+	assert_int_equal(f->mn->reg[1].sent, 2);
+	assert_int_equal(f->mn->reg[1].notifies, 1);
+	assert_int_equal(f->mn->reg[1].last_ok_ms, ok_at);
+	assert_int_equal(f->mn->reg[0].sent, 1);
+	assert_int_equal(f->mn->reg[0].notifies, 0);
+	assert_int_equal(f->mn->reg[0].last_ok_ms, 0);
 	free(n);
 	fx_free(f);
 }
@@ -288,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_retransmitted_register_acked),
 		cmocka_unit_test(test_unsolicited_notify_acked),
 		cmocka_unit_test(test_no_rloc_then_rlocs),
+		cmocka_unit_test(test_reload_keeps_history),
 		cmocka_unit_test(test_registrations_json),
 	};
 

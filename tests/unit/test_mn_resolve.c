@@ -11,8 +11,8 @@ static int miss(struct fx *f, const char *dst)
 	struct lisp_prefix p;
 	struct lisp_ip ip = fx_ip(dst), src = fx_ip(strchr(dst, ':') ? MN_EID6 : MN_EID4);
 
-	mn_prefix_host(&p, 0, &ip);
-	return mn_resolve(f->mn, &p, &src, MN_REQ_MISS);
+	itr_prefix_host(&p, 0, &ip);
+	return itr_resolve(&f->mn->itr, &p, &src, ITR_REQ_MISS);
 }
 
 static void test_miss_request_content(void **state)
@@ -50,7 +50,7 @@ static void test_miss_request_content(void **state)
 	q = fx_ecm_request(f, 1);
 	assert_ip(&f->ecm.inner_src, MN_EID6);
 	assert_int_equal(q->eid[0].plen, 128);
-	assert_int_equal(mn_resolve_pending(f->mn), 2);
+	assert_int_equal(itr_pending(&f->mn->itr), 2);
 	fx_free(f);
 }
 
@@ -61,14 +61,14 @@ static void test_rate_limit_per_prefix(void **state)
 	(void)state;
 	assert_int_equal(miss(f, "198.19.7.7"), 0);
 	assert_int_equal(miss(f, "198.19.7.7"), -1);  /* in flight */
-	assert_int_equal(f->mn->ctr.req_rate_limited, 1);
+	assert_int_equal(f->mn->itr.ctr.req_rate_limited, 1);
 	assert_int_equal(miss(f, "198.19.7.8"), 0);   /* another prefix: its own budget */
 	assert_int_equal(f->n, 2);
 	/* After the single try timed out (20 ms), still within the 50 ms interval. */
 	fx_run(f, 30);
-	assert_int_equal(f->mn->ctr.req_gave_up, 2);
+	assert_int_equal(f->mn->itr.ctr.req_gave_up, 2);
 	assert_int_equal(miss(f, "198.19.7.7"), -1);
-	assert_int_equal(f->mn->ctr.req_rate_limited, 2);
+	assert_int_equal(f->mn->itr.ctr.req_rate_limited, 2);
 	fx_run(f, 60);
 	assert_int_equal(miss(f, "198.19.7.7"), 0);
 	assert_int_equal(f->n, 3);
@@ -93,9 +93,9 @@ static void test_retries_backoff(void **state)
 	}
 	assert_true(f->pkt[1].at_ms - f->pkt[0].at_ms >= 20);
 	assert_true(f->pkt[2].at_ms - f->pkt[1].at_ms >= 40);
-	assert_int_equal(f->mn->ctr.req_gave_up, 1);
-	assert_int_equal(f->mn->ctr.resolver_failovers, 0);  /* only one resolver */
-	assert_int_equal(mn_resolve_pending(f->mn), 0);
+	assert_int_equal(f->mn->itr.ctr.req_gave_up, 1);
+	assert_int_equal(f->mn->itr.ctr.resolver_failovers, 0);  /* only one resolver */
+	assert_int_equal(itr_pending(&f->mn->itr), 0);
 	fx_free(f);
 }
 
@@ -109,7 +109,7 @@ static void test_resolver_failover(void **state)
 	assert_ip(&f->pkt[0].dst, MN_MR1);
 	assert_ip(&f->pkt[1].dst, MN_MR2);  /* MR1 stayed silent */
 	assert_ip(&f->pkt[2].dst, MN_MR1);
-	assert_true(f->mn->ctr.resolver_failovers >= 2);
+	assert_true(f->mn->itr.ctr.resolver_failovers >= 2);
 	fx_free(f);
 }
 
@@ -126,9 +126,9 @@ static void test_hold_after_unanswered(void **state)
 	fx_run(f, 200);
 	/* Three unanswered tries, then the prefix pauses (not six tries). */
 	assert_int_equal(f->n, 3);
-	assert_int_equal(f->mn->ctr.req_held, 1);
+	assert_int_equal(f->mn->itr.ctr.req_held, 1);
 	assert_int_equal(miss(f, "198.19.7.7"), -1);
-	assert_int_equal(f->mn->ctr.req_held, 2);
+	assert_int_equal(f->mn->itr.ctr.req_held, 2);
 	fx_run(f, 220);  /* hold: 200 ms from the third timeout */
 	assert_int_equal(miss(f, "198.19.7.7"), 0);
 	fx_free(f);
@@ -146,14 +146,14 @@ static void test_reply_unknown_nonce_dropped(void **state)
 	miss(f, "198.19.7.7");
 	nonce = fx_ecm_request(f, 0)->nonce;
 	fx_send_reply(f, nonce + 1, "198.19.7.0/24", 10, 0, 1, locs, prio, up);
-	assert_int_equal(f->mn->ctr.reply_unknown_nonce, 1);
-	assert_null(f->mn->mc.head);
-	assert_int_equal(mn_resolve_pending(f->mn), 1);
+	assert_int_equal(f->mn->itr.ctr.reply_unknown_nonce, 1);
+	assert_null(f->mn->itr.mc_head);
+	assert_int_equal(itr_pending(&f->mn->itr), 1);
 	/* A nonce already answered is unknown too. */
 	fx_send_reply(f, nonce, "198.19.7.0/24", 10, 0, 1, locs, prio, up);
-	assert_int_equal(f->mn->ctr.reply_accepted, 1);
+	assert_int_equal(f->mn->itr.ctr.reply_accepted, 1);
 	fx_send_reply(f, nonce, "198.19.7.0/24", 10, 0, 1, locs, prio, up);
-	assert_int_equal(f->mn->ctr.reply_unknown_nonce, 2);
+	assert_int_equal(f->mn->itr.ctr.reply_unknown_nonce, 2);
 	fx_free(f);
 }
 
@@ -164,7 +164,7 @@ static void test_reply_installs_entry(void **state)
 	static const uint8_t prio[] = { 1, 2 };
 	static const bool up[] = { true, false };
 	struct lisp_prefix want = tu_prefix("198.19.7.0/24");
-	struct mn_mc_entry *e;
+	struct itr_mc_entry *e;
 	struct lisp_ip ip = fx_ip("198.19.7.200");
 	char *text = NULL;
 	size_t len = 0;
@@ -173,18 +173,18 @@ static void test_reply_installs_entry(void **state)
 	(void)state;
 	miss(f, "198.19.7.7");
 	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.7.0/24", 10, 0, 2, locs, prio, up);
-	e = mn_mc_find(f->mn, &want);
+	e = itr_mc_find(&f->mn->itr, &want);
 	assert_non_null(e);
-	assert_ptr_equal(mn_mc_lookup(f->mn, 0, &ip), e);
-	assert_int_equal(e->origin, MN_MC_DYNAMIC);
+	assert_ptr_equal(itr_mc_lookup(&f->mn->itr, 0, &ip), e);
+	assert_int_equal(e->origin, ITR_MC_DYNAMIC);
 	assert_int_equal(e->n_loc, 2);
 	assert_ip(&e->loc[0].addr, "203.0.113.50");
 	assert_true(e->loc[0].up);
 	assert_int_equal(e->loc[1].priority, 2);
 	assert_false(e->loc[1].up);  /* R=0: never encapsulate to it */
 	assert_int_equal(e->ttl_min, 10);
-	assert_int_equal(f->mn->ctr.mc_installed, 1);
-	assert_int_equal(mn_resolve_pending(f->mn), 0);
+	assert_int_equal(f->mn->itr.ctr.mc_installed, 1);
+	assert_int_equal(itr_pending(&f->mn->itr), 0);
 
 	out = open_memstream(&text, &len);
 	mn_ctl_json(f->mn, "map-cache", out);
@@ -206,8 +206,8 @@ static void test_reply_foreign_record_ignored(void **state)
 	miss(f, "198.19.7.7");
 	/* A record for what we did not ask about must not land in the cache. */
 	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.8.0/24", 10, 0, 1, locs, prio, up);
-	assert_int_equal(f->mn->ctr.reply_record_foreign, 1);
-	assert_null(f->mn->mc.head);
+	assert_int_equal(f->mn->itr.ctr.reply_record_foreign, 1);
+	assert_null(f->mn->itr.mc_head);
 	fx_free(f);
 }
 
@@ -215,25 +215,25 @@ static void test_negative_reply(void **state)
 {
 	struct fx *f = fx_new(MN_CFG_BASE);
 	struct lisp_prefix want = tu_prefix("198.19.0.0/16");
-	struct mn_mc_entry *e;
+	struct itr_mc_entry *e;
 
 	(void)state;
 	miss(f, "198.19.7.7");
 	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.0.0/16", 15,
 		      LISP_ACT_NATIVELY_FORWARD, 0, NULL, NULL, NULL);
-	e = mn_mc_find(f->mn, &want);
+	e = itr_mc_find(&f->mn->itr, &want);
 	assert_non_null(e);
 	assert_int_equal(e->n_loc, 0);
 	assert_int_equal(e->action, LISP_ACT_NATIVELY_FORWARD);
-	assert_string_equal(mn_mc_action_name(e), "native-forward");
-	assert_int_equal(f->mn->ctr.mc_negative, 1);
+	assert_string_equal(itr_mc_action_name(e), "native-forward");
+	assert_int_equal(f->mn->itr.ctr.mc_negative, 1);
 
 	/* TTL 0 for the same prefix removes it. */
 	miss(f, "198.19.9.9");
 	fx_send_reply(f, fx_ecm_request(f, 1)->nonce, "198.19.0.0/16", 0,
 		      LISP_ACT_NATIVELY_FORWARD, 0, NULL, NULL, NULL);
-	assert_null(mn_mc_find(f->mn, &want));
-	assert_int_equal(f->mn->ctr.mc_deleted_ttl0, 1);
+	assert_null(itr_mc_find(&f->mn->itr, &want));
+	assert_int_equal(f->mn->itr.ctr.mc_deleted_ttl0, 1);
 	fx_free(f);
 }
 
@@ -255,18 +255,18 @@ static void test_ttl_refresh_then_expiry(void **state)
 	/* TTL 2 "minutes" = 1000 ms here: refresh request at 900 ms, gone at 1000. */
 	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.7.0/24", 2, 0, 1, locs, prio, up);
 	fx_run(f, 800);
-	assert_non_null(mn_mc_find(f->mn, &want));
+	assert_non_null(itr_mc_find(&f->mn->itr, &want));
 	assert_int_equal(f->n, 1);
 	fx_run_until(f, 2, 150);
 	q = fx_ecm_request(f, 1);
 	assert_ip(&q->eid[0].addr.ip, "198.19.7.0");
 	assert_int_equal(q->eid[0].plen, 24);
 	/* The old mapping serves until expiry; with no answer it then goes. */
-	assert_non_null(mn_mc_find(f->mn, &want));
+	assert_non_null(itr_mc_find(&f->mn->itr, &want));
 	fx_run(f, 150);
-	assert_null(mn_mc_find(f->mn, &want));
-	assert_int_equal(f->mn->ctr.mc_expired, 1);
-	assert_int_equal(f->mn->ctr.mc_refresh_requests, 1);
+	assert_null(itr_mc_find(&f->mn->itr, &want));
+	assert_int_equal(f->mn->itr.ctr.mc_expired, 1);
+	assert_int_equal(f->mn->itr.ctr.mc_refresh_requests, 1);
 	fx_free(f);
 }
 
@@ -278,7 +278,7 @@ static void test_refresh_answer_replaces(void **state)
 	static const uint8_t prio[] = { 1 };
 	static const bool up[] = { true };
 	struct lisp_prefix want = tu_prefix("198.19.7.0/24");
-	struct mn_mc_entry *e;
+	struct itr_mc_entry *e;
 
 	(void)state;
 	miss(f, "198.19.7.7");
@@ -286,7 +286,7 @@ static void test_refresh_answer_replaces(void **state)
 	fx_run_until(f, 2, 400);
 	fx_send_reply(f, fx_ecm_request(f, 1)->nonce, "198.19.7.0/24", 2, 0, 1, locs2, prio, up);
 	fx_run(f, 60);  /* past the first expiry */
-	e = mn_mc_find(f->mn, &want);
+	e = itr_mc_find(&f->mn->itr, &want);
 	assert_non_null(e);
 	assert_ip(&e->loc[0].addr, "203.0.113.60");
 	assert_int_equal(e->refreshes, 1);
@@ -299,12 +299,12 @@ static void test_no_resolver_or_rloc(void **state)
 
 	(void)state;
 	assert_int_equal(miss(f, "198.19.7.7"), -1);
-	assert_int_equal(f->mn->ctr.req_no_resolver, 1);
+	assert_int_equal(f->mn->itr.ctr.req_no_resolver, 1);
 	fx_free(f);
 	f = fx_new(MN_CFG_BASE);
 	mn_set_rlocs(f->mn, 0, NULL);
 	assert_int_equal(miss(f, "198.19.7.7"), -1);
-	assert_int_equal(f->mn->ctr.req_no_source, 1);
+	assert_int_equal(f->mn->itr.ctr.req_no_source, 1);
 	assert_int_equal(f->n, 0);
 	fx_free(f);
 }
@@ -329,6 +329,47 @@ static void test_pending_json(void **state)
 	fx_free(f);
 }
 
+static unsigned count_of(const char *text, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* The counters view is one object: the node's own counters and the ITR's
+ * (resolution, map-cache, SMR), each name once, as the control socket's
+ * users (tests/e2e) read them. */
+static void test_counters_json(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	miss(f, "198.19.7.7");
+	mn_set_rlocs(f->mn, 0, NULL);
+	f->n = 0;
+	assert_int_equal(miss(f, "198.19.7.8"), -1);
+	out = open_memstream(&text, &len);
+	mn_ctl_json(f->mn, "counters", out);
+	mn_ctl_json(f->mn, "status", out);
+	fclose(out);
+	assert_int_equal(count_of(text, "\n"), 2);
+	assert_non_null(strstr(text, "{\"rx_packets\":0,"));
+	assert_non_null(strstr(text, "\"req_sent\":1,"));
+	assert_non_null(strstr(text, "\"req_no_source\":1,"));
+	assert_non_null(strstr(text, "\"smr_invoked_sent\":0}"));
+	assert_int_equal(count_of(text, "\"dp_errors\""), 1);
+	assert_int_equal(count_of(text, "\"miss_events\""), 1);
+	assert_non_null(strstr(text, "\"current_resolver\":\"" MN_MR1 "\""));
+	assert_non_null(strstr(text, "\"map_cache_entries\":0,\"pending_requests\":1}"));
+	free(text);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_refresh_answer_replaces),
 		cmocka_unit_test(test_no_resolver_or_rloc),
 		cmocka_unit_test(test_pending_json),
+		cmocka_unit_test(test_counters_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,6 +143,7 @@ static inline void fx_fast_timing(struct mn_timing *t)
 	t->req_hold_after = 10;
 	t->reply_interval_ms = 100;
 	t->smr_interval_ms = 100;
+	t->smr_hold_ms = 1;
 	t->ttl_unit_ms = 100;
 }
 
@@ -257,6 +258,31 @@ static inline const struct lisp_map_register *fx_register(struct fx *f, unsigned
 	assert_int_equal(lisp_map_register_decode(f->pkt[i].buf, f->pkt[i].len, &f->msg.u.reg,
 						  NULL), 0);
 	return &f->msg.u.reg;
+}
+
+/* A Map-Notify echoing reg (heap: free it) with the given nonce. */
+static inline struct lisp_map_register *fx_notify_for(const struct lisp_map_register *reg, uint64_t nonce)
+{
+	struct lisp_map_register *n = calloc(1, sizeof(*n));
+
+	*n = *reg;
+	n->type = LISP_MAP_NOTIFY;
+	n->nonce = nonce;
+	memset(n->auth.data, 0, sizeof(n->auth.data));
+	n->auth.len = 0;
+	return n;
+}
+
+/* Encodes n signed with key and feeds it to the mn as if from the map-server. */
+static inline void fx_rx_notify(struct fx *f, const struct lisp_map_register *n, const char *key,
+		      const char *from, uint16_t sport)
+{
+	uint8_t buf[1500];
+	size_t len = 0;
+
+	assert_int_equal(lisp_map_register_encode(buf, sizeof(buf), &len, n, (const uint8_t *)key,
+						  strlen(key), NULL), 0);
+	fx_rx(f, from, sport, buf, len);
 }
 
 /* A Map-Reply with one record for prefix text, locators "addr/prio/weight/R"

@@ -1,0 +1,99 @@
+#include "mn/mn_priv.h"
+
+#include <string.h>
+
+#include "lisp_nonce.h"
+#include "log.h"
+
+/* True when rloc may get SMRs in this round: first time in the round and
+ * none in an earlier round within the interval (records the round). */
+static bool smr_allowed(struct mn *mn, const struct lisp_ip *rloc, uint64_t now)
+{
+	struct mn_smr *s = &mn->smr;
+	struct mn_smr_dest *oldest = NULL;
+
+	for (unsigned i = 0; i < s->n; i++) {
+		struct mn_smr_dest *d = &s->d[i];
+
+		if (lisp_ip_equal(&d->rloc, rloc)) {
+			if (d->round == s->round || now - d->last_ms < mn->t.smr_interval_ms)
+				return false;
+			d->last_ms = now;
+			d->round = s->round;
+			return true;
+		}
+		if (!oldest || d->last_ms < oldest->last_ms)
+			oldest = d;
+	}
+	if (s->n < MN_SMR_DESTS)
+		oldest = &s->d[s->n++];
+	oldest->rloc = *rloc;
+	oldest->last_ms = now;
+	oldest->round = s->round;
+	return true;
+}
+
+static void send_one(struct mn *mn, const struct lisp_prefix *peer, const struct lisp_ip *src,
+		     const struct lisp_prefix *ours, const struct lisp_ip *dst)
+{
+	struct lisp_map_request *q = &mn->tx_smr;
+	size_t len = 0;
+
+	memset(q, 0, sizeof(*q));
+	q->smr = true;
+	if (lisp_nonce64(&q->nonce))
+		q->nonce = mn_now(mn) ^ 0x534d52u;
+	q->source_eid = ours->addr;
+	for (unsigned i = 0; i < mn->n_rlocs; i++)
+		lisp_addr_from_ip(&q->itr[q->n_itr++], &mn->rlocs[i]);
+	q->n_eid = 1;
+	q->eid[0] = *peer;
+	if (lisp_map_request_encode(mn->tx, sizeof(mn->tx), &len, q, NULL)) {
+		mn->ctr.smr_send_errors++;
+		return;
+	}
+	if (cp_io_send(mn->io, src, dst, LISP_CONTROL_PORT, mn->tx, len))
+		mn->ctr.smr_send_errors++;
+	else
+		mn->ctr.smr_sent++;
+}
+
+/* One SMR per EID of ours to dst: the peer refreshes whichever of our
+ * EIDs it caches (it looks the source EID up). */
+static void smr_dest(struct mn *mn, const struct lisp_prefix *peer, const struct lisp_ip *dst)
+{
+	const struct lisp_ip *src = mn_rloc_of(mn, dst->afi);
+
+	if (!src) {
+		mn->ctr.smr_no_source++;
+		return;
+	}
+	if (!smr_allowed(mn, dst, mn_now(mn))) {
+		mn->ctr.smr_tx_rate_limited++;
+		return;
+	}
+	for (unsigned i = 0; i < mn->conf.n_map; i++)
+		send_one(mn, peer, src, &mn->conf.map[i].eid, dst);
+}
+
+unsigned mn_smr_all(struct mn *mn)
+{
+	uint64_t before = mn->ctr.smr_sent;
+
+	if (mn->n_rlocs == 0 || mn->conf.n_map == 0)
+		return 0;
+	mn->smr.round++;
+	for (struct itr_mc_entry *e = mn->itr.mc_head; e; e = e->next) {
+		if (e->origin != ITR_MC_DYNAMIC)
+			continue;
+		for (unsigned i = 0; i < e->n_loc; i++)
+			if (e->loc[i].up)
+				smr_dest(mn, &e->eid, &e->loc[i].addr);
+	}
+	/* A proxy-ITR caches our mapping for the non-LISP sites talking to us;
+	 * no peer prefix applies, so the record names our own. */
+	for (unsigned i = 0; i < mn->conf.n_pitr; i++)
+		smr_dest(mn, &mn->conf.map[0].eid, &mn->conf.pitr[i]);
+	log_debug1("mn: %u SMR(s) sent", (unsigned)(mn->ctr.smr_sent - before));
+	return (unsigned)(mn->ctr.smr_sent - before);
+}

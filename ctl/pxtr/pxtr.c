@@ -1,0 +1,287 @@
+/* The PxTR role: configuration in, control messages and miss events to the
+ * shared ITR code (ctl/itr), EID space into the data plane, JSON out. */
+#include "pxtr/pxtr.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "core/ctlsock.h"
+#include "dp_attach_pxtr.h"
+#include "dp_pinned.h"
+#include "lispd_maps.h"
+#include "log.h"
+
+#define PXTR_COUNTERS(X)                                                        \
+	X(rx_packets)          /* control datagrams handed to pxtr_on_control */ \
+	X(rx_malformed)        /* failed to decode: dropped */                   \
+	X(rx_unexpected)       /* a type or request a PxTR does not take */      \
+	X(miss_events)                                                           \
+	X(miss_bad)            /* event with an unknown family */                \
+	X(miss_outside_space)  /* destination not in eid-space: not resolved */ \
+	X(eid_space_errors)    /* eid-space trie update failed */
+
+struct pxtr_counters {
+#define PXTR_COUNTER_FIELD(name) uint64_t name;
+	PXTR_COUNTERS(PXTR_COUNTER_FIELD)
+#undef PXTR_COUNTER_FIELD
+};
+
+struct pxtr {
+	struct itr itr;
+	int eid_space_fd;
+	struct lispd_cfg_pxtr conf;     /* copied: interfaces, RLOCs, iid, eid-space */
+	struct pxtr_counters ctr;
+	struct lisp_msg rx;             /* decode scratch: tens of kilobytes */
+};
+
+static int install_statics(struct pxtr *px, const struct lispd_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->n_statics; i++) {
+		const struct lispd_cfg_mapping *m = &cfg->statics[i];
+		struct itr_loc loc[ITR_MAX_LOC];
+		unsigned n = 0;
+
+		for (unsigned k = 0; k < m->n_rlocs && n < ITR_MAX_LOC; k++) {
+			/* Static locators are addresses (config_mapping refuses
+			 * interfaces in static-map-cache). */
+			if (m->rlocs[k].kind != LISPD_RLOC_ADDRESS)
+				continue;
+			loc[n++] = (struct itr_loc){ .addr = m->rlocs[k].addr,
+						     .priority = m->rlocs[k].priority,
+						     .weight = m->rlocs[k].weight,
+						     .up = true };
+		}
+		if (itr_mc_put_static(&px->itr, &m->eid, n, loc))
+			return -1;
+	}
+	return 0;
+}
+
+static int write_space(struct pxtr *px, const struct lispd_cfg_pxtr *c)
+{
+	struct dp_err err;
+
+	if (px->eid_space_fd < 0)
+		return 0;
+	if (dp_pxtr_set_eid_space(px->eid_space_fd, c->iid, c->n_eid_space, c->eid_space, &err)) {
+		px->ctr.eid_space_errors++;
+		log_err("pxtr: %s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void apply(struct pxtr *px, const struct lispd_config *cfg)
+{
+	itr_set_resolvers(&px->itr, cfg->n_map_resolvers, cfg->map_resolvers,
+			  cfg->map_request_retries);
+	itr_set_rlocs(&px->itr, cfg->pxtr.n_rlocs, cfg->pxtr.rlocs);
+	px->conf = cfg->pxtr;
+}
+
+struct pxtr *pxtr_new(const struct lispd_config *cfg, struct ev_loop *loop, struct cp_io *io,
+		      const struct pxtr_opts *opts)
+{
+	struct pxtr *px;
+
+	if (!cfg || cfg->mode != LISPD_MODE_PXTR) {
+		log_err("pxtr: the configuration is not for operating-mode = PxTR");
+		return NULL;
+	}
+	px = calloc(1, sizeof(*px));
+	if (!px) {
+		log_err("pxtr: out of memory");
+		return NULL;
+	}
+	itr_init(&px->itr, loop, io, opts ? opts->mcache_fd : -1, opts ? opts->timing : NULL);
+	px->itr.pitr = true;
+	px->eid_space_fd = opts ? opts->eid_space_fd : -1;
+	apply(px, cfg);
+	if (write_space(px, &cfg->pxtr) || install_statics(px, cfg)) {
+		log_err("pxtr: cannot install the configured EID space or static entries");
+		pxtr_free(px);
+		return NULL;
+	}
+	log_info("pxtr: serving %u EID prefixes, %u map-resolvers, %u static entries",
+		 cfg->pxtr.n_eid_space, cfg->n_map_resolvers, cfg->n_statics);
+	return px;
+}
+
+static bool same_ifaces(const struct lispd_cfg_pxtr *a, const struct lispd_cfg_pxtr *b)
+{
+	if (strcmp(a->rloc_iface, b->rloc_iface) || strcmp(a->native_iface, b->native_iface) ||
+	    a->n_rlocs != b->n_rlocs || a->iid != b->iid)
+		return false;
+	for (unsigned i = 0; i < a->n_rlocs; i++)
+		if (!lisp_ip_equal(&a->rlocs[i], &b->rlocs[i]))
+			return false;
+	return true;
+}
+
+int pxtr_reload(struct pxtr *px, const struct lispd_config *cfg)
+{
+	if (!cfg || cfg->mode != LISPD_MODE_PXTR) {
+		log_err("pxtr: reload: the configuration is not for operating-mode = PxTR");
+		return -1;
+	}
+	if (!same_ifaces(&px->conf, &cfg->pxtr)) {
+		log_err("pxtr: reload: rloc-iface, native-iface, rloc-address or iid changed; "
+			"restart lispd to re-attach the data plane");
+		return -1;
+	}
+	if (write_space(px, &cfg->pxtr))
+		return -1;
+	apply(px, cfg);
+	/* Statics kept are rewritten in place, so traffic to them never
+	 * misses; those gone from the file leave. */
+	itr_mc_static_mark(&px->itr);
+	if (install_statics(px, cfg)) {
+		log_err("pxtr: reload: cannot install the static entries");
+		return -1;
+	}
+	itr_mc_static_sweep(&px->itr);
+	log_info("pxtr: reloaded: %u EID prefixes, %u static entries", cfg->pxtr.n_eid_space,
+		 cfg->n_statics);
+	return 0;
+}
+
+static void on_request(struct pxtr *px, const uint8_t *buf, size_t len)
+{
+	struct lisp_map_request *q = &px->rx.u.request;
+
+	if (lisp_map_request_decode(buf, len, q, NULL)) {
+		px->ctr.rx_malformed++;
+		return;
+	}
+	/* An SMR comes straight from the ETR that changed (RFC 9301 §6.1);
+	 * anything else asks a PxTR for a mapping it is not authoritative for. */
+	if (!q->smr || q->probe) {
+		px->ctr.rx_unexpected++;
+		return;
+	}
+	itr_on_smr(&px->itr, q);
+}
+
+void pxtr_on_control(struct pxtr *px, const struct lisp_ip *src, uint16_t sport,
+		     const struct lisp_ip *dst, const uint8_t *buf, size_t len)
+{
+	(void)src;
+	(void)sport;
+	(void)dst;
+	px->ctr.rx_packets++;
+	switch (lisp_msg_type(buf, len)) {
+	case LISP_MAP_REPLY:
+		if (lisp_map_reply_decode(buf, len, &px->rx.u.reply, NULL)) {
+			px->ctr.rx_malformed++;
+			return;
+		}
+		itr_on_reply(&px->itr, &px->rx.u.reply);
+		return;
+	case LISP_MAP_REQUEST:
+		on_request(px, buf, len);
+		return;
+	case -1:
+		px->ctr.rx_malformed++;
+		return;
+	default:
+		px->ctr.rx_unexpected++;
+		return;
+	}
+}
+
+static bool in_space(const struct pxtr *px, uint32_t iid, const struct lisp_ip *ip)
+{
+	for (unsigned i = 0; i < px->conf.n_eid_space; i++)
+		if (lisp_prefix_contains_ip(&px->conf.eid_space[i], iid, ip))
+			return true;
+	return false;
+}
+
+void pxtr_on_miss(struct pxtr *px, const struct lispd_miss_event *ev)
+{
+	uint32_t iid = ev->iid & LISPD_IID_MASK;
+	struct lisp_prefix p;
+	struct lisp_ip dst, src;
+
+	px->ctr.miss_events++;
+	if (ev->family != LISPD_AF_INET && ev->family != LISPD_AF_INET6) {
+		px->ctr.miss_bad++;
+		return;
+	}
+	dp_ip_from_map(&dst, ev->family, ev->dst);
+	dp_ip_from_map(&src, ev->family, ev->src);
+	/* The data plane only raises events inside the EID space; an event
+	 * outside it (a stale trie, a forged ring buffer) is not resolved. */
+	if (!in_space(px, iid, &dst)) {
+		px->ctr.miss_outside_space++;
+		return;
+	}
+	itr_prefix_host(&p, iid, &dst);
+	itr_resolve(&px->itr, &p, &src, ITR_REQ_MISS);
+}
+
+static void json_status(struct pxtr *px, FILE *out)
+{
+	char buf[LISP_ADDR_STRLEN];
+
+	fputs("{\"role\": \"PxTR\", \"rloc_iface\": ", out);
+	ctlsock_json_string(out, px->conf.rloc_iface);
+	fputs(", \"native_iface\": ", out);
+	ctlsock_json_string(out, px->conf.native_iface);
+	fputs(", \"rlocs\": [", out);
+	for (unsigned i = 0; i < px->conf.n_rlocs; i++) {
+		fputs(i ? ", " : "", out);
+		ctlsock_json_string(out, lisp_ip_format(&px->conf.rlocs[i], buf, sizeof(buf)));
+	}
+	fprintf(out, "], \"iid\": %u, \"eid_space\": [", px->conf.iid);
+	for (unsigned i = 0; i < px->conf.n_eid_space; i++) {
+		fputs(i ? ", " : "", out);
+		ctlsock_json_string(out, lisp_prefix_format(&px->conf.eid_space[i], buf, sizeof(buf)));
+	}
+	fputs("], \"map_resolvers\": [", out);
+	for (unsigned i = 0; i < px->itr.n_mr; i++) {
+		fputs(i ? ", " : "", out);
+		ctlsock_json_string(out, lisp_ip_format(&px->itr.mr[i], buf, sizeof(buf)));
+	}
+	fprintf(out, "], \"map_cache_entries\": %u, \"pending_requests\": %u}\n", px->itr.mc_n,
+		itr_pending(&px->itr));
+}
+
+void pxtr_ctl_json(struct pxtr *px, const char *cmd, FILE *out)
+{
+	if (strcmp(cmd, "status") == 0) {
+		json_status(px, out);
+	} else if (strcmp(cmd, "map-cache") == 0) {
+		itr_json_mapcache(&px->itr, out);
+		fputc('\n', out);
+	} else if (strcmp(cmd, "pending") == 0) {
+		itr_json_pending(&px->itr, out);
+		fputc('\n', out);
+	} else if (strcmp(cmd, "counters") == 0) {
+		/* One object, like the mobile node's: role counters, then the ITR's. */
+		const char *sep = "";
+
+		fputc('{', out);
+#define PXTR_COUNTER_JSON(name)                                                   \
+	fprintf(out, "%s\"" #name "\":%" PRIu64, sep, px->ctr.name);              \
+	sep = ",";
+		PXTR_COUNTERS(PXTR_COUNTER_JSON)
+#undef PXTR_COUNTER_JSON
+		itr_json_counters(&px->itr, out, &sep);
+		fputs("}\n", out);
+	} else {
+		fputs("{\"error\": ", out);
+		ctlsock_json_string(out, "unknown request (status, map-cache, pending, counters)");
+		fputs("}\n", out);
+	}
+}
+
+void pxtr_free(struct pxtr *px)
+{
+	if (!px)
+		return;
+	itr_teardown(&px->itr);
+	free(px);
+}

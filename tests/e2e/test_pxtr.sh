@@ -1,0 +1,343 @@
+#!/bin/bash
+# The PxTR end to end, every node a lispd in its own network namespace:
+#
+#   MN ($NS_M)                        PxTR ($NS_P)                         host ($NS_H)
+#   eth0 192.0.2.1/25  -------  eth0 192.0.2.2/25     eth1 203.0.113.1/24  -------  eth0 203.0.113.50/24
+#   lmn0 EIDs 198.18.0.1,       (rloc-iface: PETR)    (native-iface: PITR)           route 198.18.0.0/15,
+#        198.51.100.77          eth2 192.0.2.130/25                                  198.51.100.0/24
+#                                        |                                           via 203.0.113.1
+#                               MS ($NS_S) eth0 192.0.2.129/25
+#
+# lispd runs as Map-Server/Map-Resolver (MS), as PxTR (pxtr section: eid-space
+# 198.18.0.0/15, the MS as map-resolver, one static-map-cache entry) and as
+# the mobile node (proxy-etr = the PxTR, so every destination it has no
+# mapping for, and every natively-forward answer, goes to the PETR). The MN
+# registers its EIDs with the MS. Checked:
+#  - the non-LISP host pings the MN's EID through the PITR: the miss goes to
+#    the PxTR's lispd, which asks the MS (ECM Map-Request, p bit), the MS
+#    forwards it to the MN's ETR, the MN answers the PxTR, the entry lands
+#    in the PITR's BPF map-cache and the packets are encapsulated;
+#  - the MN pings and talks TCP to the host through the PETR (decapsulated,
+#    forwarded natively) with the replies back through the PITR;
+#  - a packet from the MN's EID outside the PxTR's eid-space is dropped by
+#    the PETR and counted (drop_petr_src_not_eid); non-EID traffic crosses
+#    the PxTR untouched;
+#  - SIGHUP reloads the PxTR's static entries; SIGTERM restores the PxTR's
+#    namespace exactly (filters, qdiscs, pins); after kill -9 the next
+#    start cleans up what the dead one left and runs again.
+#
+# Needs root. Everything lives in namespaces named lispd-e2e-<pid>-*.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+BUILD=${BUILD:-$PWD/build}
+. tests/e2e/lab.sh
+. tests/e2e/lispd_lib.sh
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
+	tap_done
+fi
+
+NS_M=$LAB_ID-pm
+NS_P=$LAB_ID-pp
+NS_H=$LAB_ID-ph
+NS_S=$LAB_ID-ps
+PIN_M=$LAB_TMP/bpf-m/lispd
+PIN_P=$LAB_TMP/bpf-p/pxtr
+
+MN_RLOC=192.0.2.1
+PX_RLOC=192.0.2.2
+PX_MS_SIDE=192.0.2.130
+MS=192.0.2.129
+PX_NATIVE=203.0.113.1
+HOST=203.0.113.50
+MN_EID=198.18.0.1
+MN_SPOOF=198.51.100.77   # an EID of the MN outside the PxTR's eid-space
+STATIC=198.19.255.0/24   # a static entry of the PxTR (to nowhere)
+KEY="e2e-pxtr-key-never-logged"
+
+cleanup() {
+	lab_cleanup
+	ip netns del "$NS_M" 2>/dev/null
+	ip netns del "$NS_P" 2>/dev/null
+	ip netns del "$NS_H" 2>/dev/null
+	ip netns del "$NS_S" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# ---- per-node daemons (m: MN, p: PxTR, s: MS) -----------------------------------------
+ns_of() { case $1 in m) echo "$NS_M" ;; p) echo "$NS_P" ;; s) echo "$NS_S" ;; esac; }
+pin_of() { case $1 in m) echo "$PIN_M" ;; p) echo "$PIN_P" ;; s) echo "$LAB_TMP/bpf-s/lispd" ;; esac; }
+# ctl_of, log_of, node_start, node_stop, q, wait_json: tests/e2e/lispd_lib.sh
+quiet_in_ns() { in_ns "$@" >/dev/null; }
+
+stat_of() {   # ns pin counter
+	in_ns "$1" "$LISPD_BPF" stats pin "$2" | awk -v n="$3" '$1 == n { print $2 }'
+}
+
+# ---- configurations ---------------------------------------------------------------------
+ms_conf() {
+	cat <<EOC
+operating-mode = MS
+control-iface  = eth0
+lisp-site {
+    eid-prefix            = $MN_EID/32
+    key-type              = 2
+    key                   = "$KEY"
+    accept-more-specifics = false
+    proxy-reply           = off
+}
+lisp-site {
+    eid-prefix            = $MN_SPOOF/32
+    key-type              = 2
+    key                   = "$KEY"
+    accept-more-specifics = false
+    proxy-reply           = off
+}
+EOC
+}
+
+pxtr_conf() {   # [extra static prefix]
+	cat <<EOC
+operating-mode      = PxTR
+map-request-retries = 2
+map-resolver        = { $MS }
+pxtr {
+    rloc-iface   = eth0
+    native-iface = eth1
+    rloc-address = { $PX_RLOC }
+    eid-space    = { 198.18.0.0/15 }
+}
+static-map-cache {
+    eid-prefix = $STATIC
+    rloc-address {
+        address = 192.0.2.99
+    }
+}
+EOC
+	[ -n "${1:-}" ] && cat <<EOC
+static-map-cache {
+    eid-prefix = $1
+    rloc-address {
+        address = 192.0.2.98
+    }
+}
+EOC
+	return 0
+}
+
+mn_conf() {
+	cat <<EOC
+operating-mode      = MN
+map-request-retries = 2
+map-resolver        = { $MS }
+map-server {
+    address     = $MS
+    key-type    = 2
+    key         = "$KEY"
+    proxy-reply = off
+}
+proxy-etr {
+    address  = $PX_RLOC
+    priority = 1
+    weight   = 100
+}
+database-mapping {
+    eid-prefix = $MN_EID/32
+    interface  = eth0
+    priority   = 1
+    weight     = 100
+}
+database-mapping {
+    eid-prefix = $MN_SPOOF/32
+    interface  = eth0
+    priority   = 1
+    weight     = 100
+}
+EOC
+}
+
+# ---- the namespaces -------------------------------------------------------------------------
+setup() {
+	local ns
+	for ns in "$NS_M" "$NS_P" "$NS_H" "$NS_S"; do
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+		in_ns "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+			net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	done
+	ip -n "$NS_M" link add eth0 type veth peer name eth0 netns "$NS_P" || return 1
+	ip -n "$NS_P" link add eth1 type veth peer name eth0 netns "$NS_H" || return 1
+	ip -n "$NS_P" link add eth2 type veth peer name eth0 netns "$NS_S" || return 1
+	ip -n "$NS_M" link set eth0 up
+	ip -n "$NS_P" link set eth0 up
+	ip -n "$NS_P" link set eth1 up
+	ip -n "$NS_P" link set eth2 up
+	ip -n "$NS_H" link set eth0 up
+	ip -n "$NS_S" link set eth0 up
+	ip -n "$NS_M" addr add "$MN_RLOC/25" dev eth0
+	ip -n "$NS_M" route add default via "$PX_RLOC"
+	ip -n "$NS_P" addr add "$PX_RLOC/25" dev eth0
+	ip -n "$NS_P" addr add "$PX_NATIVE/24" dev eth1
+	ip -n "$NS_P" addr add "$PX_MS_SIDE/25" dev eth2
+	ip -n "$NS_S" addr add "$MS/25" dev eth0
+	ip -n "$NS_S" route add default via "$PX_MS_SIDE"
+	ip -n "$NS_H" addr add "$HOST/24" dev eth0
+	# The PITR announces the EID space to the non-LISP side; here, a route.
+	ip -n "$NS_H" route add 198.18.0.0/15 via "$PX_NATIVE"
+	ip -n "$NS_H" route add 198.51.100.0/24 via "$PX_NATIVE"
+	# Forwarding is the router's policy: lispd checks it, never sets it.
+	in_ns "$NS_P" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	mkdir -p "$LAB_TMP/bpf-m" "$LAB_TMP/bpf-p" "$LAB_TMP/bpf-s" || return 1
+	mount -t bpf bpf "$LAB_TMP/bpf-m" && LAB_MOUNTS="$LAB_MOUNTS $LAB_TMP/bpf-m" || return 1
+	mount -t bpf bpf "$LAB_TMP/bpf-p" && LAB_MOUNTS="$LAB_MOUNTS $LAB_TMP/bpf-p" || return 1
+	ms_conf >"$LAB_TMP/ms.conf"
+	pxtr_conf >"$LAB_TMP/pxtr.conf"
+	pxtr_conf 198.19.254.0/24 >"$LAB_TMP/pxtr2.conf"
+	mn_conf >"$LAB_TMP/mn.conf"
+}
+ok "four namespaces (MN, PxTR, MS, host), PxTR forwarding" setup
+
+underlay() {
+	in_ns "$NS_M" ping -c1 -W2 "$MS" >/dev/null && in_ns "$NS_H" ping -c1 -W2 "$PX_NATIVE" >/dev/null
+}
+ok "underlay: the MN reaches the MS through the PxTR, the host reaches the PxTR" underlay
+lab_snapshot "$NS_P" "$PIN_P" >"$LAB_TMP/before-p"
+
+check "lispd -t accepts the PxTR configuration" \
+	"in_ns '$NS_P' '$LISPD' -t -f '$LAB_TMP/pxtr.conf' >/dev/null"
+ok "lispd starts in MS mode" node_start s "$LAB_TMP/ms.conf"
+ok "lispd starts in PxTR mode" node_start p "$LAB_TMP/pxtr.conf"
+check "PxTR status: mode PxTR, its pin directory, its interfaces" "q p status | json_get \
+	\"d['daemon']['mode'] == 'PxTR' and d['daemon']['pin_dir'] == '$PIN_P' and d['pxtr']['rloc_iface'] == 'eth0' and d['pxtr']['native_iface'] == 'eth1'\" | grep -qx True"
+check "PETR on eth0 ingress, PITR on eth1 ingress" \
+	"in_ns '$NS_P' tc filter show dev eth0 ingress | grep -q lispd_petr_deca &&
+	 in_ns '$NS_P' tc filter show dev eth1 ingress | grep -q lispd_pitr_enca"
+check "the static entry is in the PxTR's BPF map-cache" \
+	"in_ns '$NS_P' '$LISPD_BPF' map-cache show pin '$PIN_P' | grep -q '$STATIC'"
+check "... and in lispd's map-cache, origin static" "q p map-cache | json_get \
+	\"[(e['origin'], [l['rloc'] for l in e['locators']]) for e in d if e['eid'] == '$STATIC']\" |
+	grep -qxF \"[('static', ['192.0.2.99'])]\""
+
+ok "lispd starts as the mobile node" node_start m "$LAB_TMP/mn.conf"
+ok "the MN registers its EIDs with the MS" \
+	wait_json m registrations "d[0]['state'] == 'registered'" 50
+
+# ---- PITR: resolution through the MS ---------------------------------------------------
+check "the PITR has no mapping for the MN's EID yet" \
+	"! q p map-cache | grep -q '$MN_EID/32'"
+ok "the non-LISP host pings the MN's EID through the PITR (resolved on the first miss)" \
+	quiet_in_ns "$NS_H" ping -q -c 3 -i 0.3 -W 1 -w 10 "$MN_EID"
+check "the PxTR's lispd resolved it: a miss, a Map-Request, the Map-Reply accepted" \
+	"q p counters | json_get \"d['pxtr']['miss_events'] >= 1 and d['pxtr']['req_sent'] >= 1 and d['pxtr']['reply_accepted'] >= 1 and d['pxtr']['reply_unknown_nonce'] == 0\" | grep -qx True"
+check "the MS forwarded the PITR's request to the MN's ETR, which answered" \
+	"q s counters | json_get \"d['ms']['map-requests-forwarded'] >= 1\" | grep -qx True &&
+	 q m counters | json_get \"d['mn']['etr_replies'] >= 1\" | grep -qx True"
+check "lispd's PxTR map-cache: $MN_EID/32 -> $MN_RLOC, dynamic, with a TTL" "q p map-cache | json_get \
+	\"[(e['origin'], e['ttl_min'] > 0, [l['rloc'] for l in e['locators']]) for e in d if e['eid'] == '$MN_EID/32']\" |
+	grep -qxF \"[('dynamic', True, ['$MN_RLOC'])]\""
+check "the PITR's BPF map-cache: $MN_EID/32 -> $MN_RLOC (encap)" \
+	"in_ns '$NS_P' '$LISPD_BPF' -j map-cache show pin '$PIN_P' | json_get \
+	\"[(e['action'], [l['rloc'] for l in e['locators']]) for e in d if e['prefix'] == '$MN_EID/32']\" |
+	grep -qxF \"[('encap', ['$MN_RLOC'])]\""
+pitr_ok=$(stat_of "$NS_P" "$PIN_P" encap_ok)
+check "the PITR encapsulated (encap_ok=$pitr_ok)" "[ '${pitr_ok:-0}' -ge 2 ]"
+
+# ---- PETR and back through the PITR ----------------------------------------------------
+ok "the MN pings the non-LISP host through the PETR and back through the PITR" \
+	quiet_in_ns "$NS_M" ping -q -c 3 -i 0.2 -W 2 -I "$MN_EID" "$HOST"
+petr_ok=$(stat_of "$NS_P" "$PIN_P" petr_decap_ok)
+mn_petr=$(stat_of "$NS_M" "$PIN_M" encap_petr)
+mn_decap=$(stat_of "$NS_M" "$PIN_M" decap_ok)
+check "PETR decapsulated the 3 requests (petr_decap_ok=$petr_ok)" "[ '${petr_ok:-0}' -ge 3 ]"
+check "MN sent to the PETR (encap_petr=$mn_petr) and decapsulated (decap_ok=$mn_decap)" \
+	"[ '${mn_petr:-0}' -ge 3 ] && [ '${mn_decap:-0}' -ge 3 ]"
+check "the MN asked the MS about the host and was told to forward natively (through the PETR)" \
+	"wait_json m map-cache \"any(e['action'] == 'native-forward' for e in d)\" 25"
+
+tcp_check() {
+	local got srv
+	in_ns "$NS_H" timeout 10 python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 5555)); s.listen(1); c, a = s.accept()
+data = b""
+while True:
+    b = c.recv(65536)
+    if not b: break
+    data += b
+c.sendall(str(len(data)).encode() + b" " + a[0].encode()); c.close()
+' &
+	srv=$!
+	sleep 0.5
+	got=$(in_ns "$NS_M" timeout 10 python3 -c '
+import socket
+s = socket.create_connection(("'"$HOST"'", 5555), source_address=("'"$MN_EID"'", 0))
+s.sendall(b"x" * 200000); s.shutdown(socket.SHUT_WR)
+print(s.recv(100).decode())
+')
+	wait "$srv"
+	[ "$got" = "200000 $MN_EID" ]
+}
+ok "TCP: 200000 bytes from the MN's EID to the host, seen from the EID" tcp_check
+
+# ---- what the PxTR refuses and what it leaves alone ---------------------------------------
+spoof_before=$(stat_of "$NS_P" "$PIN_P" drop_petr_src_not_eid)
+check "no spoofed source dropped so far" "[ '${spoof_before:-0}' -eq 0 ]"
+check "a packet from the MN's EID outside the PxTR's eid-space gets no answer" \
+	"! in_ns '$NS_M' ping -c2 -i0.2 -W1 -I '$MN_SPOOF' '$HOST' >/dev/null"
+spoof_after=$(stat_of "$NS_P" "$PIN_P" drop_petr_src_not_eid)
+check "the PETR dropped them as spoofed (drop_petr_src_not_eid=$spoof_after)" \
+	"[ '${spoof_after:-0}' -ge 2 ]"
+pass_before=$(stat_of "$NS_P" "$PIN_P" pitr_pass)
+ok "the host reaches the PxTR's own native address (not EID space)" \
+	quiet_in_ns "$NS_H" ping -q -c2 -i0.2 -W2 "$PX_NATIVE"
+pass_after=$(stat_of "$NS_P" "$PIN_P" pitr_pass)
+check "non-EID traffic crossed the PITR untouched (pitr_pass $pass_before -> $pass_after)" \
+	"[ '${pass_after:-0}' -ge $(( ${pass_before:-0} + 2 )) ]"
+
+# ---- reload, restore, crash recovery ---------------------------------------------------
+cp "$LAB_TMP/pxtr2.conf" "$LAB_TMP/pxtr.conf"
+kill -HUP "${PID[p]}"
+check "SIGHUP: the new static entry reaches the PITR's BPF map-cache" \
+	"wait_json p map-cache \"any(e['eid'] == '198.19.254.0/24' and e['origin'] == 'static' for e in d)\" 25 &&
+	 in_ns '$NS_P' '$LISPD_BPF' map-cache show pin '$PIN_P' | grep -q 198.19.254.0/24"
+check "... the old static entry and the learnt mapping stay" \
+	"q p map-cache | json_get \"sorted(e['eid'] for e in d if e['eid'] in ('$STATIC', '$MN_EID/32'))\" |
+	grep -qxF \"['$MN_EID/32', '$STATIC']\" && q p status | json_get \"d['daemon']['reloads'] == 1 and d['daemon']['reload_errors'] == 0\" | grep -qx True"
+ok "the host still reaches the MN after the reload" quiet_in_ns "$NS_H" ping -q -c1 -W2 "$MN_EID"
+
+node_stop p TERM
+check "SIGTERM: the PxTR's lispd exits 0" "[ '$NODE_RC' -eq 0 ]"
+same_as_before() {
+	lab_snapshot "$NS_P" "$PIN_P" >"$LAB_TMP/now-p"
+	diff "$LAB_TMP/before-p" "$LAB_TMP/now-p" >"$LAB_TMP/diff-p" && return 0
+	diag "the PxTR's namespace differs:"
+	sed 's/^/#   /' "$LAB_TMP/diff-p"
+	return 1
+}
+ok "the PxTR's namespace is exactly as before (filters, qdiscs, pins)" same_as_before
+check "the pin directory is gone" "[ ! -e '$PIN_P' ]"
+check "without the PITR the host no longer reaches the EID" \
+	"! in_ns '$NS_H' ping -c1 -W1 '$MN_EID' >/dev/null"
+
+ok "lispd starts in PxTR mode again" node_start p "$LAB_TMP/pxtr.conf"
+node_stop p KILL
+check "kill -9 leaves the PxTR data plane behind" \
+	"in_ns '$NS_P' tc filter show dev eth1 ingress | grep -q lispd_pitr_enca"
+ok "the next start cleans up and runs" node_start p "$LAB_TMP/pxtr.conf"
+check "... saying that it did" "grep -q 'did not exit cleanly: its PxTR data plane was detached' '$(log_of p)'"
+ok "the host reaches the MN again (resolved anew)" \
+	quiet_in_ns "$NS_H" ping -q -c 3 -i 0.3 -W 1 -w 10 "$MN_EID"
+node_stop p TERM
+ok "and SIGTERM restores the namespace exactly again" same_as_before
+
+node_stop m TERM
+check "the MN's lispd exits 0" "[ '$NODE_RC' -eq 0 ]"
+node_stop s TERM
+check "the MS's lispd exits 0" "[ '$NODE_RC' -eq 0 ]"
+check "no key in any log" "! grep -q '$KEY' '$(log_of m)' '$(log_of p)' '$(log_of s)'"
+
+tap_done

@@ -1,0 +1,400 @@
+/* The mobile node after a move: which RLOC sets count as changed
+ * (mn/rlocwatch's pure part), and what mn_moved sends: a Map-Register of
+ * the new set and SMRs (S=1, not in an ECM, straight to each up locator
+ * of each dynamic map-cache entry and to the proxy-ITRs, from our RLOC of
+ * that family, our EIDs as source, the new RLOCs as ITR-RLOCs), at most
+ * one round per peer RLOC per interval. */
+#include "config.h"
+#include "test_mn_util.h"
+#include "mn/rlocwatch.h"
+
+#define NEW4 "203.0.113.129"
+#define NEW6 "2001:db8:4::1"
+#define PEER_A4 "203.0.113.50"
+#define PEER_A6 "2001:db8:0:50::1"
+#define PEER_B4 "203.0.113.60"
+#define PITR "198.51.100.77"
+
+/* ---- RLOC-set diffing ------------------------------------------------------------- */
+
+static struct rloc_view view(const char *a4, const char *a6, const char *gw4, const char *gw6)
+{
+	struct rloc_view v;
+
+	memset(&v, 0, sizeof(v));
+	v.link_up = true;
+	if (a4) {
+		v.has_addr[LISP_AFI_IPV4] = true;
+		v.addr[LISP_AFI_IPV4] = fx_ip(a4);
+	}
+	if (a6) {
+		v.has_addr[LISP_AFI_IPV6] = true;
+		v.addr[LISP_AFI_IPV6] = fx_ip(a6);
+	}
+	if (gw4) {
+		v.has_gw[LISP_AFI_IPV4] = true;
+		v.gw[LISP_AFI_IPV4] = fx_ip(gw4);
+	}
+	if (gw6) {
+		v.has_gw[LISP_AFI_IPV6] = true;
+		v.gw[LISP_AFI_IPV6] = fx_ip(gw6);
+	}
+	return v;
+}
+
+static const bool no_gw_needed[3] = { false, false, false };
+static const bool gw_needed[3] = { false, true, true };
+
+static void test_diff_same(void **state)
+{
+	struct rloc_view a = view("192.0.2.1", "2001:db8::1", "192.0.2.254", "2001:db8::fe");
+	struct rloc_view b = a;
+
+	(void)state;
+	assert_int_equal(rloc_view_diff(&a, &b, gw_needed), 0);
+	assert_int_equal(rloc_view_diff(&a, &b, no_gw_needed), 0);
+}
+
+static void test_diff_address_moved(void **state)
+{
+	struct rloc_view a = view("192.0.2.1", "2001:db8::1", "192.0.2.254", "2001:db8::fe");
+	struct rloc_view b = view(NEW4, "2001:db8::1", "203.0.113.254", "2001:db8::fe");
+	struct lisp_ip r[2];
+
+	(void)state;
+	assert_int_equal(rloc_view_diff(&a, &b, gw_needed), RLOCW_RLOCS | RLOCW_GW);
+	assert_int_equal(rloc_view_rlocs(&b, gw_needed, r), 2);
+	assert_ip(&r[0], NEW4);
+	assert_ip(&r[1], "2001:db8::1");
+}
+
+static void test_diff_gateway_only(void **state)
+{
+	struct rloc_view a = view("192.0.2.1", NULL, "192.0.2.254", NULL);
+	struct rloc_view b = view("192.0.2.1", NULL, "192.0.2.253", NULL);
+
+	(void)state;
+	assert_int_equal(rloc_view_diff(&a, &b, gw_needed), RLOCW_GW);
+}
+
+/* DHCP's first step (an address, no route yet) is not a usable RLOC when
+ * the family had a gateway; the route arriving makes it one. */
+static void test_address_without_gateway(void **state)
+{
+	struct rloc_view gone = view(NULL, NULL, NULL, NULL);
+	struct rloc_view addr_only = view(NEW4, NULL, NULL, NULL);
+	struct rloc_view full = view(NEW4, NULL, "203.0.113.254", NULL);
+	struct lisp_ip r[2];
+
+	(void)state;
+	assert_int_equal(rloc_view_rlocs(&addr_only, gw_needed, r), 0);
+	assert_int_equal(rloc_view_diff(&gone, &addr_only, gw_needed), 0);
+	assert_int_equal(rloc_view_diff(&addr_only, &full, gw_needed), RLOCW_RLOCS | RLOCW_GW);
+	/* Where no gateway was ever needed (a directly connected lab), the
+	 * address alone is an RLOC. */
+	assert_int_equal(rloc_view_rlocs(&addr_only, no_gw_needed, r), 1);
+	assert_ip(&r[0], NEW4);
+	assert_int_equal(rloc_view_diff(&gone, &addr_only, no_gw_needed), RLOCW_RLOCS);
+}
+
+static void test_link_down_and_family_change(void **state)
+{
+	struct rloc_view up = view("192.0.2.1", NULL, "192.0.2.254", NULL);
+	struct rloc_view down = up;
+	struct rloc_view v6only = view(NULL, "2001:db8::1", NULL, "2001:db8::fe");
+	struct lisp_ip r[2];
+
+	(void)state;
+	down.link_up = false;
+	assert_int_equal(rloc_view_rlocs(&down, gw_needed, r), 0);
+	assert_int_equal(rloc_view_diff(&up, &down, gw_needed), RLOCW_RLOCS);
+	assert_int_equal(rloc_view_diff(&down, &up, gw_needed), RLOCW_RLOCS);
+	/* IPv4-only to IPv6-only access network: same count, other set. */
+	assert_int_equal(rloc_view_diff(&up, &v6only, gw_needed) & RLOCW_RLOCS, RLOCW_RLOCS);
+	assert_int_equal(rloc_view_rlocs(&v6only, gw_needed, r), 1);
+	assert_ip(&r[0], "2001:db8::1");
+}
+
+/* ---- SMRs after a move --------------------------------------------------------------- */
+
+static void install(struct fx *f, const char *dst, const char *prefix, unsigned n_loc,
+		    const char *const *locs, const bool *up)
+{
+	static const uint8_t prio[] = { 1, 1, 1 };
+	struct lisp_prefix p;
+	struct lisp_ip ip = fx_ip(dst);
+	unsigned at = f->n;
+
+	itr_prefix_host(&p, 0, &ip);
+	assert_int_equal(itr_resolve(&f->mn->itr, &p, NULL, ITR_REQ_MISS), 0);
+	fx_send_reply(f, fx_ecm_request(f, at)->nonce, prefix, 10, 0, n_loc, locs, prio, up);
+}
+
+static void moved_to(struct fx *f, const char *r4, const char *r6)
+{
+	struct lisp_ip r[2];
+	unsigned n = 0;
+
+	if (r4)
+		r[n++] = fx_ip(r4);
+	if (r6)
+		r[n++] = fx_ip(r6);
+	mn_moved(f->mn, n, r);
+	/* No map-server answers here: the SMRs go when the hold (1 ms) ends. */
+	fx_run(f, 5);
+}
+
+/* Indexes of the sent packets that are SMRs (plain Map-Requests, S=1). */
+static unsigned smrs(struct fx *f, unsigned from, unsigned *idx, unsigned cap)
+{
+	unsigned n = 0;
+
+	for (unsigned i = from; i < f->n && n < cap; i++) {
+		if (lisp_msg_type(f->pkt[i].buf, f->pkt[i].len) != LISP_MAP_REQUEST)
+			continue;
+		assert_int_equal(lisp_map_request_decode(f->pkt[i].buf, f->pkt[i].len, &f->req,
+							 NULL), 0);
+		if (f->req.smr)
+			idx[n++] = i;
+	}
+	return n;
+}
+
+static bool sent_register_to_ms(struct fx *f, unsigned from)
+{
+	struct lisp_ip ms = fx_ip(MN_MS);
+
+	for (unsigned i = from; i < f->n; i++)
+		if (lisp_msg_type(f->pkt[i].buf, f->pkt[i].len) == LISP_MAP_REGISTER &&
+		    lisp_ip_equal(&f->pkt[i].dst, &ms))
+			return true;
+	return false;
+}
+
+static struct fx *fx_with_peers(const char *extra_cfg)
+{
+	static const char *const locs_a[] = { PEER_A4, PEER_A6, "203.0.113.59" };
+	static const bool up_a[] = { true, true, false };
+	static const char *const locs_b[] = { PEER_B4 };
+	static const bool up_b[] = { true };
+	char cfg[4096];
+	struct fx *f;
+
+	snprintf(cfg, sizeof(cfg), "%s%s", MN_CFG_BASE
+		 "static-map-cache {\n eid-prefix = 198.19.9.0/24\n"
+		 " rloc-address { address = 203.0.113.99\n priority = 1\n weight = 1 }\n}\n",
+		 extra_cfg);
+	f = fx_new(cfg);
+	mn_start(f->mn);
+	install(f, "198.19.7.7", "198.19.7.0/24", 3, locs_a, up_a);
+	install(f, "198.19.8.8", "198.19.8.8/32", 1, locs_b, up_b);
+	f->n = 0;
+	return f;
+}
+
+static void test_smr_to_every_up_locator(void **state)
+{
+	struct fx *f = fx_with_peers("");
+	unsigned idx[16], n, to_a4 = 0, to_a6 = 0, to_b4 = 0;
+
+	(void)state;
+	moved_to(f, NEW4, NEW6);
+	assert_true(sent_register_to_ms(f, 0));
+	n = smrs(f, 0, idx, 16);
+	/* Two EIDs of ours x three up peer RLOCs; the down one and the
+	 * static entry get nothing. */
+	assert_int_equal(n, 6);
+	assert_int_equal(f->mn->ctr.smr_sent, 6);
+	for (unsigned k = 0; k < n; k++) {
+		const struct fx_pkt *p = &f->pkt[idx[k]];
+		const struct lisp_map_request *q;
+		char a[LISP_ADDR_STRLEN];
+
+		assert_int_equal(p->dport, LISP_CONTROL_PORT);
+		assert_true(p->has_src);
+		assert_int_equal(lisp_map_request_decode(p->buf, p->len, &f->req, NULL), 0);
+		q = &f->req;
+		assert_true(q->smr);
+		assert_false(q->smr_invoked);
+		assert_false(q->probe);
+		/* Sourced from our new RLOC of the destination's family. */
+		assert_ip(&p->src, p->dst.afi == LISP_AFI_IPV4 ? NEW4 : NEW6);
+		/* ITR-RLOCs: exactly the new set. */
+		assert_int_equal(q->n_itr, 2);
+		assert_ip(&q->itr[0].ip, NEW4);
+		assert_ip(&q->itr[1].ip, NEW6);
+		/* Source EID: one of ours; record: the peer's prefix. */
+		lisp_ip_format(&q->source_eid.ip, a, sizeof(a));
+		assert_true(!strcmp(a, MN_EID4) || !strcmp(a, MN_EID6));
+		assert_int_equal(q->n_eid, 1);
+		lisp_ip_format(&p->dst, a, sizeof(a));
+		if (!strcmp(a, PEER_B4)) {
+			to_b4++;
+			assert_ip(&q->eid[0].addr.ip, "198.19.8.8");
+			assert_int_equal(q->eid[0].plen, 32);
+		} else {
+			to_a4 += !strcmp(a, PEER_A4);
+			to_a6 += !strcmp(a, PEER_A6);
+			assert_ip(&q->eid[0].addr.ip, "198.19.7.0");
+			assert_int_equal(q->eid[0].plen, 24);
+		}
+	}
+	assert_int_equal(to_a4, 2);
+	assert_int_equal(to_a6, 2);
+	assert_int_equal(to_b4, 2);
+	fx_free(f);
+}
+
+static void test_smr_rate_limited_per_rloc(void **state)
+{
+	struct fx *f = fx_with_peers("");
+	unsigned idx[16];
+
+	(void)state;
+	moved_to(f, NEW4, NEW6);
+	assert_int_equal(smrs(f, 0, idx, 16), 6);
+	/* A flapping link: the next move within the interval registers again
+	 * but tells no peer RLOC twice. */
+	f->n = 0;
+	moved_to(f, "192.0.2.100", NEW6);
+	assert_true(sent_register_to_ms(f, 0));
+	assert_int_equal(smrs(f, 0, idx, 16), 0);
+	assert_int_equal(f->mn->ctr.smr_tx_rate_limited, 3);
+	/* After the interval (100 ms in the fast timing), again. */
+	fx_run(f, 120);
+	f->n = 0;
+	moved_to(f, NEW4, NEW6);
+	assert_int_equal(smrs(f, 0, idx, 16), 6);
+	fx_free(f);
+}
+
+static void test_smr_family_without_rloc(void **state)
+{
+	struct fx *f = fx_with_peers("");
+	unsigned idx[16], n;
+
+	(void)state;
+	/* IPv4 only now: the IPv6 peer RLOC cannot be reached from us. */
+	moved_to(f, NEW4, NULL);
+	n = smrs(f, 0, idx, 16);
+	assert_int_equal(n, 4);
+	for (unsigned k = 0; k < n; k++) {
+		assert_int_equal(f->pkt[idx[k]].dst.afi, LISP_AFI_IPV4);
+		assert_ip(&f->pkt[idx[k]].src, NEW4);
+	}
+	assert_int_equal(f->mn->ctr.smr_no_source, 1);
+	fx_free(f);
+}
+
+static void test_smr_to_proxy_itrs(void **state)
+{
+	struct fx *f = fx_with_peers("proxy-itrs = { " PITR " }\n");
+	struct lisp_ip pitr = fx_ip(PITR);
+	unsigned idx[16], n, to_pitr = 0;
+
+	(void)state;
+	moved_to(f, NEW4, NEW6);
+	n = smrs(f, 0, idx, 16);
+	assert_int_equal(n, 8);
+	for (unsigned k = 0; k < n; k++)
+		to_pitr += lisp_ip_equal(&f->pkt[idx[k]].dst, &pitr);
+	assert_int_equal(to_pitr, 2);
+	fx_free(f);
+}
+
+static void test_no_rloc_sends_nothing(void **state)
+{
+	struct fx *f = fx_with_peers("proxy-itrs = { " PITR " }\n");
+
+	(void)state;
+	moved_to(f, NULL, NULL);
+	assert_int_equal(f->n, 0);
+	assert_int_equal(f->mn->ctr.moves, 1);
+	/* The old RLOCs are forgotten: nothing claims them as a source. */
+	assert_null(mn_rloc_of(f->mn, LISP_AFI_IPV4));
+	assert_null(mn_rloc_of(f->mn, LISP_AFI_IPV6));
+	fx_free(f);
+}
+
+/* A peer that got our mapping a moment ago asks again after our SMR: the
+ * reply rate limit must not keep the new locators from it. */
+static void test_reply_after_move_not_rate_limited(void **state)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	struct lisp_map_request *q = calloc(1, sizeof(*q));
+	const struct lisp_map_reply *rep;
+	uint8_t buf[512];
+	size_t len = 0;
+
+	(void)state;
+	assert_non_null(q);
+	q->nonce = 77;
+	q->n_itr = 1;
+	q->itr[0] = tu_addr(PEER_B4);
+	q->n_eid = 1;
+	q->eid[0] = tu_prefix(MN_EID4 "/32");
+	assert_int_equal(lisp_map_request_encode(buf, sizeof(buf), &len, q, NULL), 0);
+	free(q);
+	fx_rx(f, PEER_B4, LISP_CONTROL_PORT, buf, len);
+	fx_rx(f, PEER_B4, LISP_CONTROL_PORT, buf, len);
+	assert_int_equal(f->n, 1);
+	assert_int_equal(f->mn->ctr.etr_rate_limited, 1);
+	moved_to(f, NEW4, NEW6);
+	f->n = 0;
+	fx_rx(f, PEER_B4, LISP_CONTROL_PORT, buf, len);
+	assert_int_equal(f->n, 1);
+	rep = fx_reply(f, 0);
+	assert_int_equal(rep->n_rec, 1);
+	assert_int_equal(rep->rec[0].n_loc, 2);
+	assert_ip(&rep->rec[0].loc[0].addr.ip, NEW4);
+	assert_ip(&rep->rec[0].loc[1].addr.ip, NEW6);
+	/* Sent from the family's default source, which the daemon moved. */
+	assert_false(f->pkt[0].has_src);
+	fx_free(f);
+}
+
+/* After a move the SMRs wait for the Map-Notify of the new registration: a
+ * peer re-resolving before the map-server knows our new locators would get
+ * the old ones. */
+static void test_smrs_wait_for_new_registration(void **state)
+{
+	struct fx *f = fx_with_peers("");
+	struct lisp_map_register *n = NULL;
+	unsigned idx[16];
+
+	(void)state;
+	f->mn->t.smr_hold_ms = 10000;
+	moved_to(f, NEW4, NEW6);
+	assert_int_equal(smrs(f, 0, idx, 16), 0);
+	for (unsigned i = f->n; i-- > 0;) {
+		if (lisp_msg_type(f->pkt[i].buf, f->pkt[i].len) == LISP_MAP_REGISTER) {
+			n = fx_notify_for(fx_register(f, i), fx_register(f, i)->nonce);
+			break;
+		}
+	}
+	assert_non_null(n);
+	fx_rx_notify(f, n, MN_KEY, MN_MS, 4342);
+	free(n);
+	assert_true(smrs(f, 0, idx, 16) > 0);
+	fx_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_smrs_wait_for_new_registration),
+		cmocka_unit_test(test_diff_same),
+		cmocka_unit_test(test_diff_address_moved),
+		cmocka_unit_test(test_diff_gateway_only),
+		cmocka_unit_test(test_address_without_gateway),
+		cmocka_unit_test(test_link_down_and_family_change),
+		cmocka_unit_test(test_smr_to_every_up_locator),
+		cmocka_unit_test(test_smr_rate_limited_per_rloc),
+		cmocka_unit_test(test_smr_family_without_rloc),
+		cmocka_unit_test(test_smr_to_proxy_itrs),
+		cmocka_unit_test(test_no_rloc_sends_nothing),
+		cmocka_unit_test(test_reply_after_move_not_rate_limited),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
