@@ -8,6 +8,12 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb LANG=C.UTF-8
 
 # /proc, /sys, /dev and /run come mounted from the initramfs.
+# The run directory and the repository may live under a directory that tmpfs
+# is about to cover (a CI clone in /tmp): read the run's settings and keep a
+# view of the repository first.
+. "$vmrun/env"
+mkdir -p /run/vm-repo
+mount --bind "$VM_CWD" /run/vm-repo
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
@@ -20,7 +26,11 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 
-. "$vmrun/env"
+if [ ! -d "$VM_CWD/tests" ]; then
+	mkdir -p "$VM_CWD"
+	mount --bind /run/vm-repo "$VM_CWD"
+fi
+mkdir -p "$VM_BUILD" 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=mmap build "$VM_BUILD" ||
 	echo "vm: cannot mount the build directory" >/dev/console
 # The host may have no /lib/modules to mount over (read-only root): the
