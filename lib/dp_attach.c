@@ -10,21 +10,18 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "dp_config.h"
 #include "dp_env.h"
 #include "dp_keys.h"
 #include "dp_link.h"
 #include "dp_locset.h"
 #include "dp_pinned.h"
+#include "dp_record.h"
+#include "dp_unpin.h"
 #include "lispd_tc.skel.h"
 
 #define PROG_ENCAP "lispd_encap"
 #define PROG_DECAP "lispd_decap"
-
-/* Miss notification defaults: one event per destination per second, at most
- * 100 events per second overall. */
-#define MISS_INTERVAL_MS 1000
-#define MISS_RATE 100
-#define MISS_BURST 100
 
 static const char *const pinned_maps[] = {
 	LISPD_MAP_MCACHE, LISPD_MAP_CONFIG, LISPD_MAP_LOCAL_EID, LISPD_MAP_STATS,
@@ -49,181 +46,13 @@ unsigned dp_lmn_mtu(unsigned phys_mtu, const struct lisp_ip *rlocs, unsigned n_r
 
 /* ---- state record ------------------------------------------------------- */
 
-static int state_open(const char *pin_dir, bool create, struct dp_err *err)
-{
-	char path[4096];
-	int fd;
-
-	dp_pin_path(path, sizeof(path), pin_dir, DP_STATE_MAP);
-	fd = bpf_obj_get(path);
-	if (fd >= 0 || !create)
-		return fd >= 0 ? fd : dp_fail(err, errno, "nothing attached at %s", pin_dir);
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, DP_STATE_MAP, sizeof(uint32_t),
-			    sizeof(struct dp_state), 1, NULL);
-	if (fd < 0)
-		return dp_fail(err, errno, "creating map %s: %s", DP_STATE_MAP, strerror(errno));
-	if (bpf_obj_pin(fd, path)) {
-		int e = errno;
-
-		close(fd);
-		return dp_fail(err, e, "pinning %s: %s", path, strerror(e));
-	}
-	return fd;
-}
-
 int dp_state_read(const char *pin_dir, struct dp_state *st, struct dp_err *err)
 {
-	uint32_t zero = 0;
-	int fd = state_open(pin_dir, false, err), rc;
-
-	if (fd < 0)
+	if (dp_record_read(pin_dir, DP_STATE_MAP, st, err))
 		return -1;
-	rc = bpf_map_lookup_elem(fd, &zero, st);
-	close(fd);
-	if (rc)
-		return dp_fail(err, errno, "reading %s: %s", DP_STATE_MAP, strerror(errno));
 	if (st->version != DP_STATE_VERSION)
 		return dp_fail(err, ENOENT, "nothing attached at %s (no state record)", pin_dir);
 	return 0;
-}
-
-/* ---- TC ----------------------------------------------------------------- */
-
-static void tc_hook_init(struct bpf_tc_hook *h, int ifindex, bool ingress)
-{
-	memset(h, 0, sizeof(*h));
-	h->sz = sizeof(*h);
-	h->ifindex = ifindex;
-	h->attach_point = ingress ? BPF_TC_INGRESS : BPF_TC_EGRESS;
-}
-
-static void tc_opts_init(struct bpf_tc_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->sz = sizeof(*o);
-	o->handle = DP_TC_HANDLE;
-	o->priority = DP_TC_PRIO;
-}
-
-int dp_tc_prog_at(int ifindex, bool ingress, uint32_t *prog_id, struct dp_err *err)
-{
-	struct bpf_tc_hook h;
-	struct bpf_tc_opts o;
-	int rc;
-
-	*prog_id = 0;
-	/* Asking a device without clsact makes the kernel complain through
-	 * libbpf's log; there is nothing to find there anyway. */
-	rc = dp_link_has_clsact(ifindex);
-	if (rc < 0)
-		return dp_fail(err, rc, "listing qdiscs of ifindex %d: %s", ifindex, strerror(-rc));
-	if (rc == 0)
-		return 0;
-	tc_hook_init(&h, ifindex, ingress);
-	tc_opts_init(&o);
-	rc = bpf_tc_query(&h, &o);
-	if (rc == -ENOENT || rc == -EINVAL)   /* no filter there, or no clsact at all */
-		return 0;
-	if (rc)
-		return dp_fail(err, rc, "querying TC filters on ifindex %d: %s", ifindex,
-			       strerror(-rc));
-	*prog_id = o.prog_id;
-	return 0;
-}
-
-static bool prog_named(uint32_t id, const char *name)
-{
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info);
-	int fd = bpf_prog_get_fd_by_id(id);
-	bool same = false;
-
-	if (fd < 0)
-		return false;
-	memset(&info, 0, sizeof(info));
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
-		same = !strcmp(info.name, name);
-	close(fd);
-	return same;
-}
-
-/* Attaches prog_fd at our handle/prio. A program already there is replaced
- * when it is ours (the id we recorded, or one of our programs by name, e.g.
- * after a lost state record) or when forced. */
-static int tc_attach(int ifindex, const char *dev, bool ingress, int prog_fd, const char *name,
-		     uint32_t prev_id, bool force, bool *created_qdisc, uint32_t *new_id,
-		     struct dp_err *err)
-{
-	const char *where = ingress ? "ingress" : "egress";
-	struct bpf_tc_hook h;
-	struct bpf_tc_opts o;
-	uint32_t cur;
-	int rc;
-
-	tc_hook_init(&h, ifindex, ingress);
-	/* Creating only when absent keeps the kernel's "exclusivity flag on"
-	 * complaint out of libbpf's log. */
-	rc = dp_link_has_clsact(ifindex);
-	if (rc < 0)
-		return dp_fail(err, rc, "listing qdiscs of %s: %s", dev, strerror(-rc));
-	rc = rc ? -EEXIST : bpf_tc_hook_create(&h);
-	if (rc == 0)
-		*created_qdisc = true;
-	else if (rc == -EOPNOTSUPP || rc == -ENOENT)
-		return dp_fail(err, rc, "kernel lacks feature: clsact qdisc on %s "
-			       "(CONFIG_NET_SCH_INGRESS)", dev);
-	else if (rc != -EEXIST)
-		return dp_fail(err, rc, "creating clsact qdisc on %s: %s", dev, strerror(-rc));
-
-	if (dp_tc_prog_at(ifindex, ingress, &cur, err))
-		return -1;
-	if (cur && cur != prev_id && !prog_named(cur, name) && !force)
-		return dp_fail(err, EBUSY, "another BPF program (id %u) is attached at %s of %s "
-			       "(handle 0x%x priority 0x%x); use force to replace it",
-			       cur, where, dev, DP_TC_HANDLE, DP_TC_PRIO);
-	tc_opts_init(&o);
-	o.prog_fd = prog_fd;
-	o.flags = cur ? BPF_TC_F_REPLACE : 0;
-	rc = bpf_tc_attach(&h, &o);
-	if (rc == -EOPNOTSUPP)
-		return dp_fail(err, rc, "kernel lacks feature: BPF TC classifier (CONFIG_NET_CLS_BPF)");
-	if (rc)
-		return dp_fail(err, rc, "attaching %s at %s of %s: %s", name, where, dev,
-			       strerror(-rc));
-	*new_id = o.prog_id;
-	return 0;
-}
-
-/* Removes our filter if the program there is the one we recorded (or ours by
- * name); a stranger's program is left alone. */
-static int tc_detach(int ifindex, const char *dev, bool ingress, uint32_t our_id,
-		     const char *name, struct dp_err *err)
-{
-	struct bpf_tc_hook h;
-	struct bpf_tc_opts o;
-	uint32_t cur;
-	int rc;
-
-	if (dp_tc_prog_at(ifindex, ingress, &cur, err))
-		return -1;
-	if (!cur || (cur != our_id && !prog_named(cur, name)))
-		return 0;
-	tc_hook_init(&h, ifindex, ingress);
-	tc_opts_init(&o);
-	rc = bpf_tc_detach(&h, &o);
-	if (rc && rc != -ENOENT)
-		return dp_fail(err, rc, "removing %s from %s: %s", name, dev, strerror(-rc));
-	return 0;
-}
-
-static int tc_qdisc_destroy(int ifindex)
-{
-	struct bpf_tc_hook h;
-
-	tc_hook_init(&h, ifindex, false);
-	/* Both points together name the clsact qdisc itself. */
-	h.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-	return bpf_tc_hook_destroy(&h);
 }
 
 /* ---- teardown (detach, and undo of a failed first attach) ---------------- */
@@ -233,19 +62,6 @@ static bool ifindex_alive(int ifindex)
 	char name[IF_NAMESIZE];
 
 	return ifindex > 0 && if_indextoname((unsigned)ifindex, name) != NULL;
-}
-
-static void unpin_all(const char *pin_dir, bool rm_dir)
-{
-	char path[4096];
-	size_t i;
-
-	for (i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
-		dp_pin_path(path, sizeof(path), pin_dir, pinned_maps[i]);
-		unlink(path);
-	}
-	if (rm_dir)
-		rmdir(pin_dir);
 }
 
 /* Best effort: undoes everything it can and reports the first failure. */
@@ -262,10 +78,10 @@ static int teardown(const struct dp_state *st, const char *pin_dir, struct dp_er
 	} while (0)
 
 	if (ifindex_alive(st->phys_ifindex)) {
-		KEEP_FIRST(tc_detach(st->phys_ifindex, st->phys_name, true, st->decap_prog_id,
-				     PROG_DECAP, &e));
+		KEEP_FIRST(dp_tc_detach(st->phys_ifindex, st->phys_name, true,
+					st->decap_prog_id, PROG_DECAP, &e));
 		if (st->flags & DP_ST_CREATED_QDISC_PHYS) {
-			rc = tc_qdisc_destroy(st->phys_ifindex);
+			rc = dp_tc_qdisc_destroy(st->phys_ifindex);
 			KEEP_FIRST(rc && rc != -ENOENT &&
 				   dp_fail(&e, rc, "removing clsact from %s: %s", st->phys_name,
 					   strerror(-rc)));
@@ -278,10 +94,10 @@ static int teardown(const struct dp_state *st, const char *pin_dir, struct dp_er
 			KEEP_FIRST(rc && rc != -ENODEV &&
 				   dp_fail(&e, rc, "deleting %s: %s", st->lmn_name, strerror(-rc)));
 		} else {
-			KEEP_FIRST(tc_detach(st->lmn_ifindex, st->lmn_name, false, st->encap_prog_id,
-					     PROG_ENCAP, &e));
+			KEEP_FIRST(dp_tc_detach(st->lmn_ifindex, st->lmn_name, false,
+						st->encap_prog_id, PROG_ENCAP, &e));
 			if (st->flags & DP_ST_CREATED_QDISC_LMN)
-				tc_qdisc_destroy(st->lmn_ifindex);
+				dp_tc_qdisc_destroy(st->lmn_ifindex);
 			for (i = 0; i < st->n_added && i < DP_MAX_EIDS; i++)
 				dp_addr_del(st->lmn_ifindex, &st->added[i]);
 			if (st->flags & DP_ST_LMN_FLAGS_SAVED) {
@@ -299,7 +115,8 @@ static int teardown(const struct dp_state *st, const char *pin_dir, struct dp_er
 			*err = first;
 		return -1;
 	}
-	unpin_all(pin_dir, st->flags & DP_ST_CREATED_PIN_DIR);
+	dp_unpin_all(pin_dir, pinned_maps, sizeof(pinned_maps) / sizeof(pinned_maps[0]),
+		     st->flags & DP_ST_CREATED_PIN_DIR);
 	return 0;
 }
 
@@ -349,23 +166,9 @@ static int fill_config(int fd, const struct dp_attach_opts *o, const struct dp_s
 		       const struct dp_link_info *lmn, struct dp_err *err)
 {
 	struct lispd_dp_config cfg;
-	uint32_t zero = 0;
 	unsigned i;
 
-	memset(&cfg, 0, sizeof(cfg));
-	for (i = 0; i < o->n_rlocs; i++) {
-		if (o->rlocs[i].afi == LISP_AFI_IPV4) {
-			cfg.flags |= LISPD_CFG_RLOC4;
-			memcpy(cfg.rloc4, o->rlocs[i].bytes, 4);
-		} else {
-			cfg.flags |= LISPD_CFG_RLOC6;
-			memcpy(cfg.rloc6, o->rlocs[i].bytes, 16);
-		}
-	}
-	if (o->use_iid) {
-		cfg.flags |= LISPD_CFG_USE_IID;
-		cfg.iid = o->iid;
-	}
+	dp_config_init(&cfg, o->rlocs, o->n_rlocs, o->use_iid, o->iid);
 	cfg.lmn_ifindex = (uint32_t)st->lmn_ifindex;
 	cfg.phys_ifindex = (uint32_t)st->phys_ifindex;
 	if (lmn->has_mac) {
@@ -373,17 +176,12 @@ static int fill_config(int fd, const struct dp_attach_opts *o, const struct dp_s
 		memcpy(cfg.lmn_mac, lmn->mac, sizeof(cfg.lmn_mac));
 	}
 	cfg.miss_policy = o->miss_policy;
-	cfg.miss_interval_ms = MISS_INTERVAL_MS;
-	cfg.miss_rate = MISS_RATE;
-	cfg.miss_burst = MISS_BURST;
 	for (i = 0; i < o->n_petrs; i++)
 		if (dp_locset_add(&cfg.petr, dp_family_of_afi(o->petrs[i].afi), o->petrs[i].bytes,
 				  1, 100, true))
 			return dp_fail(err, EINVAL, "PETR %u is not an IPv4 or IPv6 address", i);
 	dp_locset_build(&cfg.petr);
-	if (bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY))
-		return dp_fail(err, errno, "writing %s: %s", LISPD_MAP_CONFIG, strerror(errno));
-	return 0;
+	return dp_config_write(fd, &cfg, err);
 }
 
 /* Replaces the set of local EIDs with the configured ones. */
@@ -492,15 +290,6 @@ static int load_skel(struct lispd_tc **out, const char *pin_dir, struct dp_err *
 	return 0;
 }
 
-static int write_state(int fd, const struct dp_state *st, struct dp_err *err)
-{
-	uint32_t zero = 0;
-
-	if (bpf_map_update_elem(fd, &zero, st, BPF_ANY))
-		return dp_fail(err, errno, "writing %s: %s", DP_STATE_MAP, strerror(errno));
-	return 0;
-}
-
 int dp_attach(const struct dp_attach_opts *o, struct dp_err *err)
 {
 	const char *pin = o->pin_dir ? o->pin_dir : LISPD_PIN_DIR_DEFAULT;
@@ -541,7 +330,7 @@ int dp_attach(const struct dp_attach_opts *o, struct dp_err *err)
 	rc = -1;
 	if (load_skel(&skel, pin, err))
 		goto fail;
-	state_fd = state_open(pin, true, err);
+	state_fd = dp_record_open(pin, DP_STATE_MAP, sizeof(struct dp_state), err);
 	if (state_fd < 0)
 		goto fail;
 	if (setup_lmn(o, lmn, have_prev ? &prev : NULL, &phys, &st, &lmn_info, err))
@@ -550,20 +339,20 @@ int dp_attach(const struct dp_attach_opts *o, struct dp_err *err)
 	    fill_eids(bpf_map__fd(skel->maps.lispd_eids), o, err))
 		goto fail;
 
-	if (tc_attach(st.phys_ifindex, o->phys_dev, true, bpf_program__fd(skel->progs.lispd_decap),
-		      PROG_DECAP, have_prev ? prev.decap_prog_id : 0, o->force, &created_q,
-		      &st.decap_prog_id, err))
+	if (dp_tc_attach(st.phys_ifindex, o->phys_dev, true,
+			 bpf_program__fd(skel->progs.lispd_decap), PROG_DECAP,
+			 have_prev ? prev.decap_prog_id : 0, o->force, &created_q,
+			 &st.decap_prog_id, err))
 		goto fail;
 	if (created_q)
 		st.flags |= DP_ST_CREATED_QDISC_PHYS;
-	created_q = false;
-	if (tc_attach(st.lmn_ifindex, lmn, false, bpf_program__fd(skel->progs.lispd_encap),
-		      PROG_ENCAP, have_prev ? prev.encap_prog_id : 0, o->force, &created_q,
-		      &st.encap_prog_id, err))
+	if (dp_tc_attach(st.lmn_ifindex, lmn, false, bpf_program__fd(skel->progs.lispd_encap),
+			 PROG_ENCAP, have_prev ? prev.encap_prog_id : 0, o->force, &created_q,
+			 &st.encap_prog_id, err))
 		goto fail;
 	if (created_q)
 		st.flags |= DP_ST_CREATED_QDISC_LMN;
-	if (write_state(state_fd, &st, err))
+	if (dp_record_write(state_fd, DP_STATE_MAP, &st, err))
 		goto fail;
 	rc = 0;
 	goto out;
@@ -581,7 +370,7 @@ fail:
 		prev.decap_prog_id = st.decap_prog_id;
 		prev.encap_prog_id = st.encap_prog_id;
 		prev.flags |= st.flags & (DP_ST_CREATED_QDISC_PHYS | DP_ST_CREATED_QDISC_LMN);
-		write_state(state_fd, &prev, NULL);
+		dp_record_write(state_fd, DP_STATE_MAP, &prev, NULL);
 	}
 out:
 	if (state_fd >= 0)

@@ -13,16 +13,13 @@
 #include <stdint.h>
 
 #include "dp_err.h"
+#include "dp_tc.h"
 #include "lisp_addr.h"
 #include "lispd_maps.h"
 
 #define DP_LMN_DEFAULT "lmn0"
 #define DP_MAX_EIDS 16
 #define DP_MAX_PETRS LISPD_MAX_LOCATORS
-
-/* Our filters sit at this handle and priority on both hooks. */
-#define DP_TC_HANDLE 0x4c15u
-#define DP_TC_PRIO 0x4c15u
 
 /* Name of the extra pinned map that records what attach made. */
 #define DP_STATE_MAP "lispd_attach"
@@ -90,9 +87,5 @@ int dp_detach(const char *pin_dir, struct dp_err *err);
 
 /* Reads the state record. 0, or -1 (ENOENT: not attached). */
 int dp_state_read(const char *pin_dir, struct dp_state *st, struct dp_err *err);
-
-/* Id of the program currently at our handle/prio on that hook (0: none).
- * ingress selects the hook. Returns 0 or -1. */
-int dp_tc_prog_at(int ifindex, bool ingress, uint32_t *prog_id, struct dp_err *err);
 
 #endif

@@ -11,21 +11,18 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "dp_attach.h"
+#include "dp_config.h"
 #include "dp_env.h"
 #include "dp_link.h"
 #include "dp_mcache.h"
-#include "dp_pinned.h"
+#include "dp_record.h"
+#include "dp_tc.h"
+#include "dp_unpin.h"
 #include "lispd_maps.h"
 #include "lispd_pxtr.skel.h"
 
 #define PROG_PETR "lispd_petr_deca"   /* kernel program names stop at 15 chars */
 #define PROG_PITR "lispd_pitr_enca"
-
-/* A PITR learns mappings on demand: the same miss-event pacing as the MN. */
-#define MISS_INTERVAL_MS 1000
-#define MISS_RATE 100
-#define MISS_BURST 100
 
 #define ST_CREATED_QDISC_RLOC 0x01
 #define ST_CREATED_QDISC_NATIVE 0x02
@@ -46,105 +43,19 @@ static const char *const pinned_maps[] = {
 	DP_PXTR_STATE_MAP,
 };
 
-/* ---- TC filters at our handle/prio (dp_attach.h's) ----------------------- */
-
-static void hook_init(struct bpf_tc_hook *h, int ifindex)
-{
-	memset(h, 0, sizeof(*h));
-	h->sz = sizeof(*h);
-	h->ifindex = ifindex;
-	h->attach_point = BPF_TC_INGRESS;
-}
-
-static void tc_opts(struct bpf_tc_opts *o, int prog_fd)
-{
-	memset(o, 0, sizeof(*o));
-	o->sz = sizeof(*o);
-	o->handle = DP_TC_HANDLE;
-	o->priority = DP_TC_PRIO;
-	o->prog_fd = prog_fd;
-}
-
-static bool prog_named(uint32_t id, const char *name)
-{
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info);
-	int fd = bpf_prog_get_fd_by_id(id);
-	bool same = false;
-
-	if (fd < 0)
-		return false;
-	memset(&info, 0, sizeof(info));
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
-		same = !strcmp(info.name, name);
-	close(fd);
-	return same;
-}
-
-static int ingress_attach(int ifindex, const char *dev, int prog_fd, const char *name,
-			  uint32_t prev_id, bool force, bool *created_qdisc, uint32_t *new_id,
-			  struct dp_err *err)
-{
-	struct bpf_tc_hook h;
-	struct bpf_tc_opts o;
-	uint32_t cur;
-	int rc;
-
-	hook_init(&h, ifindex);
-	*created_qdisc = false;
-	rc = dp_link_has_clsact(ifindex);
-	if (rc < 0)
-		return dp_fail(err, rc, "listing qdiscs of %s: %s", dev, strerror(-rc));
-	if (rc == 0) {
-		rc = bpf_tc_hook_create(&h);
-		if (rc && rc != -EEXIST)
-			return dp_fail(err, rc, "creating clsact qdisc on %s: %s", dev,
-				       strerror(-rc));
-		*created_qdisc = rc == 0;
-	}
-	/* A qdisc just made holds no filter (and asking makes the kernel log
-	 * a complaint through libbpf). */
-	cur = 0;
-	if (!*created_qdisc && dp_tc_prog_at(ifindex, true, &cur, err))
-		return -1;
-	if (cur && cur != prev_id && !prog_named(cur, name) && !force)
-		return dp_fail(err, EBUSY, "another BPF program (id %u) is attached at ingress of "
-			       "%s (handle 0x%x priority 0x%x); use force to replace it", cur, dev,
-			       DP_TC_HANDLE, DP_TC_PRIO);
-	tc_opts(&o, prog_fd);
-	o.flags = cur ? BPF_TC_F_REPLACE : 0;
-	rc = bpf_tc_attach(&h, &o);
-	if (rc)
-		return dp_fail(err, rc, "attaching %s at ingress of %s: %s", name, dev,
-			       strerror(-rc));
-	*new_id = o.prog_id;
-	return 0;
-}
+/* ---- TC filters at our handle/prio (dp_tc.h's), at ingress only ---------- */
 
 static int ingress_detach(int ifindex, const char *dev, uint32_t our_id, const char *name,
 			  bool destroy_qdisc, struct dp_err *err)
 {
 	char ifname[IF_NAMESIZE];
-	struct bpf_tc_hook h;
-	struct bpf_tc_opts o;
-	uint32_t cur;
-	int rc;
 
 	if (ifindex <= 0 || !if_indextoname((unsigned)ifindex, ifname))
 		return 0;   /* the interface is gone, and our filter with it */
-	if (dp_tc_prog_at(ifindex, true, &cur, err))
+	if (dp_tc_detach(ifindex, dev, true, our_id, name, err))
 		return -1;
-	hook_init(&h, ifindex);
-	if (cur && (cur == our_id || prog_named(cur, name))) {
-		tc_opts(&o, 0);
-		rc = bpf_tc_detach(&h, &o);
-		if (rc && rc != -ENOENT)
-			return dp_fail(err, rc, "removing %s from %s: %s", name, dev, strerror(-rc));
-	}
-	if (destroy_qdisc) {
-		h.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-		bpf_tc_hook_destroy(&h);
-	}
+	if (destroy_qdisc)
+		dp_tc_qdisc_destroy(ifindex);
 	return 0;
 }
 
@@ -206,31 +117,12 @@ static int fill_config(int fd, const struct dp_pxtr_opts *o, const struct pxtr_s
 		       struct dp_err *err)
 {
 	struct lispd_dp_config cfg;
-	uint32_t zero = 0;
 
-	memset(&cfg, 0, sizeof(cfg));
-	for (unsigned i = 0; i < o->n_rlocs; i++) {
-		if (o->rlocs[i].afi == LISP_AFI_IPV4) {
-			cfg.flags |= LISPD_CFG_RLOC4;
-			memcpy(cfg.rloc4, o->rlocs[i].bytes, 4);
-		} else {
-			cfg.flags |= LISPD_CFG_RLOC6;
-			memcpy(cfg.rloc6, o->rlocs[i].bytes, 16);
-		}
-	}
-	if (o->iid) {
-		cfg.flags |= LISPD_CFG_USE_IID;
-		cfg.iid = o->iid;
-	}
+	dp_config_init(&cfg, o->rlocs, o->n_rlocs, o->iid != 0, o->iid);
 	/* No lmn: decapsulated packets go to the stack, not to an interface. */
 	cfg.phys_ifindex = (uint32_t)st->rloc_ifindex;
 	cfg.miss_policy = LISPD_MISS_DROP;
-	cfg.miss_interval_ms = MISS_INTERVAL_MS;
-	cfg.miss_rate = MISS_RATE;
-	cfg.miss_burst = MISS_BURST;
-	if (bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY))
-		return dp_fail(err, errno, "writing %s: %s", LISPD_MAP_CONFIG, strerror(errno));
-	return 0;
+	return dp_config_write(fd, &cfg, err);
 }
 
 static int check_opts(const struct dp_pxtr_opts *o, struct dp_err *err)
@@ -257,52 +149,11 @@ static int check_opts(const struct dp_pxtr_opts *o, struct dp_err *err)
 
 /* ---- state ------------------------------------------------------------------- */
 
-static int state_open(const char *pin, bool create, struct dp_err *err)
-{
-	char path[4096];
-	int fd;
-
-	dp_pin_path(path, sizeof(path), pin, DP_PXTR_STATE_MAP);
-	fd = bpf_obj_get(path);
-	if (fd >= 0 || !create)
-		return fd >= 0 ? fd : dp_fail(err, ENOENT, "no PxTR data plane attached at %s", pin);
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, DP_PXTR_STATE_MAP, sizeof(uint32_t),
-			    sizeof(struct pxtr_state), 1, NULL);
-	if (fd < 0)
-		return dp_fail(err, errno, "creating map %s: %s", DP_PXTR_STATE_MAP, strerror(errno));
-	if (bpf_obj_pin(fd, path)) {
-		int e = errno;
-
-		close(fd);
-		return dp_fail(err, e, "pinning %s: %s", path, strerror(e));
-	}
-	return fd;
-}
-
 static int state_read(const char *pin, struct pxtr_state *st, struct dp_err *err)
 {
-	uint32_t zero = 0;
-	int fd = state_open(pin, false, err), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = bpf_map_lookup_elem(fd, &zero, st);
-	close(fd);
-	if (rc || st->version != STATE_VERSION)
+	if (dp_record_read(pin, DP_PXTR_STATE_MAP, st, NULL) || st->version != STATE_VERSION)
 		return dp_fail(err, ENOENT, "no PxTR data plane attached at %s", pin);
 	return 0;
-}
-
-static void unpin_all(const char *pin, bool rm_dir)
-{
-	char path[4096];
-
-	for (size_t i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
-		dp_pin_path(path, sizeof(path), pin, pinned_maps[i]);
-		unlink(path);
-	}
-	if (rm_dir)
-		rmdir(pin);
 }
 
 static int teardown(const struct pxtr_state *st, const char *pin, struct dp_err *err)
@@ -312,7 +163,8 @@ static int teardown(const struct pxtr_state *st, const char *pin, struct dp_err 
 	    ingress_detach(st->native_ifindex, st->native_name, st->pitr_prog_id, PROG_PITR,
 			   st->flags & ST_CREATED_QDISC_NATIVE, err))
 		return -1;
-	unpin_all(pin, st->flags & ST_CREATED_PIN_DIR);
+	dp_unpin_all(pin, pinned_maps, sizeof(pinned_maps) / sizeof(pinned_maps[0]),
+		     st->flags & ST_CREATED_PIN_DIR);
 	return 0;
 }
 
@@ -382,30 +234,25 @@ int dp_pxtr_attach(const struct dp_pxtr_opts *o, struct dp_err *err)
 
 	if (load(&skel, pin, err))
 		goto fail;
-	state_fd = state_open(pin, true, err);
+	state_fd = dp_record_open(pin, DP_PXTR_STATE_MAP, sizeof(struct pxtr_state), err);
 	if (state_fd < 0 || fill_config(bpf_map__fd(skel->maps.lispd_cfg), o, &st, err) ||
 	    dp_pxtr_set_eid_space(bpf_map__fd(skel->maps.lispd_eid_space), o->iid, o->n_eid_space,
 				  o->eid_space, err))
 		goto fail;
-	if (ingress_attach(rl.ifindex, o->rloc_dev, bpf_program__fd(skel->progs.lispd_petr_decap),
-			   PROG_PETR, st.petr_prog_id, o->force, &created, &st.petr_prog_id, err))
+	if (dp_tc_attach(rl.ifindex, o->rloc_dev, true,
+			 bpf_program__fd(skel->progs.lispd_petr_decap), PROG_PETR, st.petr_prog_id,
+			 o->force, &created, &st.petr_prog_id, err))
 		goto fail;
 	if (created)
 		st.flags |= ST_CREATED_QDISC_RLOC;
-	created = false;
-	if (ingress_attach(nl.ifindex, o->native_dev, bpf_program__fd(skel->progs.lispd_pitr_encap),
-			   PROG_PITR, st.pitr_prog_id, o->force, &created, &st.pitr_prog_id, err))
+	if (dp_tc_attach(nl.ifindex, o->native_dev, true,
+			 bpf_program__fd(skel->progs.lispd_pitr_encap), PROG_PITR, st.pitr_prog_id,
+			 o->force, &created, &st.pitr_prog_id, err))
 		goto fail;
 	if (created)
 		st.flags |= ST_CREATED_QDISC_NATIVE;
-	{
-		uint32_t zero = 0;
-
-		if (bpf_map_update_elem(state_fd, &zero, &st, BPF_ANY)) {
-			dp_fail(err, errno, "writing %s: %s", DP_PXTR_STATE_MAP, strerror(errno));
-			goto fail;
-		}
-	}
+	if (dp_record_write(state_fd, DP_PXTR_STATE_MAP, &st, err))
+		goto fail;
 	rc = 0;
 	goto out;
 fail:
