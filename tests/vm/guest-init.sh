@@ -15,6 +15,11 @@ export HOME=/root TERM=dumb LANG=C.UTF-8
 mkdir -p /run/vm-repo
 mount --bind "$VM_CWD" /run/vm-repo
 mkdir -p /dev/pts /dev/shm
+# devtmpfs has no /dev/fd: bash's process substitution (<(...)) needs it.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+for i in 0:stdin 1:stdout 2:stderr; do
+	[ -e "/dev/${i#*:}" ] || ln -s "/proc/self/fd/${i%%:*}" "/dev/${i#*:}"
+done
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 for d in /tmp /var/tmp /var/log /var/cache /root; do
