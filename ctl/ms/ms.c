@@ -106,16 +106,20 @@ void ms_on_control(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
 
 int ms_reload(struct ms *ms, const struct lispd_config *cfg)
 {
+	uint64_t dropped;
+
 	if (!cfg || cfg->mode != LISPD_MODE_MS) {
 		log_err("ms: reload: the configuration is not for operating-mode = MS");
 		return -1;
 	}
+	dropped = ms->ctr.reload_dropped;
 	if (ms_db_reload(ms, cfg)) {
 		log_err("ms: reload: out of memory; the old sites stay");
 		return -1;
 	}
-	log_info("ms: reloaded: %u sites (%u static), %zu registrations kept",
-		 cfg->n_sites + cfg->n_static_sites, cfg->n_static_sites, ms->n_regs);
+	log_info("ms: reloaded: %u sites (%u static), %zu registrations kept, %llu dropped",
+		 cfg->n_sites + cfg->n_static_sites, cfg->n_static_sites, ms->n_regs,
+		 (unsigned long long)(ms->ctr.reload_dropped - dropped));
 	return 0;
 }
 

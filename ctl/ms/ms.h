@@ -56,9 +56,12 @@ struct ms *ms_new_timed(const struct lispd_config *cfg, struct ev_loop *loop, st
 void ms_on_control(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
 		   const struct lisp_ip *dst, const uint8_t *buf, size_t len);
 
-/* SIGHUP: sites and static sites from cfg. Registrations whose prefix still
- * falls in a site (more-specifics only where accepted) are kept; the others
- * are dropped. Returns 0, or -1 with nothing changed. */
+/* SIGHUP: sites and static sites from cfg. A registration is kept only
+ * when the site that authenticated it is still there with the same prefix,
+ * key-type and key, and still accepts its prefix (more-specifics only where
+ * accepted); the others are dropped, each counted
+ * (registrations-dropped-on-reload) and logged with the reason. Returns 0,
+ * or -1 with nothing changed. */
 int ms_reload(struct ms *ms, const struct lispd_config *cfg);
 
 /* One JSON document for "sites", "registrations" or "counters";

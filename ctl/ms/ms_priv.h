@@ -34,6 +34,7 @@
 	X(records_registered, "records-registered")                             \
 	X(records_deregistered, "records-deregistered")                         \
 	X(registrations_expired, "registrations-expired")                       \
+	X(reload_dropped, "registrations-dropped-on-reload")                    \
 	X(notifies_sent, "map-notifies-sent")                                   \
 	X(drop_ecm_decode, "drop-ecm-decode")                                   \
 	X(drop_ecm_to_etr, "drop-ecm-to-etr")                                   \
@@ -99,6 +100,7 @@ struct ms_reg {
 	struct ms_reg *prev, *next;   /* ms->regs, for the control socket */
 	struct ms_site *new_site;     /* during a reload */
 	struct eid_trie_node *new_node;
+	const char *drop_reason;      /* during a reload: why it goes */
 };
 
 /* The tries of one (instance-id, family). */
@@ -159,8 +161,10 @@ int ms_install_statics(struct ms *ms, const struct lispd_config *cfg);
  * site or any contribution asked for proxy replies. */
 void ms_reg_record(const struct ms_reg *reg, struct lisp_record *out, bool *proxy);
 void ms_reg_free_all(struct ms *ms);
-/* Replaces the sites with cfg's, moving the registrations that still fit.
- * Returns 0, or -1 with nothing changed. */
+/* Replaces the sites with cfg's. A registration is kept only when the
+ * site it was authenticated by is still there, with the same key-type and
+ * key, and still accepts its prefix; the others are dropped (counted,
+ * logged). Returns 0, or -1 with nothing changed. */
 int ms_db_reload(struct ms *ms, const struct lispd_config *cfg);
 
 /* map_register.c */

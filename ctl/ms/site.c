@@ -372,28 +372,52 @@ static void reg_discard(struct ms *ms, struct ms_reg *r)
 	free(r);
 }
 
+/* Why registration r, authenticated by its current site, cannot stay
+ * under site ns of the new configuration (the deepest covering its
+ * prefix, or NULL); NULL when it stays. A site is the same when its prefix,
+ * key-type and key are: a registration made with a key the operator has
+ * replaced (or under a site removed) must not live on until it expires. */
+static const char *reload_refusal(const struct ms_reg *r, const struct ms_site *ns)
+{
+	const struct ms_site *os = r->site;
+
+	if (!ns || lisp_prefix_cmp(&ns->eid, &os->eid) != 0)
+		return ns && lisp_prefix_contains(&os->eid, &ns->eid) ? "a new site inside its site"
+								      : "its site is gone";
+	if (ns->is_static)
+		return "its site is now a static registered site";
+	if (ns->key_type != os->key_type || ns->key_len != os->key_len ||
+	    memcmp(ns->key, os->key, os->key_len) != 0)
+		return "its site's key changed";
+	if (!ms_site_accepts(ns, &r->eid))
+		return "its site no longer accepts more-specifics";
+	return NULL;
+}
+
 int ms_db_reload(struct ms *ms, const struct lispd_config *cfg)
 {
 	struct ms_db ndb;
 	struct ms_reg *r, *next;
+	char p[LISP_ADDR_STRLEN];
 
 	if (ms_db_build(&ndb, cfg))
 		return -1;
 	/* Every allocation first, so that a failure leaves all as it was. */
 	for (r = ms->regs; r; r = r->next) {
 		struct ms_space *s;
-		struct eid_trie_node *sn, *rn;
+		struct eid_trie_node *sn = NULL, *rn;
 
 		r->new_site = NULL;
 		r->new_node = NULL;
+		r->drop_reason = NULL;
+		/* Static registrations are made again from the new file. */
 		if (r->site->is_static)
 			continue;
 		s = ms_db_space(&ndb, ms_prefix_iid(&r->eid), r->eid.addr.ip.afi, false);
-		if (!s)
-			continue;
-		eid_trie_match(&s->trie, r->eid.addr.ip.bytes, r->eid.plen, &sn, &rn);
-		if (!sn || ((struct ms_site *)sn->site)->is_static ||
-		    !ms_site_accepts(sn->site, &r->eid))
+		if (s)
+			eid_trie_match(&s->trie, r->eid.addr.ip.bytes, r->eid.plen, &sn, &rn);
+		r->drop_reason = reload_refusal(r, sn ? sn->site : NULL);
+		if (r->drop_reason)
 			continue;
 		r->new_site = sn->site;
 		r->new_node = eid_trie_get(&s->trie, r->eid.addr.ip.bytes, r->eid.plen, true);
@@ -405,6 +429,12 @@ int ms_db_reload(struct ms *ms, const struct lispd_config *cfg)
 	for (r = ms->regs; r; r = next) {
 		next = r->next;
 		if (!r->new_node) {
+			if (r->drop_reason) {
+				ms->ctr.reload_dropped++;
+				lispd_log_rl(LISPD_LOG_INFO, "ms: reload: registration of %s "
+					     "dropped: %s", lisp_prefix_format(&r->eid, p, sizeof(p)),
+					     r->drop_reason);
+			}
 			reg_discard(ms, r);
 			continue;
 		}

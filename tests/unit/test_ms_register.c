@@ -439,6 +439,90 @@ static void test_reload(void **state)
 	msfx_free(f);
 }
 
+static void reload_with(struct msfx *f, const char *text)
+{
+	struct lispd_config c;
+	char err[256];
+
+	if (lispd_config_load_string(text, "new.conf", &c, err, sizeof(err)))
+		fail_msg("config: %s", err);
+	assert_int_equal(ms_reload(f->ms, &c), 0);
+	lispd_config_free(&c);
+}
+
+/* A registration outlives a reload only under the very site that
+ * authenticated it: same prefix, key-type and key, still accepting it. */
+static void test_reload_drops_other_sites_registrations(void **state)
+{
+	struct msfx *f = msfx_new_lifetime(CFG, 60000);
+	struct lisp_record ra = msfx_record("198.18.1.0/24", 10, 1, LOC1);
+	struct lisp_record rb1 = msfx_record("198.19.0.10/32", 10, 1, LOC1);
+	struct lisp_record rb2 = msfx_record("198.19.5.0/24", 10, 1, LOC1);
+	struct lisp_record rb3 = msfx_record("198.19.200.0/24", 10, 1, LOC2);
+	struct lisp_record r6 = msfx_record("2001:db8:e1d:1::/64", 10, 1, LOC2);
+	char *j;
+
+	(void)state;
+	assert_int_equal(msfx_register(f, "192.0.2.10", KEY_A, 1, 1, &ra), 1);
+	assert_int_equal(msfx_register(f, "192.0.2.10", KEY_B, 2, 2, &rb1), 1);
+	assert_int_equal(msfx_register(f, "192.0.2.10", KEY_B, 2, 3, &rb2), 1);
+	assert_int_equal(msfx_register(f, "198.51.100.20", KEY_B, 2, 4, &rb3), 1);
+	assert_int_equal(msfx_register(f, "198.51.100.20", KEY_B, 2, 5, &r6), 1);
+	assert_int_equal(msfx_counter(f, "registrations"), 6);  /* + the static one */
+	/* Site A gets a new key; 198.19.0.0/16 stays as it was but a site
+	 * 198.19.5.0/24 appears inside it (with the same key: still not the
+	 * site that authenticated rb2); the IPv6 site keeps its key but turns
+	 * to key-type 1. */
+	reload_with(f, "operating-mode = MS\n"
+		       "lisp-site {\n eid-prefix = 198.18.1.0/24\n key-type = 1\n"
+		       " key = \"doc-key-site-a2\"\n proxy-reply = on\n}\n"
+		       "lisp-site {\n eid-prefix = 198.19.0.0/16\n key-type = 2\n"
+		       " key = \"" KEY_B "\"\n accept-more-specifics = on\n proxy-reply = on\n}\n"
+		       "lisp-site {\n eid-prefix = 198.19.5.0/24\n key-type = 2\n"
+		       " key = \"" KEY_B "\"\n proxy-reply = on\n}\n"
+		       "lisp-site {\n eid-prefix = 2001:db8:e1d::/48\n key-type = 1\n"
+		       " key = \"" KEY_B "\"\n accept-more-specifics = on\n proxy-reply = on\n}\n");
+	assert_int_equal(msfx_counter(f, "registrations-dropped-on-reload"), 3);
+	assert_int_equal(msfx_counter(f, "registrations"), 2);
+	assert_unregistered(f, "198.18.1.1");
+	assert_unregistered(f, "198.19.5.1");
+	assert_unregistered(f, "2001:db8:e1d:1::1");
+	assert_registered(f, "198.19.0.10", "198.19.0.10/32", 1);
+	assert_registered(f, "198.19.200.1", "198.19.200.0/24", 1);
+	j = msfx_json(f, "registrations");
+	assert_non_null(strstr(j, "{\"eid-prefix\":\"198.19.200.0/24\",\"site\":\"198.19.0.0/16\""));
+	free(j);
+	/* The old key no longer registers; the new one does. */
+	assert_int_equal(msfx_register(f, "192.0.2.10", KEY_A, 1, 6, &ra), 0);
+	assert_int_equal(msfx_counter(f, "drop-auth"), 1);
+	assert_int_equal(msfx_register(f, "192.0.2.10", "doc-key-site-a2", 1, 7, &ra), 1);
+	assert_registered(f, "198.18.1.1", "198.18.1.0/24", 1);
+	/* The site of the kept registrations goes; site A stays the same. */
+	reload_with(f, "operating-mode = MS\n"
+		       "lisp-site {\n eid-prefix = 198.18.1.0/24\n key-type = 1\n"
+		       " key = \"doc-key-site-a2\"\n proxy-reply = on\n}\n"
+		       "lisp-site {\n eid-prefix = 198.19.0.0/17\n key-type = 2\n"
+		       " key = \"" KEY_B "\"\n accept-more-specifics = on\n proxy-reply = on\n}\n");
+	assert_int_equal(msfx_counter(f, "registrations-dropped-on-reload"), 5);
+	assert_int_equal(msfx_counter(f, "registrations"), 1);
+	assert_registered(f, "198.18.1.1", "198.18.1.0/24", 1);
+	assert_unregistered(f, "198.19.0.10");
+	assert_unregistered(f, "198.19.200.1");
+	/* A static site taking a registered prefix over drops the registration
+	 * too (and serves its own mapping). */
+	reload_with(f, "operating-mode = MS\n"
+		       "ms-static-registered-site {\n eid-prefix = 198.18.1.0/24\n"
+		       " rloc-address {\n address = 203.0.113.9\n }\n}\n");
+	assert_int_equal(msfx_counter(f, "registrations-dropped-on-reload"), 6);
+	{
+		const struct lisp_record *r = lookup(f, "198.18.1.1");
+
+		assert_int_equal(r->n_loc, 1);
+		assert_ip_is(&r->loc[0].addr.ip, "203.0.113.9");
+	}
+	msfx_free(f);
+}
+
 static void test_json_views(void **state)
 {
 	struct msfx *f = msfx_new(CFG);
@@ -471,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_ttl_expiry_and_withdrawal),
 		cmocka_unit_test(test_static_site),
 		cmocka_unit_test(test_reload),
+		cmocka_unit_test(test_reload_drops_other_sites_registrations),
 		cmocka_unit_test(test_json_views),
 	};
 

@@ -114,7 +114,10 @@ static inline void msfx_fast_timing(struct ms_timing *t)
 	t->sweep_ms = 50;
 }
 
-static inline struct msfx *msfx_new(const char *cfg_text)
+/* reg_lifetime_ms: how long a registration lives without refresh (tests
+ * that do not wait for expiry take a long one: a slow run must not see it
+ * go). */
+static inline struct msfx *msfx_new_lifetime(const char *cfg_text, uint32_t reg_lifetime_ms)
 {
 	struct msfx *f = calloc(1, sizeof(*f));
 	char err[512];
@@ -127,11 +130,17 @@ static inline struct msfx *msfx_new(const char *cfg_text)
 	f->io.send = msfx_send;
 	f->io.ctx = f;
 	msfx_fast_timing(&f->timing);
+	f->timing.reg_lifetime_ms = reg_lifetime_ms;
 	/* Refusals are logged (rate-limited); the tests read counters instead. */
 	lispd_log_set_level(LISPD_LOG_ERR);
 	f->ms = ms_new_timed(&f->cfg, f->loop, &f->io, &f->timing);
 	assert_non_null(f->ms);
 	return f;
+}
+
+static inline struct msfx *msfx_new(const char *cfg_text)
+{
+	return msfx_new_lifetime(cfg_text, 150);
 }
 
 static inline void msfx_free(struct msfx *f)
