@@ -5,9 +5,11 @@
 # through the map-resolver, the map-server's registrations), EID-to-EID
 # pings both ways over IPv4 and IPv6 EIDs, a mobile node and the non-LISP
 # host reaching each other through the PETR and the PITR with the PxTR's
-# counters moving, the BPF map-cache bpftool shows, a move from network A
-# to B (addresses, bridge, a lispd restart registering the new RLOC), a
-# second lab instance beside the first, and `down` after a crash (lispd
+# counters moving, the BPF map-cache bpftool shows, a second lab instance
+# beside the first, a move of mn1 from network A to B while its lispd runs
+# (the map-server gets the new RLOCs, mn2 re-resolves after the SMR and
+# reaches mn1's EIDs; a restart then registers without a replay refusal),
+# and `down` after a crash (lispd
 # killed with SIGKILL) and after an interrupted `up`, each leaving no
 # namespace, mount, process or file behind.
 set -u
@@ -133,13 +135,26 @@ ok "nothing of the second instance is left" nothing_left "$NAME2" $pids2
 check "the first instance still works (ping IPv4 EID mn2 -> mn1)" "ping_ok mn2 $MN2_EID4 $MN1_EID4"
 
 # ---- move ----------------------------------------------------------------------------------
-ok "move mn1 to network B" lab move mn1 B
+# mn1 roams to network B while its lispd runs: lispd sees it over netlink,
+# re-registers its new RLOCs and sends SMRs; mn2, which has mn1's old RLOC
+# cached (record TTL 1 min), re-resolves through the map-server.
+mn2_locs_of_mn1() {   # mn2's map-cache locators for mn1's IPv4 EID
+	lab q mn2 map-cache | python3 -c 'import json,sys
+print(" ".join(sorted(l["rloc"] for e in json.load(sys.stdin) if e["eid"] == sys.argv[1] for l in e["locators"])))' "$MN1_EID4/32"
+}
+mn2_ctr() { lab q mn2 counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["mn"][sys.argv[1]])' "$1"; }
+ms_ctr() { lab q ms counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["ms"][sys.argv[1]])' "$1"; }
+old_locs=$(mn2_locs_of_mn1)
+check "before the move mn2 caches mn1's RLOCs in A ($old_locs)" \
+	"[ '$old_locs' = '$(plan_rloc mn1 A 4) $(plan_rloc mn1 A 6)' ]"
+mn1_pid=$(cat "$RUN_BASE/$NAME/mn1/lispd.pid")
+smr0=$(mn2_ctr smr_invoked_sent)
+ok "move mn1 to network B (lispd keeps running)" lab move mn1 B
 check "mn1's eth0: the B address, not the A one" \
 	"lab exec mn1 ip -o addr show dev eth0 | grep -q ' $(plan_rloc mn1 B 4)/' &&
 	 ! lab exec mn1 ip -o addr show dev eth0 | grep -q ' $(plan_rloc mn1 A 4)/'"
 check "mn1's link now sits on B's bridge" "lab exec acc-b ip -o link show master br0 | grep -q ' mn1@'"
 check "mn1 reaches B's gateway" "lab exec mn1 ping -c1 -W2 -I $(plan_rloc mn1 B 4) $ACC_B_GW4 >/dev/null"
-ok "restart mn1's lispd" lab restart mn1
 registered_at_b() {
 	local i want
 	want="$(plan_rloc mn1 B 4) $(plan_rloc mn1 B 6)"
@@ -150,9 +165,52 @@ registered_at_b() {
 	diag "map-server has $(ms_locators "$MN1_EID4/32")"
 	return 1
 }
-ok "the map-server has mn1's new RLOCs" registered_at_b
+ok "the map-server has mn1's new RLOCs (re-registered without a restart)" registered_at_b
+check "the same lispd process ($mn1_pid), which reports its RLOCs in B" \
+	"[ \"\$(cat '$RUN_BASE/$NAME/mn1/lispd.pid')\" = '$mn1_pid' ] && kill -0 $mn1_pid &&
+	 lab q mn1 status | grep -qF '\"rlocs\":[\"$(plan_rloc mn1 B 4)\",\"$(plan_rloc mn1 B 6)\"]'"
+# The SMR makes mn2 ask again: its cached entry holds mn1's new RLOC well
+# before the 1-minute TTL would refresh it (the old ones are gone). Only the
+# IPv4 RLOC is required: mn1 sees its IPv4 and IPv6 addresses come back as
+# two changes and SMRs twice, and mn2 rate-limits (drops) the second SMR
+# (itr_on_smr, 3 s), so it may hold the IPv4 locator alone until the TTL.
+smr_updated() {
+	local i got
+	for i in $(seq 1 50); do
+		got=$(mn2_locs_of_mn1)
+		case " $got " in *" $(plan_rloc mn1 B 4) "*)
+			case "$got" in *"$(plan_rloc mn1 A 4)"* | *"$(plan_rloc mn1 A 6)"*) ;; *) return 0 ;; esac ;;
+		esac
+		sleep 0.2
+	done
+	diag "mn2 caches $got for $MN1_EID4"
+	return 1
+}
+ok "mn2 re-resolved mn1's EID after its SMR: new RLOC cached, old ones gone" smr_updated
+diag "mn2 caches $(mn2_locs_of_mn1) for $MN1_EID4"
+check "mn2 sent SMR-invoked Map-Requests ($smr0 -> $(mn2_ctr smr_invoked_sent))" \
+	"[ $(mn2_ctr smr_invoked_sent) -gt $smr0 ]"
+ok "ping IPv4 EID mn2 -> mn1 after the move" ping_ok mn2 "$MN2_EID4" "$MN1_EID4"
+ok "ping IPv6 EID mn2 -> mn1 after the move" ping_ok mn2 "$MN2_EID6" "$MN1_EID6"
 check "lig from mn2 gets mn1's new RLOC" "lab exec mn2 '$BUILD/lig' -m $MS4 -s $(plan_rloc mn2 B 4) -c 3 -t 1 -j $MN1_EID4 |
 	grep -q '\"address\":\"$(plan_rloc mn1 B 4)\"'"
+# A restarted lispd keeps its nonce counter (state directory): the
+# map-server, which refuses a Map-Register whose nonce is not above the
+# xTR's last, accepts the restarted node's.
+replay0=$(ms_ctr drop-replay)
+accepted0=$(ms_ctr registers-accepted)
+ok "restart mn1's lispd in network B" lab restart mn1
+registered_again() {
+	local i
+	for i in $(seq 1 50); do
+		lab q mn1 registrations | grep -q '"state":"registered"' &&
+			[ "$(ms_ctr registers-accepted)" -gt "$accepted0" ] && break
+		sleep 0.2
+	done
+	[ "$(ms_ctr drop-replay)" = "$replay0" ] || { diag "drop-replay $replay0 -> $(ms_ctr drop-replay)"; return 1; }
+	lab q mn1 registrations | grep -q '"state":"registered"' && registered_at_b
+}
+ok "mn1 registered again after the restart, no register refused as a replay" registered_again
 
 # ---- down after a crash ---------------------------------------------------------------------
 pids=$(daemon_pids "$NAME")
