@@ -18,11 +18,13 @@
  * Hairpin: an inner destination inside the EID space is another LISP site
  * (a mobile node sends to the PETR whatever misses its map-cache, other
  * EIDs included), which the underlay cannot route natively. Such a packet
- * is re-encapsulated here, like the PITR does (lispd_encap_flow, PITR mode:
- * same map-cache, locator choice, outer headers), toward the destination's
- * RLOC, out of this same interface. A map-cache miss drops it, counted
- * (petr_hairpin_miss), and raises the usual miss event so the daemon
- * resolves the destination; a PETR never sends to a PETR. The inner
+ * is sent on toward the destination's RLOC out of this same interface,
+ * chosen like the PITR does (same map-cache, negative entries and locator
+ * choice) and with the same outer headers as every encapsulation
+ * (lispd_build_outer4/6), written over the old ones (lispd_petr_hairpin
+ * says why not strip + lispd_encap_flow). A map-cache miss drops it,
+ * counted (petr_hairpin_miss), and raises the usual miss event so the
+ * daemon resolves the destination; a PETR never sends to a PETR. The inner
  * source's mapping is resolved too when missing (petr_hairpin_src_miss):
  * the destination's answer misses the same way and comes back through
  * here. Loops: never from or to our own RLOC (drop_petr_hairpin_loop), and
@@ -41,9 +43,9 @@
  * lispd_strip_outer_tc's fallback) skb->protocol still names the outer
  * family; then the native frame is redirected into this interface's
  * ingress once more, which recomputes the protocol from the rewritten
- * EtherType. The hairpin needs no such step: re-encapsulation sets
- * skb->protocol to the new outer family whatever it was (bpf_skb_net_grow
- * changes it only when it differs from the ENCAP_L3 flag's family). */
+ * EtherType. The hairpin never strips the outer headers, so it needs no
+ * such step; bpf_skb_change_proto sets skb->protocol when the outer family
+ * changes. */
 #ifndef LISPD_BPF_PETR_H
 #define LISPD_BPF_PETR_H
 
