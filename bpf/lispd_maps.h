@@ -232,6 +232,14 @@ enum lispd_stat {
 	LISPD_STAT_DROP_PETR_SRC_NOT_EID,   /* inner source outside the EID space: spoofed */
 	LISPD_STAT_PITR_PASS,               /* destination not EID space: untouched */
 	LISPD_STAT_PITR_NATIVE_FORWARD,     /* natively-forward entry: left to the stack */
+	/* PETR hairpin: inner destination inside the EID space, re-encapsulated */
+	LISPD_STAT_PETR_HAIRPIN,            /* re-encapsulated toward the destination's RLOC */
+	LISPD_STAT_PETR_HAIRPIN_MISS,       /* destination not in the map-cache: dropped, event raised */
+	LISPD_STAT_PETR_HAIRPIN_SRC_MISS,   /* source not in the map-cache: resolved for the way back */
+	LISPD_STAT_DROP_PETR_HAIRPIN_LOOP,  /* from our own RLOC, or mapped to it */
+	LISPD_STAT_DROP_PETR_HAIRPIN_TTL,   /* TTL / hop limit would reach 0 */
+	LISPD_STAT_DROP_PETR_HAIRPIN_TOO_BIG, /* too big for the RLOC interface once re-encapsulated */
+	LISPD_STAT_DROP_PETR_HAIRPIN_GSO_FAMILY, /* GSO packet whose outer family would change */
 	LISPD_STAT_MAX,
 };
 

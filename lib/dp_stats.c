@@ -45,6 +45,13 @@ static const char *const names[LISPD_STAT_MAX] = {
 	[LISPD_STAT_DROP_PETR_SRC_NOT_EID] = "drop_petr_src_not_eid",
 	[LISPD_STAT_PITR_PASS] = "pitr_pass",
 	[LISPD_STAT_PITR_NATIVE_FORWARD] = "pitr_natively_forward",
+	[LISPD_STAT_PETR_HAIRPIN] = "petr_hairpin",
+	[LISPD_STAT_PETR_HAIRPIN_MISS] = "petr_hairpin_miss",
+	[LISPD_STAT_PETR_HAIRPIN_SRC_MISS] = "petr_hairpin_src_miss",
+	[LISPD_STAT_DROP_PETR_HAIRPIN_LOOP] = "drop_petr_hairpin_loop",
+	[LISPD_STAT_DROP_PETR_HAIRPIN_TTL] = "drop_petr_hairpin_ttl",
+	[LISPD_STAT_DROP_PETR_HAIRPIN_TOO_BIG] = "drop_petr_hairpin_too_big",
+	[LISPD_STAT_DROP_PETR_HAIRPIN_GSO_FAMILY] = "drop_petr_hairpin_gso_family",
 };
 
 const char *dp_stat_name(unsigned idx)

@@ -1,6 +1,7 @@
 /* The PxTR data plane (bpf/lispd_pxtr.bpf.c) through BPF_PROG_TEST_RUN:
  * lispd_petr_decap (proxy-ETR: decapsulate LISP data whose inner source is
- * EID space, hand it to the stack) and lispd_pitr_encap (proxy-ITR:
+ * EID space, hand it to the stack; hairpin: re-encapsulate it when its
+ * destination is EID space too) and lispd_pitr_encap (proxy-ITR:
  * encapsulate traffic from non-LISP hosts to EID space). Frames are built
  * here (LISP header by the codec) and the results parsed independently:
  * the decapsulated frame compared byte by byte with the inner packet we put
@@ -28,6 +29,10 @@
 #define RLOC6 "2001:db8::1"
 #define MN_RLOC4 "198.51.100.10"
 #define MN_RLOC6 "2001:db8:0:1::10"
+#define MN2_EID4 "198.18.0.2"       /* another mobile node: EID to EID */
+#define MN2_EID6 "2001:db8:e1d::2"
+#define MN2_RLOC4 "203.0.113.11"
+#define MN2_RLOC6 "2001:db8:0:2::11"
 
 struct px {
 	struct lispd_pxtr *skel;
@@ -596,6 +601,371 @@ static void test_pitr_too_big(void **state)
 	assert_int_equal(px_stat(p, LISPD_STAT_ENCAP_OK), 0);
 }
 
+/* ---- PETR hairpin: EID to EID --------------------------------------------- */
+
+/* The MN's packet to another MN's EID, sent to the PETR on a map-cache miss. */
+static void eid_pkt_init(struct lisp_pkt *l, uint8_t inner, uint8_t outer)
+{
+	lisp_pkt_init(l, inner, outer);
+	tb_addr(l->inner.dst, inner, inner == LISPD_AF_INET ? MN2_EID4 : MN2_EID6);
+}
+
+static void map_mn2(struct px *p, uint32_t iid, uint8_t eid_family, const char *loc,
+		    uint8_t loc_family)
+{
+	struct lispd_mc_value v = { 0 };
+
+	tb_loc(&v.ls, loc_family, loc, 1, 100, true);
+	if (eid_family == LISPD_AF_INET)
+		px_mc(p, iid, eid_family, MN2_EID4, 32, &v);
+	else
+		px_mc(p, iid, eid_family, MN2_EID6, 128, &v);
+}
+
+/* The re-encapsulated frame, read as the destination MN would: outer from
+ * our RLOC to want_rloc, lengths and IPv4 checksum right, outer TTL = the
+ * inner one, UDP 4341, LISP header (codec), then exactly want_inner. */
+static void check_hairpinned(const uint8_t *out, size_t n, const uint8_t *want_inner,
+			     size_t inner_len, uint8_t outer_family, const char *want_rloc,
+			     uint8_t ttl, uint32_t iid)
+{
+	size_t hl = outer_family == LISPD_AF_INET ? 20 : 40, off = 14 + hl;
+	const uint8_t *ip = out + 14;
+	uint8_t want[16];
+	uint16_t sport, dport, ulen, ucsum;
+	struct lisp_data_hdr h;
+
+	assert_int_equal(n, 14 + hl + 16 + inner_len);
+	assert_int_equal((out[12] << 8) | out[13], tb_ethertype(outer_family));
+	if (outer_family == LISPD_AF_INET) {
+		assert_int_equal(ip[0], 0x45);
+		assert_int_equal(tb_csum(ip, 20, 0), 0);
+		assert_int_equal((ip[2] << 8) | ip[3], n - 14);
+		assert_int_equal(ip[8], ttl);
+		assert_int_equal(ip[9], 17);
+		tb_addr(want, LISPD_AF_INET, RLOC4);
+		assert_memory_equal(ip + 12, want, 4);
+		tb_addr(want, LISPD_AF_INET, want_rloc);
+		assert_memory_equal(ip + 16, want, 4);
+	} else {
+		assert_int_equal(ip[0] >> 4, 6);
+		assert_int_equal((ip[4] << 8) | ip[5], n - 14 - 40);
+		assert_int_equal(ip[6], 17);
+		assert_int_equal(ip[7], ttl);
+		tb_addr(want, LISPD_AF_INET6, RLOC6);
+		assert_memory_equal(ip + 8, want, 16);
+		tb_addr(want, LISPD_AF_INET6, want_rloc);
+		assert_memory_equal(ip + 24, want, 16);
+	}
+	assert_int_equal(get_u16(out, n, &off, &sport, NULL, "sport"), 0);
+	assert_int_equal(get_u16(out, n, &off, &dport, NULL, "dport"), 0);
+	assert_int_equal(get_u16(out, n, &off, &ulen, NULL, "ulen"), 0);
+	assert_int_equal(get_u16(out, n, &off, &ucsum, NULL, "ucsum"), 0);
+	assert_int_equal(dport, LISPD_DATA_PORT);
+	assert_true(sport >= 0xC000);
+	assert_int_equal(ulen, n - 14 - hl);
+	assert_int_equal(ucsum, 0);
+	assert_int_equal(lisp_data_hdr_decode(out + off, n - off, &h, NULL), 0);
+	assert_true(h.n);
+	assert_int_equal(h.i, iid != 0);
+	if (iid)
+		assert_int_equal(h.iid, iid);
+	assert_memory_equal(out + off + 8, want_inner, inner_len);
+}
+
+/* What the destination must receive: the inner packet with its TTL (and
+ * IPv4 checksum) as a router one hop further would leave them. */
+static size_t inner_after(uint8_t *b, const struct lisp_pkt *l, uint8_t ttl)
+{
+	struct tb_ip ip = l->inner;
+
+	ip.ttl = ttl;
+	return tb_build_ip(b, &ip);
+}
+
+/* A hit: sent on to the other MN's RLOC, from ours, inner TTL one lower,
+ * whatever the families in and out. Nothing reaches the stack. The
+ * source's mapping was missing: asked for, for the way back. */
+static void check_hairpin(struct px *p, uint8_t inner_family, uint8_t outer_in, uint8_t outer_out)
+{
+	uint8_t in[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX], want[TB_PKT_MAX], a[16];
+	size_t in_len, inner_len, out_len, want_len;
+	struct events e;
+	struct lisp_pkt l;
+
+	map_mn2(p, 0, inner_family, outer_out == LISPD_AF_INET ? MN2_RLOC4 : MN2_RLOC6, outer_out);
+	eid_pkt_init(&l, inner_family, outer_in);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
+			 TB_ACT_REDIRECT);
+	want_len = inner_after(want, &l, 63);   /* min(64, outer 200) - 1 */
+	assert_int_equal(want_len, inner_len);
+	check_hairpinned(out, out_len, want, want_len, outer_out,
+			 outer_out == LISPD_AF_INET ? MN2_RLOC4 : MN2_RLOC6, 63, 0);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN), 1);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_DECAP_OK), 0);
+	assert_int_equal(px_stat(p, LISPD_STAT_MISS), 0);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN_SRC_MISS), 1);
+	drain(p, &e);
+	assert_int_equal(e.n, 1);
+	tb_addr(a, inner_family, inner_family == LISPD_AF_INET ? MN_EID4 : MN_EID6);
+	assert_memory_equal(e.ev[0].dst, a, 16);
+
+	/* Source mapped now: no further request, same result. */
+	map_mn(p, inner_family, LISPD_AF_INET);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
+			 TB_ACT_REDIRECT);
+	check_hairpinned(out, out_len, want, want_len, outer_out,
+			 outer_out == LISPD_AF_INET ? MN2_RLOC4 : MN2_RLOC6, 63, 0);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN), 2);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN_SRC_MISS), 1);
+}
+
+static void test_hairpin_4in4(void **state)
+{
+	check_hairpin(*state, LISPD_AF_INET, LISPD_AF_INET, LISPD_AF_INET);
+}
+static void test_hairpin_6in6(void **state)
+{
+	check_hairpin(*state, LISPD_AF_INET6, LISPD_AF_INET6, LISPD_AF_INET6);
+}
+static void test_hairpin_6in4(void **state)
+{
+	check_hairpin(*state, LISPD_AF_INET6, LISPD_AF_INET, LISPD_AF_INET);
+}
+/* The destination's locator of the other family: the outer header grows
+ * or shrinks by 20 bytes. */
+static void test_hairpin_4in4_to_4in6(void **state)
+{
+	check_hairpin(*state, LISPD_AF_INET, LISPD_AF_INET, LISPD_AF_INET6);
+}
+static void test_hairpin_6in6_to_6in4(void **state)
+{
+	check_hairpin(*state, LISPD_AF_INET6, LISPD_AF_INET6, LISPD_AF_INET);
+}
+
+/* A miss: dropped and counted, never sent to a PETR; events for the
+ * destination (to forward the next packets) and for the source (the way
+ * back); once resolved, the next packet is hairpinned. */
+static void test_hairpin_miss(void **state)
+{
+	struct px *p = *state;
+	uint8_t in[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX], want[16];
+	size_t in_len, inner_len, out_len;
+	struct events e;
+	struct lisp_pkt l;
+
+	eid_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN_MISS), 1);
+	assert_int_equal(px_stat(p, LISPD_STAT_MISS), 1);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN_SRC_MISS), 1);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN), 0);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_DECAP_OK), 0);
+	assert_int_equal(px_stat(p, LISPD_STAT_ENCAP_PETR), 0);
+	drain(p, &e);
+	assert_int_equal(e.n, 2);
+	assert_int_equal(e.ev[0].reason, LISPD_MISS_NO_ENTRY);
+	assert_int_equal(e.ev[0].family, LISPD_AF_INET);
+	tb_addr(want, LISPD_AF_INET, MN2_EID4);
+	assert_memory_equal(e.ev[0].dst, want, 16);
+	assert_memory_equal(e.ev[1].src, want, 16);
+	tb_addr(want, LISPD_AF_INET, MN_EID4);
+	assert_memory_equal(e.ev[0].src, want, 16);
+	assert_memory_equal(e.ev[1].dst, want, 16);
+	assert_int_equal(e.ev[1].reason, LISPD_MISS_NO_ENTRY);
+
+	/* Within the miss interval: dropped again, no new events. */
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN_MISS), 2);
+	drain(p, &e);
+	assert_int_equal(e.n, 0);
+
+	map_mn2(p, 0, LISPD_AF_INET, MN2_RLOC4, LISPD_AF_INET);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
+			 TB_ACT_REDIRECT);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN), 1);
+}
+
+/* Destinations outside the EID space keep the native path, even with a
+ * map-cache entry covering them; a spoofed source is refused before any
+ * hairpin, even toward a mapped EID. */
+static void test_hairpin_only_eid_to_eid(void **state)
+{
+	struct px *p = *state;
+	uint8_t in[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
+	struct lispd_mc_value v = { 0 };
+	size_t in_len, inner_len, out_len;
+	struct events e;
+	struct lisp_pkt l;
+
+	tb_loc(&v.ls, LISPD_AF_INET, MN2_RLOC4, 1, 100, true);
+	px_mc(p, 0, LISPD_AF_INET, "0.0.0.0", 0, &v);
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);    /* to HOST4 */
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_OK);
+	check_decapsulated(out, out_len, inner, inner_len, LISPD_AF_INET);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_DECAP_OK), 1);
+
+	eid_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	tb_addr(l.inner.src, LISPD_AF_INET, SPOOF4);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	eid_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
+	tb_addr(l.inner.src, LISPD_AF_INET6, SPOOF6);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	assert_int_equal(px_stat(p, LISPD_STAT_DROP_PETR_SRC_NOT_EID), 2);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN), 0);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN_MISS), 0);
+	drain(p, &e);
+	assert_int_equal(e.n, 0);
+}
+
+/* Never back to ourselves: not for a packet claiming to come from our own
+ * RLOC, not toward a destination mapped to our RLOC. */
+static void test_hairpin_loop(void **state)
+{
+	struct px *p = *state;
+	uint8_t in[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
+	size_t in_len, inner_len, out_len;
+	struct lisp_pkt l;
+
+	map_mn2(p, 0, LISPD_AF_INET, MN2_RLOC4, LISPD_AF_INET);
+	eid_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	tb_addr(l.outer.src, LISPD_AF_INET, RLOC4);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	eid_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET6);
+	tb_addr(l.outer.src, LISPD_AF_INET6, RLOC6);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	assert_int_equal(px_stat(p, LISPD_STAT_DROP_PETR_HAIRPIN_LOOP), 2);
+
+	map_mn2(p, 0, LISPD_AF_INET, RLOC4, LISPD_AF_INET);
+	eid_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	map_mn2(p, 0, LISPD_AF_INET, RLOC6, LISPD_AF_INET6);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	assert_int_equal(px_stat(p, LISPD_STAT_DROP_PETR_HAIRPIN_LOOP), 4);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN), 0);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_DECAP_OK), 0);
+}
+
+/* TTL = min(inner, outer) - 1, written into both headers; a packet that
+ * would leave with 0 is dropped. */
+static void test_hairpin_ttl(void **state)
+{
+	struct px *p = *state;
+	uint8_t in[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX], want[TB_PKT_MAX];
+	size_t in_len, inner_len, out_len, want_len;
+	struct lisp_pkt l;
+
+	map_mn2(p, 0, LISPD_AF_INET, MN2_RLOC4, LISPD_AF_INET);
+	map_mn2(p, 0, LISPD_AF_INET6, MN2_RLOC4, LISPD_AF_INET);
+	eid_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	l.outer.ttl = 2;
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
+			 TB_ACT_REDIRECT);
+	want_len = inner_after(want, &l, 1);
+	check_hairpinned(out, out_len, want, want_len, LISPD_AF_INET, MN2_RLOC4, 1, 0);
+	eid_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
+	l.inner.ttl = 9;
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
+			 TB_ACT_REDIRECT);
+	want_len = inner_after(want, &l, 8);
+	check_hairpinned(out, out_len, want, want_len, LISPD_AF_INET, MN2_RLOC4, 8, 0);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN), 2);
+
+	eid_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	l.inner.ttl = 1;
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	eid_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
+	l.outer.ttl = 1;
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	assert_int_equal(px_stat(p, LISPD_STAT_DROP_PETR_HAIRPIN_TTL), 2);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN), 2);
+}
+
+/* Negative entries: natively-forward means "not LISP": the native path
+ * (decapsulated, TTL as on any PETR decap); drop actions drop, counted;
+ * send-map-request drops and notifies. */
+static void test_hairpin_negative(void **state)
+{
+	struct px *p = *state;
+	uint8_t in[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
+	struct lispd_mc_value v = { 0 };
+	size_t in_len, inner_len, out_len;
+	struct events e;
+	struct lisp_pkt l;
+
+	eid_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	v.action = LISPD_ACT_NATIVE_FORWARD;
+	px_mc(p, 0, LISPD_AF_INET, MN2_EID4, 32, &v);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_OK);
+	check_decapsulated(out, out_len, inner, inner_len, LISPD_AF_INET);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_DECAP_OK), 1);
+
+	v.action = LISPD_ACT_DROP;
+	px_mc(p, 0, LISPD_AF_INET, MN2_EID4, 32, &v);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	assert_int_equal(px_stat(p, LISPD_STAT_DROP_NEG_DROP), 1);
+
+	v.action = LISPD_ACT_SEND_MAP_REQUEST;
+	px_mc(p, 0, LISPD_AF_INET, MN2_EID4, 32, &v);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	assert_int_equal(px_stat(p, LISPD_STAT_DROP_MISS_POLICY), 1);
+	drain(p, &e);
+	assert_int_equal(e.n, 1);
+	assert_int_equal(e.ev[0].reason, LISPD_MISS_NEG_SMR);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN), 0);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_DECAP_OK), 1);
+}
+
+/* A packet that arrived as large as the RLOC interface allows fits again
+ * with the same outer family, not with a 20 bytes longer IPv6 header:
+ * dropped, counted (an ICMP answer would go to an EID nobody here routes). */
+static void test_hairpin_too_big(void **state)
+{
+	struct px *p = *state;
+	uint8_t in[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX], want[TB_PKT_MAX];
+	size_t in_len, inner_len, out_len, want_len;
+	struct lisp_pkt l;
+
+	eid_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	l.inner.payload = TB_PHYS_MTU - 36 - 28;
+	map_mn2(p, 0, LISPD_AF_INET, MN2_RLOC6, LISPD_AF_INET6);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	assert_int_equal(in_len, 14 + TB_PHYS_MTU);
+	assert_int_equal(px_stat(p, LISPD_STAT_DROP_PETR_HAIRPIN_TOO_BIG), 1);
+	map_mn2(p, 0, LISPD_AF_INET, MN2_RLOC4, LISPD_AF_INET);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
+			 TB_ACT_REDIRECT);
+	want_len = inner_after(want, &l, 63);
+	check_hairpinned(out, out_len, want, want_len, LISPD_AF_INET, MN2_RLOC4, 63, 0);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN), 1);
+	assert_int_equal(px_stat(p, LISPD_STAT_ICMP_FRAG_NEEDED), 0);
+}
+
+/* With instance-ids: looked up and sent on in our instance. */
+static void test_hairpin_instance(void **state)
+{
+	struct px *p = *state;
+	uint8_t in[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX], want[TB_PKT_MAX];
+	size_t in_len, inner_len, out_len, want_len;
+	struct lisp_pkt l;
+
+	p->cfg.flags |= LISPD_CFG_USE_IID;
+	p->cfg.iid = 77;
+	assert_int_equal(px_push_cfg(p), 0);
+	px_space(p, 77, LISPD_AF_INET, EID_SPACE4, 15);
+	map_mn2(p, 0, LISPD_AF_INET, MN2_RLOC6, LISPD_AF_INET6);   /* another instance */
+	eid_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	l.lh.i = true;
+	l.lh.iid = 77;
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_HAIRPIN_MISS), 1);
+	map_mn2(p, 77, LISPD_AF_INET, MN2_RLOC4, LISPD_AF_INET);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
+			 TB_ACT_REDIRECT);
+	want_len = inner_after(want, &l, 63);
+	check_hairpinned(out, out_len, want, want_len, LISPD_AF_INET, MN2_RLOC4, 63, 77);
+}
+
 /* No config entry yet (the daemon has not filled it): everything passes. */
 static void test_no_config_passes(void **state)
 {
@@ -651,6 +1021,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pitr_negative, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pitr_not_eid_space, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pitr_too_big, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_4in4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_6in6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_6in4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_4in4_to_4in6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_6in6_to_6in4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_miss, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_only_eid_to_eid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_ttl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_negative, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_too_big, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hairpin_instance, setup, teardown),
 		cmocka_unit_test(test_no_config_passes),
 	};
 
