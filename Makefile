@@ -16,7 +16,8 @@
 #                     (5.10: a too-old kernel gives a named error)
 #   make deps         install the Debian 12 packages (as root; quiet when all is there)
 #   make vmlinux      regenerate vmlinux.h from the running kernel's BTF
-#   make install      PREFIX (/usr/local) and DESTDIR honoured
+#   make install      PREFIX (/usr/local) and DESTDIR honoured; the systemd unit goes to
+#                     SYSTEMD_UNIT_DIR ($(PREFIX)/lib/systemd/system)
 
 BUILD ?= build
 PREFIX ?= /usr/local
@@ -197,9 +198,18 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h.tmp
 	mv vmlinux.h.tmp vmlinux.h
 
-install: all
+# The systemd unit names lispd where PREFIX puts it: rendered on every use.
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+$(BUILD)/lispd.service: dist/lispd.service.in FORCE
+	@mkdir -p $(@D)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $< > $@
+FORCE:
+
+install: all $(BUILD)/lispd.service
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-		$(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/doc/lispd-bpf
+		$(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/doc/lispd-bpf \
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	install -m 0644 $(BUILD)/lispd.service $(DESTDIR)$(SYSTEMD_UNIT_DIR)/
 	$(if $(SBIN_PROGS),install -m 0755 $(SBIN_PROGS) $(DESTDIR)$(PREFIX)/sbin/)
 	$(if $(BIN_PROGS),install -m 0755 $(BIN_PROGS) $(DESTDIR)$(PREFIX)/bin/)
 	install -m 0644 $(wildcard docs/man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
@@ -210,6 +220,7 @@ uninstall:
 		$(BIN_PROGS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%) \
 		$(patsubst docs/man/%,$(DESTDIR)$(PREFIX)/share/man/man8/%,$(wildcard docs/man/*.8))
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/lispd-bpf
+	rm -f $(DESTDIR)$(SYSTEMD_UNIT_DIR)/lispd.service
 
 clean:
 	rm -rf $(BUILD)
