@@ -3,6 +3,7 @@
 #   make              BPF objects, skeletons, liblispd.a, programs
 #   make check        unit, interop and wire (tshark) tests, BPF and netns tests
 #   make check-asan   unit and interop tests under AddressSanitizer + UBSan
+#   make check-asan-e2e  lispd, lispd-bpf, lig under ASan + UBSan through some e2e tests
 #   make fuzz         libFuzzer targets, each for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke   the same, FUZZ_SMOKE_SECONDS (default 20) each; fails on a crash
 #   make bench        data-plane timings in BPF_PROG_TEST_RUN, namespace throughput and
@@ -16,7 +17,8 @@
 #                     (5.10: a too-old kernel gives a named error)
 #   make deps         install the Debian 12 packages (as root; quiet when all is there)
 #   make vmlinux      regenerate vmlinux.h from the running kernel's BTF
-#   make install      PREFIX (/usr/local) and DESTDIR honoured
+#   make install      PREFIX (/usr/local) and DESTDIR honoured; the systemd unit goes to
+#                     SYSTEMD_UNIT_DIR ($(PREFIX)/lib/systemd/system)
 
 BUILD ?= build
 PREFIX ?= /usr/local
@@ -74,7 +76,7 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 
-.PHONY: all lib bpf progs tests check check-unit check-asan fuzz fuzz-build fuzz-smoke \
+.PHONY: all lib bpf progs tests check check-unit check-asan check-asan-e2e fuzz fuzz-build fuzz-smoke \
 	bench deps vmlinux install uninstall clean vmtest vmtest-full vmtest-matrix
 .DEFAULT_GOAL := all
 # Keep intermediate objects (fuzz library objects would be rebuilt every run).
@@ -137,6 +139,22 @@ check-asan:
 	BUILD=$(abspath $(BUILD))/asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tests/run.sh unit interop
 
+# lispd, lispd-bpf and lig built with ASan + UBSan, through a subset of the
+# end-to-end tests (every role: start, register, resolve, reload, stop).
+# Reports go to files under $(BUILD)/asan/san-logs; any file there fails.
+ASAN_E2E_TESTS ?= test_pxtr|test_privs
+SAN_LOGS = $(abspath $(BUILD))/asan/san-logs
+check-asan-e2e:
+	$(MAKE) BUILD=$(BUILD)/asan EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" progs
+	rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
+	BUILD=$(abspath $(BUILD))/asan TEST_FILTER='$(ASAN_E2E_TESTS)' \
+		ASAN_OPTIONS=detect_leaks=1:log_path=$(SAN_LOGS)/asan \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SAN_LOGS)/ubsan \
+		tests/run.sh e2e
+	@if [ -n "$$(ls -A $(SAN_LOGS))" ]; then \
+		echo "sanitizer reports:"; head -n 40 $(SAN_LOGS)/*; \
+		echo "tests: 0 passed, 1 failed"; exit 1; fi
+
 # ---- kernels in VMs (tests/vm/) ----------------------------------------------
 KERNEL ?= 6.1
 VM_KERNELS ?= 6.1 6.12
@@ -197,9 +215,18 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h.tmp
 	mv vmlinux.h.tmp vmlinux.h
 
-install: all
+# The systemd unit names lispd where PREFIX puts it: rendered on every use.
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+$(BUILD)/lispd.service: dist/lispd.service.in FORCE
+	@mkdir -p $(@D)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $< > $@
+FORCE:
+
+install: all $(BUILD)/lispd.service
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-		$(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/doc/lispd-bpf
+		$(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/doc/lispd-bpf \
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	install -m 0644 $(BUILD)/lispd.service $(DESTDIR)$(SYSTEMD_UNIT_DIR)/
 	$(if $(SBIN_PROGS),install -m 0755 $(SBIN_PROGS) $(DESTDIR)$(PREFIX)/sbin/)
 	$(if $(BIN_PROGS),install -m 0755 $(BIN_PROGS) $(DESTDIR)$(PREFIX)/bin/)
 	install -m 0644 $(wildcard docs/man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
@@ -210,6 +237,7 @@ uninstall:
 		$(BIN_PROGS:$(BUILD)/%=$(DESTDIR)$(PREFIX)/bin/%) \
 		$(patsubst docs/man/%,$(DESTDIR)$(PREFIX)/share/man/man8/%,$(wildcard docs/man/*.8))
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/lispd-bpf
+	rm -f $(DESTDIR)$(SYSTEMD_UNIT_DIR)/lispd.service
 
 clean:
 	rm -rf $(BUILD)

@@ -7,7 +7,8 @@
  *  - PxTR (proxy ITR + proxy ETR): the PxTR data plane on the rloc-iface and
  *    native-iface (its own pin directory), misses resolved through the
  *    map-resolvers; restored on SIGTERM/SIGINT like the MN's host setup.
- * SIGHUP reloads the configuration. */
+ * SIGHUP reloads the configuration. Once set up, every role drops the
+ * capabilities it no longer needs (core/privs.c). */
 #include <bpf/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
@@ -29,6 +30,7 @@
 #include "core/evloop.h"
 #include "core/miss_rb.h"
 #include "core/nl.h"
+#include "core/privs.h"
 #include "core/state.h"
 #include "log.h"
 #include "mn/host.h"
@@ -704,6 +706,13 @@ static int run(struct opts *o)
 	}
 	if (!log_fp && !o->foreground)
 		lispd_log_open("lispd", LISPD_LOG_TO_SYSLOG, lispd_log_get_level());
+	/* Set up: from here on only what the role needs to run, reload and
+	 * restore (core/privs.c). */
+	if (privs_drop(d.cfg.mode, err, sizeof(err))) {
+		log_err("%s; stopping", err);
+		teardown(&d);
+		goto out;
+	}
 	daemon_ready(0);
 	if (ev_loop_run(d.loop))
 		log_err("event loop: %s", strerror(errno));

@@ -20,6 +20,8 @@ rc=0
 step make -j2 all || { echo "build failed"; exit 1; }
 step make check || rc=1
 step make check-asan || rc=1
+# lispd, lispd-bpf and lig from check-asan's build through some e2e tests (~1 min).
+step make check-asan-e2e || rc=1
 step make fuzz-smoke || rc=1
 # The data plane on other kernels (6.1 LTS, 6.12) in VMs, where QEMU and the
 # kernel packages can be installed (tests/vm/setup.sh); VMTEST=0 skips it.

@@ -1,0 +1,167 @@
+# Every lispd role in one small lab, for tests that run each role through a
+# whole life (start, register, resolve, reload, stop): source after tap.sh,
+# lab.sh and lispd_lib.sh.
+#
+#   MN ($NS_M)                        PxTR ($NS_P)                         host ($NS_H)
+#   eth0 192.0.2.1/25  -------  eth0 192.0.2.2/25     eth1 203.0.113.1/24  -------  eth0 203.0.113.50/24
+#   lmn0 EID 198.18.0.1         (rloc-iface: PETR)    (native-iface: PITR)           route 198.18.0.0/15
+#                               eth2 192.0.2.130/25                                  via 203.0.113.1
+#                                        |
+#                               MS ($NS_S) eth0 192.0.2.129/25
+#
+# Nodes: m (MN), p (PxTR), s (MS); node_start, node_stop, q, wait_json from
+# lispd_lib.sh. The MN's proxy-etr is the PxTR, the MS its map-server and
+# everybody's map-resolver. roles_cleanup removes everything.
+
+NS_M=$LAB_ID-rm
+NS_P=$LAB_ID-rp
+NS_H=$LAB_ID-rh
+NS_S=$LAB_ID-rs
+PIN_M=$LAB_TMP/bpf-m/lispd
+PIN_P=$LAB_TMP/bpf-p/pxtr
+
+MN_RLOC=192.0.2.1
+PX_RLOC=192.0.2.2
+PX_MS_SIDE=192.0.2.130
+MS=192.0.2.129
+PX_NATIVE=203.0.113.1
+HOST=203.0.113.50
+MN_EID=198.18.0.1
+KEY="e2e-roles-key-never-logged"
+
+ns_of() { case $1 in m) echo "$NS_M" ;; p) echo "$NS_P" ;; s) echo "$NS_S" ;; h) echo "$NS_H" ;; esac; }
+pin_of() { case $1 in m) echo "$PIN_M" ;; p) echo "$PIN_P" ;; s) echo "$LAB_TMP/bpf-s/lispd" ;; esac; }
+
+roles_cleanup() {
+	lab_cleanup
+	ip netns del "$NS_M" 2>/dev/null
+	ip netns del "$NS_P" 2>/dev/null
+	ip netns del "$NS_H" 2>/dev/null
+	ip netns del "$NS_S" 2>/dev/null
+}
+
+# MS: one site (the MN's EID); with an argument, one more site.
+roles_ms_conf() {   # [extra site prefix]
+	cat <<EOC
+operating-mode = MS
+control-iface  = eth0
+lisp-site {
+    eid-prefix            = $MN_EID/32
+    key-type              = 2
+    key                   = "$KEY"
+    accept-more-specifics = false
+    proxy-reply           = off
+}
+EOC
+	[ -n "${1:-}" ] && cat <<EOC
+lisp-site {
+    eid-prefix            = $1
+    key-type              = 2
+    key                   = "$KEY"
+    accept-more-specifics = false
+    proxy-reply           = on
+}
+EOC
+	return 0
+}
+
+# PxTR (and MN): with an argument, one static-map-cache entry for that
+# prefix to nowhere.
+roles_static() {   # [prefix]
+	[ -n "${1:-}" ] && cat <<EOC
+static-map-cache {
+    eid-prefix = $1
+    rloc-address {
+        address = 192.0.2.99
+    }
+}
+EOC
+	return 0
+}
+
+roles_pxtr_conf() {   # [static prefix]
+	cat <<EOC
+operating-mode      = PxTR
+map-request-retries = 2
+map-resolver        = { $MS }
+pxtr {
+    rloc-iface   = eth0
+    native-iface = eth1
+    rloc-address = { $PX_RLOC }
+    eid-space    = { 198.18.0.0/15 }
+}
+EOC
+	roles_static "${1:-}"
+}
+
+roles_mn_conf() {   # [static prefix]
+	cat <<EOC
+operating-mode      = MN
+map-request-retries = 2
+map-resolver        = { $MS }
+map-server {
+    address     = $MS
+    key-type    = 2
+    key         = "$KEY"
+    proxy-reply = off
+}
+proxy-etr {
+    address  = $PX_RLOC
+    priority = 1
+    weight   = 100
+}
+database-mapping {
+    eid-prefix = $MN_EID/32
+    interface  = eth0
+    priority   = 1
+    weight     = 100
+}
+EOC
+	roles_static "${1:-}"
+}
+
+roles_lab_up() {
+	local ns
+	for ns in "$NS_M" "$NS_P" "$NS_H" "$NS_S"; do
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+		in_ns "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+			net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	done
+	ip -n "$NS_M" link add eth0 type veth peer name eth0 netns "$NS_P" || return 1
+	ip -n "$NS_P" link add eth1 type veth peer name eth0 netns "$NS_H" || return 1
+	ip -n "$NS_P" link add eth2 type veth peer name eth0 netns "$NS_S" || return 1
+	ip -n "$NS_M" link set eth0 up
+	ip -n "$NS_P" link set eth0 up
+	ip -n "$NS_P" link set eth1 up
+	ip -n "$NS_P" link set eth2 up
+	ip -n "$NS_H" link set eth0 up
+	ip -n "$NS_S" link set eth0 up
+	ip -n "$NS_M" addr add "$MN_RLOC/25" dev eth0
+	ip -n "$NS_M" route add default via "$PX_RLOC"
+	ip -n "$NS_P" addr add "$PX_RLOC/25" dev eth0
+	ip -n "$NS_P" addr add "$PX_NATIVE/24" dev eth1
+	ip -n "$NS_P" addr add "$PX_MS_SIDE/25" dev eth2
+	ip -n "$NS_S" addr add "$MS/25" dev eth0
+	ip -n "$NS_S" route add default via "$PX_MS_SIDE"
+	ip -n "$NS_H" addr add "$HOST/24" dev eth0
+	ip -n "$NS_H" route add 198.18.0.0/15 via "$PX_NATIVE"
+	in_ns "$NS_P" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	mkdir -p "$LAB_TMP/bpf-m" "$LAB_TMP/bpf-p" "$LAB_TMP/bpf-s" || return 1
+	mount -t bpf bpf "$LAB_TMP/bpf-m" && LAB_MOUNTS="$LAB_MOUNTS $LAB_TMP/bpf-m" || return 1
+	mount -t bpf bpf "$LAB_TMP/bpf-p" && LAB_MOUNTS="$LAB_MOUNTS $LAB_TMP/bpf-p" || return 1
+	in_ns "$NS_M" ping -c1 -W2 "$MS" >/dev/null && in_ns "$NS_H" ping -c1 -W2 "$PX_NATIVE" >/dev/null
+}
+
+# What SIGTERM must give back, per node (m, p; the MS changes nothing).
+roles_snapshot() {   # node file
+	lab_snapshot "$(ns_of "$1")" "$(pin_of "$1")" >"$2"
+}
+
+roles_same_as() {   # node file
+	roles_snapshot "$1" "$LAB_TMP/now-$1"
+	diff "$2" "$LAB_TMP/now-$1" >"$LAB_TMP/diff-$1" && return 0
+	diag "namespace of $1 differs:"
+	sed 's/^/#   /' "$LAB_TMP/diff-$1"
+	return 1
+}
