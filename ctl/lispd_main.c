@@ -285,9 +285,9 @@ static void json_ip(FILE *out, const struct lisp_ip *ip)
 static void daemon_json_io(struct daemon *d, FILE *out)
 {
 	fprintf(out, ", \"control_port\": %u, \"control_rx\": %" PRIu64
-		", \"control_rx_errors\": %" PRIu64 ", \"control_tx\": %" PRIu64
-		", \"control_tx_errors\": %" PRIu64, d->cp.port, d->cp.rx_packets, d->cp.rx_errors,
-		d->cp.tx_packets, d->cp.tx_errors);
+		", \"control_rx_errors\": %" PRIu64 ", \"control_rx_oversized\": %" PRIu64
+		", \"control_tx\": %" PRIu64 ", \"control_tx_errors\": %" PRIu64, d->cp.port,
+		d->cp.rx_packets, d->cp.rx_errors, d->cp.rx_oversized, d->cp.tx_packets, d->cp.tx_errors);
 	if (!d->ms)
 		fprintf(out, ", \"miss_events\": %" PRIu64 ", \"miss_events_malformed\": %" PRIu64,
 			d->miss ? miss_rb_events(d->miss) : 0, d->miss ? miss_rb_malformed(d->miss) : 0);

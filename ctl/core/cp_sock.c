@@ -276,7 +276,7 @@ void cp_sock_drain(struct cp_sock *cs, int fd)
 			return;
 		}
 		if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
-			cs->rx_errors++;
+			cs->rx_oversized++;
 			lispd_log_rl(LISPD_LOG_WARN, "control socket: oversized datagram dropped");
 			continue;
 		}

@@ -31,6 +31,8 @@ struct cp_sock {
 	struct ev_loop *loop;
 	struct cp_io io;              /* send through this socket pair */
 	uint64_t rx_packets, rx_errors, tx_packets, tx_errors;
+	/* larger than CP_SOCK_MAX_DGRAM (no LISP message is): dropped, not in rx_errors */
+	uint64_t rx_oversized;
 };
 
 /* Opens and binds both families to port (0: any free port, for tests) and,

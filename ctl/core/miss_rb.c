@@ -19,7 +19,14 @@ struct miss_rb {
 	miss_rb_cb cb;
 	void *arg;
 	uint64_t events, malformed;
+	unsigned budget;   /* samples left in this loop turn */
 };
+
+/* Events handled per loop turn: the ring buffer's epoll fd stays readable,
+ * so the rest waits for the next turn instead of starving timers and the
+ * control sockets (the data plane rate-caps events, but a burst fills the
+ * whole buffer). */
+#define MISS_RB_BUDGET 256
 
 static int on_sample(void *ctx, void *data, size_t size)
 {
@@ -28,13 +35,15 @@ static int on_sample(void *ctx, void *data, size_t size)
 
 	if (size != sizeof(ev)) {
 		rb->malformed++;
-		return 0;
+	} else {
+		/* Copy out: ring buffer memory is not aligned for the struct. */
+		memcpy(&ev, data, sizeof(ev));
+		rb->events++;
+		rb->cb(rb->arg, &ev);
 	}
-	/* Copy out: ring buffer memory is not aligned for the struct. */
-	memcpy(&ev, data, sizeof(ev));
-	rb->events++;
-	rb->cb(rb->arg, &ev);
-	return 0;
+	/* A negative return stops libbpf after this sample (which it has
+	 * consumed: so only ever after handling it). */
+	return --rb->budget ? 0 : -EAGAIN;
 }
 
 static void on_ready(int fd, uint32_t events, void *arg)
@@ -43,6 +52,7 @@ static void on_ready(int fd, uint32_t events, void *arg)
 
 	(void)fd;
 	(void)events;
+	rb->budget = MISS_RB_BUDGET;
 	ring_buffer__consume(rb->rb);
 }
 

@@ -34,7 +34,7 @@
 #define ITR_MAX_LOC 8          /* = LISPD_MAX_LOCATORS of the data plane */
 #define ITR_REQ_MAX 256        /* bounded: a flood of misses cannot grow memory */
 #define ITR_REQ_IDLE_KEEP_MS 60000
-#define ITR_MC_MAX 16384
+#define ITR_MC_MAX 16384       /* default of itr.mc_max */
 #define ITR_MC_REFRESH_MAX 3   /* refreshes of an entry without a new miss */
 #define ITR_MC_TTL_CAP_MIN 1440
 #define ITR_TX_MAX 1232        /* within the IPv6 minimum MTU less IPv6 + UDP */
@@ -70,7 +70,8 @@ struct itr_timing {
 	X(mc_deleted_ttl0)                                                        \
 	X(mc_refresh_requests)                                                    \
 	X(mc_static_kept)        /* reply for a static prefix: static wins */     \
-	X(mc_full)                                                                \
+	X(mc_full)               /* table full of static entries: reply dropped */ \
+	X(mc_evicted)            /* least recently used dynamic entry made room */ \
 	X(dp_errors)             /* BPF map-cache update failed */                \
 	X(smr_received)                                                           \
 	X(smr_ignored)           /* not cached (or static): nothing to refresh */ \
@@ -129,6 +130,7 @@ struct itr_mc_entry {
 	struct itr_loc loc[ITR_MAX_LOC];
 	uint32_t ttl_min;
 	uint64_t installed_ms;
+	uint64_t used_ms;         /* last install, refresh or SMR: the LRU order */
 	uint64_t expires_ms;      /* dynamic only */
 	unsigned refreshes;
 	bool refresh_due;
@@ -157,6 +159,11 @@ struct itr {
 	struct itr_req req[ITR_REQ_MAX];
 	struct itr_mc_entry *mc_head;
 	unsigned mc_n;
+	/* Bound of the table (ITR_MC_MAX; tests shrink it). When full, a new
+	 * entry evicts the least recently used dynamic one, from the data
+	 * plane too: a scan of unknown EIDs cannot grow memory or push out
+	 * the BPF map-cache's static entries. */
+	unsigned mc_max;
 
 	struct lisp_map_request tx_req;
 	uint8_t tx[ITR_TX_MAX];

@@ -103,15 +103,36 @@ struct itr_mc_entry *itr_mc_lookup(struct itr *itr, uint32_t iid, const struct l
 	return best;
 }
 
+/* The dynamic entry used least recently (of equal times, the one put
+ * first: the list runs newest first); NULL when every entry is static. */
+static struct itr_mc_entry *lru_dynamic(struct itr *itr)
+{
+	struct itr_mc_entry *best = NULL;
+
+	for (struct itr_mc_entry *e = itr->mc_head; e; e = e->next)
+		if (e->origin == ITR_MC_DYNAMIC && (!best || e->used_ms <= best->used_ms))
+			best = e;
+	return best;
+}
+
 static struct itr_mc_entry *get(struct itr *itr, const struct lisp_prefix *eid)
 {
 	struct itr_mc_entry *e = itr_mc_find(itr, eid);
+	char p[LISP_ADDR_STRLEN];
 
 	if (e)
 		return e;
-	if (itr->mc_n >= ITR_MC_MAX) {
-		itr->ctr.mc_full++;
-		return NULL;
+	while (itr->mc_n >= itr->mc_max) {
+		struct itr_mc_entry *old = lru_dynamic(itr);
+
+		if (!old) {
+			itr->ctr.mc_full++;
+			return NULL;
+		}
+		itr->ctr.mc_evicted++;
+		lispd_log_rl(LISPD_LOG_INFO, "itr: map-cache full (%u entries): %s evicted",
+			     itr->mc_n, lisp_prefix_format(&old->eid, p, sizeof(p)));
+		itr_mc_remove(itr, old);
 	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -225,6 +246,7 @@ int itr_mc_put_record(struct itr *itr, const struct lisp_record *rec, bool refre
 	e->ttl_min = rec->ttl > ITR_MC_TTL_CAP_MIN ? ITR_MC_TTL_CAP_MIN : rec->ttl;
 	e->refreshes = refreshes;
 	e->installed_ms = ev_now_ms(itr->loop);
+	e->used_ms = e->installed_ms;
 	ttl_ms = (uint64_t)e->ttl_min * itr->t.ttl_unit_ms;
 	e->expires_ms = e->installed_ms + ttl_ms;
 	/* Refresh at 90 % of the TTL a bounded number of times: the data plane

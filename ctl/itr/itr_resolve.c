@@ -24,6 +24,7 @@ void itr_init(struct itr *itr, struct ev_loop *loop, struct cp_io *io, int mcach
 	itr->loop = loop;
 	itr->io = io;
 	itr->mcache_fd = mcache_fd;
+	itr->mc_max = ITR_MC_MAX;
 	DEF(req_retx_first_ms, 1000);
 	DEF(req_min_interval_ms, 1000);
 	DEF(req_hold_ms, 30000);
@@ -389,6 +390,7 @@ void itr_on_smr(struct itr *itr, const struct lisp_map_request *req)
 		return;
 	}
 	e->last_smr_ms = now;
+	e->used_ms = now;
 	/* Ask the mapping system, never the SMR's sender (an SMR is not
 	 * authenticated); the cached mapping stays until the reply replaces it. */
 	itr_prefix_host(&p, iid, &s->ip);

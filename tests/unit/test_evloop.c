@@ -2,7 +2,8 @@
  * deadline, re-arming and cancelling from callbacks, the heap under many
  * random operations, fd callbacks, removal of an fd whose event is already
  * queued in the same batch, fairness of a timer that re-arms itself with
- * delay 0, and that an idle loop sleeps instead of spinning. */
+ * delay 0, that an idle loop sleeps instead of spinning, and that an fd
+ * kept readable by a flood does not starve the timers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -371,6 +372,49 @@ static void test_idle_loop_sleeps(void **state)
 	ev_loop_free(loop);
 }
 
+struct flood_ctx {
+	unsigned calls;
+};
+
+/* A reader with a bounded batch (as cp_sock_drain): one byte a call, and
+ * slow. */
+static void flood_cb(int fd, uint32_t events, void *arg)
+{
+	struct flood_ctx *c = arg;
+	struct timespec ts = { .tv_nsec = 100000 };
+	char b;
+
+	(void)events;
+	if (read(fd, &b, 1) == 1)
+		c->calls++;
+	nanosleep(&ts, NULL);
+}
+
+/* A flood keeps an fd readable for longer than a timer's delay: the timer
+ * still fires (and stops the loop) long before the fd runs dry. */
+static void test_flooded_fd_does_not_starve_timers(void **state)
+{
+	struct ev_loop *loop = ev_loop_new();
+	struct flood_ctx c = { 0 };
+	static char junk[60000];
+	struct ev_timer t;
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_NONBLOCK), 0);
+	assert_true(fcntl(p[1], F_SETPIPE_SZ, (int)sizeof(junk)) >= (int)sizeof(junk));
+	assert_int_equal(write(p[1], junk, sizeof(junk)), (ssize_t)sizeof(junk));
+	assert_int_equal(ev_fd_add(loop, p[0], EPOLLIN, flood_cb, &c), 0);
+	ev_timer_init(&t, stop_cb, loop);
+	ev_timer_arm(loop, &t, 20);
+	assert_int_equal(ev_loop_run(loop), 0);
+	assert_true(c.calls >= 1);
+	assert_true(c.calls < sizeof(junk));
+	close(p[0]);
+	close(p[1]);
+	ev_loop_free(loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_removed_fd_event_in_same_batch),
 		cmocka_unit_test(test_zero_delay_rearm_yields_to_fds),
 		cmocka_unit_test(test_idle_loop_sleeps),
+		cmocka_unit_test(test_flooded_fd_does_not_starve_timers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

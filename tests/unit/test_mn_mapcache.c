@@ -1,6 +1,7 @@
 /* Mobile node map-cache mirrored into a real BPF LPM map (needs CAP_BPF;
  * skipped without it): static entries, installed replies, negative entries,
- * expiry, reload; and miss events from the data plane's ring format. */
+ * expiry, reload, LRU eviction when full; and miss events from the data
+ * plane's ring format. */
 
 #include "lispd_maps.h"
 #include "config.h"
@@ -202,6 +203,89 @@ static void test_miss_event(void **state)
 	fx_free(f);
 }
 
+/* A dynamic record for prefix with one locator, straight into the table. */
+static int put_dynamic(struct fx *f, const char *prefix)
+{
+	static struct lisp_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.ttl = 10;
+	rec.eid = tu_prefix(prefix);
+	rec.n_loc = 1;
+	rec.loc[0].addr.kind = LISP_ADDR_IP;
+	rec.loc[0].addr.ip = fx_ip("203.0.113.50");
+	rec.loc[0].priority = 1;
+	rec.loc[0].weight = 100;
+	rec.loc[0].reachable = true;
+	return itr_mc_put_record(&f->mn->itr, &rec, false);
+}
+
+/* A full map-cache makes room by evicting the least recently used dynamic
+ * entry, from the data plane too (counted); static entries stay; a table
+ * of static entries only refuses the new one (counted). */
+static void test_full_table_evicts_lru(void **state)
+{
+	int fd = new_map();
+	struct fx *f = fx_new_fd(MN_CFG_BASE STATIC_CFG, NULL, fd);
+	struct itr *itr = &f->mn->itr;
+	struct lispd_mc_value v;
+	struct lisp_prefix gone;
+
+	(void)state;
+	mn_start(f->mn);
+	itr->mc_max = 4;   /* the static entry + 3 dynamic ones */
+	assert_int_equal(put_dynamic(f, "198.18.1.0/24"), 0);
+	fx_run(f, 5);
+	assert_int_equal(put_dynamic(f, "198.18.2.0/24"), 0);
+	fx_run(f, 5);
+	assert_int_equal(put_dynamic(f, "198.18.3.0/24"), 0);
+	fx_run(f, 5);
+	/* A new reply for 198.18.1.0/24 makes it the most recently used. */
+	assert_int_equal(put_dynamic(f, "198.18.1.0/24"), 0);
+	fx_run(f, 5);
+	assert_int_equal(itr->ctr.mc_evicted, 0);
+	assert_int_equal(dp_count(fd), 4);
+
+	assert_int_equal(put_dynamic(f, "198.18.4.0/24"), 0);
+	assert_int_equal(itr->ctr.mc_evicted, 1);
+	assert_int_equal(itr->mc_n, 4);
+	gone = tu_prefix("198.18.2.0/24");
+	assert_null(itr_mc_find(itr, &gone));
+	assert_false(dp_get(fd, "198.18.2.0/24", &v));
+	assert_true(dp_get(fd, "198.18.1.0/24", &v));
+	assert_true(dp_get(fd, "198.18.4.0/24", &v));
+	assert_true(dp_get(fd, "198.19.9.0/24", &v));
+	assert_int_equal(dp_count(fd), 4);
+
+	/* Many more: the table and the BPF map stay at the bound, the static
+	 * entry survives every eviction. */
+	for (unsigned i = 0; i < 200; i++) {
+		char pfx[32];
+
+		snprintf(pfx, sizeof(pfx), "198.18.%u.%u/32", 10 + i / 250, i % 250);
+		assert_int_equal(put_dynamic(f, pfx), 0);
+	}
+	assert_int_equal(itr->ctr.mc_evicted, 201);
+	assert_int_equal(itr->mc_n, 4);
+	assert_int_equal(dp_count(fd), 4);
+	assert_true(dp_get(fd, "198.19.9.0/24", &v));
+	/* Put within the same millisecond: the oldest went first. */
+	assert_true(dp_get(fd, "198.18.10.197/32", &v));
+	assert_true(dp_get(fd, "198.18.10.198/32", &v));
+	assert_true(dp_get(fd, "198.18.10.199/32", &v));
+	assert_int_equal(itr->ctr.mc_full, 0);
+
+	/* Only static entries left room for nothing: refused, counted. */
+	itr->mc_max = 1;
+	assert_int_equal(put_dynamic(f, "198.18.5.0/24"), -1);
+	assert_int_equal(itr->ctr.mc_full, 1);
+	assert_int_equal(itr->mc_n, 1);
+	assert_int_equal(dp_count(fd), 1);
+	assert_int_equal(itr->ctr.dp_errors, 0);
+	fx_free(f);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_reply_negative_and_expiry),
 		cmocka_unit_test(test_reload_statics),
 		cmocka_unit_test(test_miss_event),
+		cmocka_unit_test(test_full_table_evicts_lru),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
