@@ -179,6 +179,11 @@ void itr_teardown(struct itr *itr);
 
 void itr_set_resolvers(struct itr *itr, unsigned n, const struct lisp_ip *mr, unsigned retries);
 void itr_set_rlocs(struct itr *itr, unsigned n, const struct lisp_ip *rlocs);
+/* True when we have an RLOC of family afi (or no RLOC is known yet). */
+bool itr_has_rloc_family(const struct itr *itr, uint16_t afi);
+/* Rewrites every map-cache entry into the data plane (after our RLOC
+ * families changed: locators of a family we lack get no slot). */
+void itr_mc_resync(struct itr *itr);
 /* Our own EIDs: the first address of each family counts. */
 void itr_set_eids(struct itr *itr, unsigned n, const struct lisp_ip *eids);
 

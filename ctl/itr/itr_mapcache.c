@@ -62,9 +62,13 @@ static void dp_sync(struct itr *itr, struct itr_mc_entry *e)
 		return;
 	memset(&v, 0, sizeof(v));
 	v.action = dp_action(e);
+	/* A locator of a family we have no RLOC of cannot be reached (the data
+	 * plane would drop every flow hashed to it): it takes no slot, so the
+	 * best locators of the families we have carry the traffic. */
 	for (unsigned i = 0; i < e->n_loc; i++)
 		dp_locset_add(&v.ls, dp_family_of_afi(e->loc[i].addr.afi), e->loc[i].addr.bytes,
-			      e->loc[i].priority, e->loc[i].weight, e->loc[i].up);
+			      e->loc[i].priority, e->loc[i].weight,
+			      e->loc[i].up && itr_has_rloc_family(itr, e->loc[i].addr.afi));
 	dp_locset_build(&v.ls);
 	if (dp_mc_key_of(&key, itr_prefix_iid(&e->eid), &e->eid) ||
 	    dp_mcache_put(itr->mcache_fd, &key, &v, NULL)) {
@@ -83,6 +87,12 @@ static void dp_remove(struct itr *itr, struct itr_mc_entry *e)
 	if (dp_mc_key_of(&key, itr_prefix_iid(&e->eid), &e->eid) ||
 	    dp_mcache_del(itr->mcache_fd, &key, NULL))
 		itr->ctr.dp_errors++;
+}
+
+void itr_mc_resync(struct itr *itr)
+{
+	for (struct itr_mc_entry *e = itr->mc_head; e; e = e->next)
+		dp_sync(itr, e);
 }
 
 struct itr_mc_entry *itr_mc_find(struct itr *itr, const struct lisp_prefix *eid)

@@ -64,12 +64,32 @@ void itr_set_resolvers(struct itr *itr, unsigned n, const struct lisp_ip *mr, un
 		itr->cur_mr = 0;
 }
 
+bool itr_has_rloc_family(const struct itr *itr, uint16_t afi)
+{
+	/* No RLOC known at all (not yet set): no reason to exclude a family. */
+	if (itr->n_rlocs == 0)
+		return true;
+	for (unsigned i = 0; i < itr->n_rlocs; i++)
+		if (itr->rlocs[i].afi == afi)
+			return true;
+	return false;
+}
+
 void itr_set_rlocs(struct itr *itr, unsigned n, const struct lisp_ip *rlocs)
 {
+	bool had[3], changed = false;
+
 	if (n > 2)
 		n = 2;
+	for (uint16_t f = LISP_AFI_IPV4; f <= LISP_AFI_IPV6; f++)
+		had[f] = itr_has_rloc_family(itr, f);
 	memcpy(itr->rlocs, rlocs, n * sizeof(*rlocs));
 	itr->n_rlocs = n;
+	for (uint16_t f = LISP_AFI_IPV4; f <= LISP_AFI_IPV6; f++)
+		changed |= had[f] != itr_has_rloc_family(itr, f);
+	/* The families we can send in changed: the slot tables follow. */
+	if (changed)
+		itr_mc_resync(itr);
 }
 
 void itr_set_eids(struct itr *itr, unsigned n, const struct lisp_ip *eids)

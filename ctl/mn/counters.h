@@ -15,6 +15,8 @@
 	X(reg_sent)              /* Map-Registers, retransmissions included */    \
 	X(reg_send_errors)                                                        \
 	X(reg_encode_errors)                                                      \
+	X(reg_no_source)         /* no RLOC of the map-server's family: not sent */ \
+	X(reg_rate_limited)      /* a new round within reg_min_interval: deferred */ \
 	X(notify_accepted)       /* right nonce, right auth */                    \
 	X(notify_bad_auth)       /* dropped */                                    \
 	X(notify_unknown)        /* no outstanding nonce, sender not a map-server */ \

@@ -319,6 +319,18 @@ static void undo_line(struct nl_sock *sk, char *line, char *errbuf, size_t errle
 		if (rc && !gone(rc))
 			keep_first(errbuf, errlen, failed, "deleting the demoted default route: %s",
 				   strerror(-rc));
+	} else if (!strcmp(line, "mtu")) {
+		char name[IF_NAMESIZE];
+		struct dp_link_info li;
+		unsigned mtu;
+
+		/* lmn's MTU as attach left it; gone with lmn is done. */
+		if (sscanf(args, "%15s %u", name, &mtu) != 2 || dp_link_get(name, &li))
+			return;
+		rc = dp_link_configure(li.ifindex, mtu, NULL, false);
+		if (rc && !gone(rc))
+			keep_first(errbuf, errlen, failed, "restoring the MTU of %s: %s", name,
+				   strerror(-rc));
 	} else if (!strcmp(line, "rule")) {
 		char src[64];
 		struct lisp_ip ip;
@@ -846,6 +858,44 @@ static int update_table_gw(struct nl_sock *sk, struct wal *w, struct drops *drop
 	return 0;
 }
 
+/* lmn's MTU leaves room for the outer header of the families we send in
+ * (56 bytes with an IPv6 RLOC, 36 with IPv4 only), so the stack sizes
+ * packets, GSO segments and TCP MSS for the tunnel as it is now. The MTU
+ * attach set is logged once, before the first change: restore puts it back
+ * whatever happened in between. Without RLOCs nothing changes (nothing
+ * leaves anyway). */
+static int update_lmn_mtu(struct wal *w, struct mn_host *host, unsigned n,
+			  const struct lisp_ip *rlocs, char *errbuf, size_t errlen)
+{
+	unsigned mtu = dp_lmn_mtu(host->phys_mtu, rlocs, n);
+	int rc;
+
+	if (n == 0 || host->phys_mtu == 0 || mtu == host->lmn_mtu)
+		return 0;
+	/* Below 1280 the kernel takes IPv6 (our IPv6 EIDs) off lmn: stay at
+	 * 1280 and let the data plane's Packet Too Big handle the rest. */
+	if (mtu < 1280) {
+		log_warn("%s: the tunnel leaves %u bytes; keeping %s at 1280", host->phys_name,
+			 mtu, host->lmn_name);
+		mtu = 1280;
+		if (mtu == host->lmn_mtu)
+			return 0;
+	}
+	if (!host->lmn_mtu_logged) {
+		if (wal_append(w, "mtu %s %u", host->lmn_name, host->lmn_mtu))
+			return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
+		host->lmn_mtu_logged = true;
+	}
+	rc = dp_link_configure(host->lmn_ifindex, mtu, NULL, false);
+	if (rc)
+		return fail_msg(errbuf, errlen, "setting the MTU of %s to %u: %s", host->lmn_name,
+				mtu, strerror(-rc));
+	log_info("%s: MTU %u -> %u (outer header over IPv%c)", host->lmn_name, host->lmn_mtu,
+		 mtu, of_afi(rlocs, n, LISP_AFI_IPV6) ? '6' : '4');
+	host->lmn_mtu = mtu;
+	return 0;
+}
+
 int host_update_rlocs(const char *state_dir, struct mn_host *host, unsigned n,
 		      const struct lisp_ip *rlocs, const bool has_gw[3],
 		      const struct lisp_ip gw[3], char *errbuf, size_t errlen)
@@ -882,6 +932,8 @@ int host_update_rlocs(const char *state_dir, struct mn_host *host, unsigned n,
 		if (rc == 0)
 			rc = update_rule(sk, &w, &drops, old, now, host->table, errbuf, errlen);
 	}
+	if (rc == 0)
+		rc = update_lmn_mtu(&w, host, n, rlocs, errbuf, errlen);
 	nl_route_close(sk);
 	close(w.fd);
 	drops_apply(state_dir, &drops);

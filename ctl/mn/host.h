@@ -54,7 +54,8 @@ struct mn_host {
 	int lmn_ifindex;
 	int phys_ifindex;
 	unsigned phys_mtu;
-	unsigned lmn_mtu;
+	unsigned lmn_mtu;                 /* follows the RLOC families (host_update_rlocs) */
+	bool lmn_mtu_logged;              /* attach's MTU is in the state file */
 	unsigned n_rlocs;                 /* our current RLOCs, at most one per family */
 	struct lisp_ip rlocs[2];
 	uint32_t table;

@@ -22,6 +22,7 @@ static const struct mn_timing default_timing = {
 	.smr_interval_ms = 3000,
 	.smr_hold_ms = 500,
 	.ttl_unit_ms = 60000,
+	.reg_min_interval_ms = 1000,
 };
 
 #define TAKE(field) out->field = in && in->field ? in->field : default_timing.field
@@ -39,6 +40,7 @@ static void set_timing(struct mn_timing *out, const struct mn_timing *in)
 	TAKE(smr_interval_ms);
 	TAKE(smr_hold_ms);
 	TAKE(ttl_unit_ms);
+	TAKE(reg_min_interval_ms);
 }
 
 #undef TAKE

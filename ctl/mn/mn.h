@@ -44,6 +44,10 @@ struct mn_timing {
 	uint32_t smr_hold_ms;          /* 500: after a move, SMRs wait at most this long for the
 					* Map-Notify of the new registration */
 	uint32_t ttl_unit_ms;          /* 60000: a record TTL counts minutes */
+	uint32_t reg_min_interval_ms;  /* 1000: new registration rounds per map-server:
+					* a burst of MN_REG_ROUND_BURST, then one per
+					* interval; a move beyond that is carried by
+					* one round once a token is back */
 };
 
 struct mn_opts {

@@ -114,7 +114,13 @@ static void send_register(struct mn_reg *r)
 		r->attempts++;
 		r->sent++;
 		mn->ctr.reg_sent++;
-		if (cp_io_send(mn->io, NULL, &ms->addr, LISP_CONTROL_PORT, mn->tx, len)) {
+		/* Without an RLOC of the map-server's family the kernel would
+		 * route the Map-Register into lmn (our EID default): not sent. */
+		if (!mn_rloc_of(mn, ms->addr.afi)) {
+			mn->ctr.reg_no_source++;
+			snprintf(r->last_error, sizeof(r->last_error),
+				 "no RLOC of the map-server's family");
+		} else if (cp_io_send(mn->io, NULL, &ms->addr, LISP_CONTROL_PORT, mn->tx, len)) {
 			mn->ctr.reg_send_errors++;
 			snprintf(r->last_error, sizeof(r->last_error), "send failed");
 		}
@@ -138,6 +144,30 @@ static void send_register(struct mn_reg *r)
 
 static void start_round(struct mn_reg *r)
 {
+	struct mn *mn = r->mn;
+	uint64_t now = mn_now(mn), iv = mn->t.reg_min_interval_ms;
+	uint64_t full = iv * MN_REG_ROUND_BURST;
+
+	/* A flapping link must not turn into a Map-Register storm: a few moves
+	 * register at once, beyond that one round per interval, started when
+	 * the next token is there and carrying the locators current then
+	 * (rounds in between would be outdated at once). */
+	if (!r->started) {
+		r->started = true;
+		r->credit_ms = full;
+	} else {
+		r->credit_ms += now - r->credit_at_ms;
+		if (r->credit_ms > full)
+			r->credit_ms = full;
+	}
+	r->credit_at_ms = now;
+	if (r->credit_ms < iv) {
+		mn->ctr.reg_rate_limited++;
+		r->awaiting = false;   /* the timer starts a round, not a retransmission */
+		ev_timer_arm(mn->loop, &r->timer, (uint32_t)(iv - r->credit_ms));
+		return;
+	}
+	r->credit_ms -= iv;
 	r->round++;
 	r->attempts = 0;
 	r->awaiting = true;

@@ -29,6 +29,9 @@ enum mn_reg_state {
  * nonce not greater than the last) and a few acknowledged ones before it. */
 #define MN_REG_NONCES 16
 
+/* New registration rounds (moves) sent at once before the rate limit. */
+#define MN_REG_ROUND_BURST 3
+
 struct mn_reg {
 	struct mn *mn;
 	unsigned ms;                 /* index into conf.ms */
@@ -46,6 +49,10 @@ struct mn_reg {
 	char last_error[96];
 	uint64_t sent, notifies, auth_failures;
 	uint64_t last_ok_ms;         /* 0 = never */
+	/* Token bucket of new rounds (MN_REG_ROUND_BURST deep, one token per
+	 * reg_min_interval_ms), kept as credit in ms as of credit_at_ms. */
+	bool started;
+	uint64_t credit_ms, credit_at_ms;
 };
 
 /* What a map-server's registration has seen, kept across a reload for a

@@ -379,6 +379,65 @@ static void test_smrs_wait_for_new_registration(void **state)
 	fx_free(f);
 }
 
+/* ---- a flapping link: registration rounds are rate-limited --------------------------- */
+
+static unsigned registers(struct fx *f, unsigned *last)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < f->n; i++) {
+		if (lisp_msg_type(f->pkt[i].buf, f->pkt[i].len) != LISP_MAP_REGISTER)
+			continue;
+		*last = i;
+		n++;
+	}
+	return n;
+}
+
+/* Ten moves at once: a burst of rounds goes out, the rest are counted and
+ * carried by one deferred round with the locators current when it starts. */
+static void test_moves_register_within_rate_limit(void **state)
+{
+	struct fx *f = fx_with_peers("");
+	struct lisp_ip a[2] = { fx_ip(MN_RLOC4), fx_ip(MN_RLOC6) };
+	struct lisp_ip b[2] = { fx_ip(NEW4), fx_ip(NEW6) };
+	const struct lisp_map_register *reg;
+	unsigned last = 0, burst;
+
+	(void)state;
+	f->mn->t.reg_min_interval_ms = 40;
+	f->mn->t.reg_retx_first_ms = 10000;   /* no retransmission in the way */
+	fx_run(f, 150);                        /* the bucket is full again */
+	f->n = 0;
+	for (unsigned i = 0; i < 10; i++)
+		mn_moved(f->mn, 2, i % 2 ? b : a);
+	burst = registers(f, &last);
+	assert_true(burst >= 1 && burst <= MN_REG_ROUND_BURST);
+	assert_true(f->mn->ctr.reg_rate_limited >= 10 - MN_REG_ROUND_BURST);
+	fx_run(f, 60);
+	assert_int_equal(registers(f, &last), burst + 1);
+	reg = fx_register(f, last);
+	assert_int_equal(reg->rec[0].n_loc, 2);
+	assert_ip(&reg->rec[0].loc[0].addr.ip, NEW4);
+	assert_ip(&reg->rec[0].loc[1].addr.ip, NEW6);
+	fx_free(f);
+}
+
+/* Without an RLOC of the map-server's family nothing is sent to it (the
+ * kernel would route it into lmn, our EIDs' default). */
+static void test_register_needs_rloc_of_ms_family(void **state)
+{
+	struct fx *f = fx_with_peers("");
+
+	(void)state;
+	moved_to(f, NULL, NEW6);
+	assert_false(sent_register_to_ms(f, 0));
+	assert_true(f->mn->ctr.reg_no_source >= 1);
+	moved_to(f, NEW4, NULL);
+	assert_true(sent_register_to_ms(f, 0));
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +453,8 @@ int main(void)
 		cmocka_unit_test(test_smr_to_proxy_itrs),
 		cmocka_unit_test(test_no_rloc_sends_nothing),
 		cmocka_unit_test(test_reply_after_move_not_rate_limited),
+		cmocka_unit_test(test_moves_register_within_rate_limit),
+		cmocka_unit_test(test_register_needs_rloc_of_ms_family),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
