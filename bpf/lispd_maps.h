@@ -34,6 +34,7 @@
 #define LISPD_MAP_MISS_SEEN "lispd_miss_seen"
 #define LISPD_MAP_MISS_TB "lispd_miss_tb"
 #define LISPD_MAP_EID_SPACE "lispd_eid_space"   /* PxTR object only */
+#define LISPD_MAP_LOCAL_RLOC "lispd_rlocs"
 #define LISPD_PIN_DIR_DEFAULT "/sys/fs/bpf/lispd"
 
 #define LISPD_MCACHE_MAX 65536
@@ -41,6 +42,7 @@
 #define LISPD_MISS_SEEN_MAX 4096
 #define LISPD_MISS_RB_BYTES (256 * 1024)
 #define LISPD_EID_SPACE_MAX 4096
+#define LISPD_LOCAL_RLOC_MAX 16
 
 enum lispd_family {
 	LISPD_AF_NONE = 0,
@@ -121,8 +123,8 @@ struct lispd_dp_config {
 	__u32 flags;          /* LISPD_CFG_* */
 	__u32 iid;            /* 24 bits */
 	__u32 lmn_ifindex;    /* decapsulated packets are delivered here (ingress) */
-	__u32 phys_ifindex;   /* encapsulated packets leave here */
-	__u8 rloc4[4];        /* our outer source addresses; also the decap filter */
+	__u32 phys_ifindex;   /* encapsulated packets leave here (IPv6 ones: phys6_ifindex) */
+	__u8 rloc4[4];        /* our outer source addresses; also accepted by decap */
 	__u8 rloc6[16];
 	__u8 miss_policy;     /* enum lispd_miss_policy */
 	__u8 pad[3];
@@ -136,6 +138,26 @@ struct lispd_dp_config {
 	 * arrived (lmn must then carry the physical interface's MAC). */
 	__u8 lmn_mac[6];
 	__u8 pad2[2];
+	/* With several RLOC interfaces the best one of each family may differ:
+	 * packets with an IPv6 outer header leave here (0: phys_ifindex).
+	 * rloc4 lives on phys_ifindex, rloc6 on the IPv6 interface; switching
+	 * interfaces is one update of this entry. */
+	__u32 phys6_ifindex;
+};
+
+/* ---- local RLOCs: HASH, every address of ours LISP data may arrive at ----
+ * Besides rloc4/rloc6 of the config (the outer sources), decap accepts UDP
+ * 4341 to any address here: the RLOCs of every up RLOC interface, so that a
+ * peer still sending to the interface we just left behind (make-before-
+ * break) is decapsulated. Empty with a single interface. */
+struct lispd_rloc_key {
+	__u8 family;          /* enum lispd_family */
+	__u8 pad[3];
+	__u8 addr[16];
+};
+
+struct lispd_local_rloc {
+	__u32 ifindex;        /* the interface holding the address (for status) */
 };
 
 /* ---- local EIDs: HASH, exact /32 or /128 within the configured iid ------- */

@@ -70,6 +70,10 @@ struct lispd_cfg_mapping {
 	unsigned n_rlocs;
 	struct lispd_cfg_rloc rlocs[LISPD_CFG_MAX_RLOCS];
 	int line;
+	/* RLOCs only from LISPmob's `interface` key: LISPmob multihomes by
+	 * repeating such a database-mapping per interface, which the parser
+	 * merges into the first one of that eid-prefix. */
+	bool legacy_iface;
 };
 
 struct lispd_cfg_map_server {

@@ -168,8 +168,11 @@ static int read_db_mapping(struct lispd_cfg_ctx *ctx, cfg_t *sec, struct lispd_c
 	    lispd_cfg_get_uint(&v, "ttl", 0, 1, 0x7fffffffL, LISPD_CFG_DEFAULT_TTL_MIN, &ttl))
 		return -1;
 	m->ttl_min = (uint32_t)ttl;
-	if (read_legacy_interface(&v, m) || read_rloc_ifaces(&v, m) ||
-	    read_rloc_addresses(&v, m, true))
+	if (read_legacy_interface(&v, m))
+		return -1;
+	m->legacy_iface = m->n_rlocs > 0 && cfg_size(sec, "rloc-iface") == 0 &&
+			  cfg_size(sec, "rloc-address") == 0;
+	if (read_rloc_ifaces(&v, m) || read_rloc_addresses(&v, m, true))
 		return -1;
 	if (m->n_rlocs == 0)
 		return lispd_cfg_fail(ctx, m->line, v.section,
@@ -240,6 +243,27 @@ static int check_unique_eids(struct lispd_cfg_ctx *ctx, const struct lispd_cfg_m
 	return 0;
 }
 
+/* LISPmob multihoming: a database-mapping of the `interface` form whose
+ * eid-prefix an earlier one of that form has gives that earlier one its
+ * RLOCs (the same interface and family twice is an error at its line), and
+ * m is emptied. 0 (m kept or merged), -1. */
+static int merge_legacy(struct lispd_cfg_ctx *ctx, struct lispd_cfg_mapping *ms, unsigned n,
+			struct lispd_cfg_mapping *m)
+{
+	if (!m->legacy_iface)
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (!ms[i].legacy_iface || lisp_prefix_cmp(&ms[i].eid, &m->eid) != 0)
+			continue;
+		for (unsigned k = 0; k < m->n_rlocs; k++)
+			if (add_rloc(ctx, &ms[i], "database-mapping", &m->rlocs[k]))
+				return -1;
+		memset(m, 0, sizeof(*m));
+		return 0;
+	}
+	return 0;
+}
+
 int lispd_cfg_read_mappings(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c)
 {
 	unsigned nd = cfg_size(root, "database-mapping");
@@ -256,8 +280,14 @@ int lispd_cfg_read_mappings(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd
 			return lispd_cfg_fail(ctx, 0, NULL, "out of memory");
 	}
 	for (unsigned i = 0; i < nd; i++) {
-		if (read_db_mapping(ctx, cfg_getnsec(root, "database-mapping", i), &c->mappings[i]))
+		struct lispd_cfg_mapping *m = &c->mappings[c->n_mappings];
+
+		if (read_db_mapping(ctx, cfg_getnsec(root, "database-mapping", i), m))
 			return -1;
+		if (merge_legacy(ctx, c->mappings, c->n_mappings, m) < 0)
+			return -1;
+		if (m->n_rlocs == 0)
+			continue;   /* merged */
 		c->n_mappings++;
 	}
 	for (unsigned i = 0; i < ns; i++) {

@@ -25,7 +25,8 @@
 
 static const char *const pinned_maps[] = {
 	LISPD_MAP_MCACHE, LISPD_MAP_CONFIG, LISPD_MAP_LOCAL_EID, LISPD_MAP_STATS,
-	LISPD_MAP_MISS_RB, LISPD_MAP_MISS_SEEN, LISPD_MAP_MISS_TB, DP_STATE_MAP,
+	LISPD_MAP_MISS_RB, LISPD_MAP_MISS_SEEN, LISPD_MAP_MISS_TB, LISPD_MAP_LOCAL_RLOC,
+	DP_STATE_MAP,
 };
 
 void dp_attach_opts_init(struct dp_attach_opts *o)
@@ -87,6 +88,19 @@ static int teardown(const struct dp_state *st, const char *pin_dir, struct dp_er
 					   strerror(-rc)));
 		}
 	}
+	for (i = 0; i < st->n_decap && i < DP_MAX_DECAP_DEVS; i++) {
+		const struct dp_state_dev *d = &st->decap[i];
+
+		if (!ifindex_alive(d->ifindex))
+			continue;
+		KEEP_FIRST(dp_tc_detach(d->ifindex, d->name, true, d->prog_id, PROG_DECAP, &e));
+		if (d->created_qdisc) {
+			rc = dp_tc_qdisc_destroy(d->ifindex);
+			KEEP_FIRST(rc && rc != -ENOENT &&
+				   dp_fail(&e, rc, "removing clsact from %s: %s", d->name,
+					   strerror(-rc)));
+		}
+	}
 	if (ifindex_alive(st->lmn_ifindex)) {
 		if (st->flags & DP_ST_CREATED_LMN) {
 			/* Takes its qdisc, addresses and routes along. */
@@ -143,6 +157,13 @@ static int check_opts(const struct dp_attach_opts *o, struct dp_err *err)
 		return dp_fail(err, EINVAL, "no RLOC given (rloc ADDR)");
 	if (o->n_rlocs > 2 || o->n_eids > DP_MAX_EIDS || o->n_petrs > DP_MAX_PETRS)
 		return dp_fail(err, EINVAL, "too many addresses");
+	if (o->n_decap_devs > DP_MAX_DECAP_DEVS)
+		return dp_fail(err, EINVAL, "more than %d further RLOC interfaces",
+			       DP_MAX_DECAP_DEVS);
+	for (i = 0; i < o->n_decap_devs; i++)
+		if (!o->decap_devs[i] || !strcmp(o->decap_devs[i], o->phys_dev))
+			return dp_fail(err, EINVAL, "RLOC interface %u: missing or the same as %s", i,
+				       o->phys_dev);
 	for (i = 0; i < o->n_rlocs; i++) {
 		n4 += o->rlocs[i].afi == LISP_AFI_IPV4;
 		n6 += o->rlocs[i].afi == LISP_AFI_IPV6;
@@ -290,6 +311,50 @@ static int load_skel(struct lispd_tc **out, const char *pin_dir, struct dp_err *
 	return 0;
 }
 
+/* The id our decap program had on ifindex in the previous attach (0). */
+static const struct dp_state_dev *prev_decap(const struct dp_state *prev, int ifindex)
+{
+	for (unsigned i = 0; prev && i < prev->n_decap && i < DP_MAX_DECAP_DEVS; i++)
+		if (prev->decap[i].ifindex == ifindex)
+			return &prev->decap[i];
+	return NULL;
+}
+
+/* Decap on every further RLOC interface, each recorded as soon as it is on
+ * (st->n_decap) so a failure part way is undone exactly. */
+static int attach_decap_devs(const struct dp_attach_opts *o, const struct dp_state *prev,
+			     struct lispd_tc *skel, struct dp_state *st, struct dp_err *err)
+{
+	for (unsigned i = 0; i < o->n_decap_devs; i++) {
+		struct dp_state_dev *d = &st->decap[st->n_decap];
+		const struct dp_state_dev *pd;
+		struct dp_link_info li;
+		bool created_q = false;
+		int rc = dp_link_get(o->decap_devs[i], &li);
+
+		if (rc == -ENODEV)
+			return dp_fail(err, ENODEV, "interface %s not found", o->decap_devs[i]);
+		if (rc)
+			return dp_fail(err, -rc, "%s: %s", o->decap_devs[i], strerror(-rc));
+		pd = prev_decap(prev, li.ifindex);
+		memset(d, 0, sizeof(*d));
+		d->ifindex = li.ifindex;
+		snprintf(d->name, sizeof(d->name), "%s", o->decap_devs[i]);
+		if (pd) {
+			d->prog_id = pd->prog_id;
+			d->created_qdisc = pd->created_qdisc;
+		}
+		if (dp_tc_attach(li.ifindex, o->decap_devs[i], true,
+				 bpf_program__fd(skel->progs.lispd_decap), PROG_DECAP,
+				 pd ? pd->prog_id : 0, o->force, &created_q, &d->prog_id, err))
+			return -1;
+		if (created_q)
+			d->created_qdisc = 1;
+		st->n_decap++;
+	}
+	return 0;
+}
+
 int dp_attach(const struct dp_attach_opts *o, struct dp_err *err)
 {
 	const char *pin = o->pin_dir ? o->pin_dir : LISPD_PIN_DIR_DEFAULT;
@@ -346,6 +411,8 @@ int dp_attach(const struct dp_attach_opts *o, struct dp_err *err)
 		goto fail;
 	if (created_q)
 		st.flags |= DP_ST_CREATED_QDISC_PHYS;
+	if (attach_decap_devs(o, have_prev ? &prev : NULL, skel, &st, err))
+		goto fail;
 	if (dp_tc_attach(st.lmn_ifindex, lmn, false, bpf_program__fd(skel->progs.lispd_encap),
 			 PROG_ENCAP, have_prev ? prev.encap_prog_id : 0, o->force, &created_q,
 			 &st.encap_prog_id, err))

@@ -20,6 +20,7 @@
 #define DP_LMN_DEFAULT "lmn0"
 #define DP_MAX_EIDS 16
 #define DP_MAX_PETRS LISPD_MAX_LOCATORS
+#define DP_MAX_DECAP_DEVS 7       /* RLOC interfaces besides phys_dev */
 
 /* Name of the extra pinned map that records what attach made. */
 #define DP_STATE_MAP "lispd_attach"
@@ -38,6 +39,10 @@ struct dp_attach_opts {
 	struct lisp_ip petrs[DP_MAX_PETRS];
 	uint8_t miss_policy;      /* enum lispd_miss_policy */
 	bool force;               /* replace another program at our handle/prio */
+	/* Further RLOC interfaces (multihoming): TC decap at their ingress
+	 * too. Which one sends is the config's (lib/dp_rlocs). */
+	unsigned n_decap_devs;
+	const char *decap_devs[DP_MAX_DECAP_DEVS];
 };
 
 /* flags of struct dp_state */
@@ -64,9 +69,17 @@ struct dp_state {
 	uint8_t pad[2];
 	uint32_t n_added;             /* addresses attach put on an existing lmn */
 	struct lisp_ip added[DP_MAX_EIDS];
+	/* The further RLOC interfaces carrying our decap filter. */
+	uint32_t n_decap;
+	struct dp_state_dev {
+		int32_t ifindex;
+		char name[16];
+		uint32_t prog_id;
+		uint32_t created_qdisc;
+	} decap[DP_MAX_DECAP_DEVS];
 };
 
-#define DP_STATE_VERSION 1
+#define DP_STATE_VERSION 2
 
 void dp_attach_opts_init(struct dp_attach_opts *o);
 

@@ -40,7 +40,7 @@ struct pxtr_state {
 static const char *const pinned_maps[] = {
 	LISPD_MAP_MCACHE, LISPD_MAP_CONFIG, LISPD_MAP_LOCAL_EID, LISPD_MAP_STATS,
 	LISPD_MAP_MISS_RB, LISPD_MAP_MISS_SEEN, LISPD_MAP_MISS_TB, LISPD_MAP_EID_SPACE,
-	DP_PXTR_STATE_MAP,
+	LISPD_MAP_LOCAL_RLOC, DP_PXTR_STATE_MAP,
 };
 
 /* ---- TC filters at our handle/prio (dp_tc.h's), at ingress only ---------- */

@@ -36,6 +36,25 @@ static __always_inline __u32 lispd_outer_len(const struct lispd_outer_info *o)
 	return o->l3_len + LISPD_UDP_HLEN + LISPD_LISP_HLEN;
 }
 
+/* Is dst (family's length) one of our RLOCs: the config's sources or an
+ * address of another RLOC interface (lispd_rlocs)? */
+static __always_inline int lispd_is_our_rloc(const struct lispd_dp_config *cfg, __u8 family,
+					     const __u8 *dst)
+{
+	struct lispd_rloc_key k = { .family = family };
+
+	if (family == LISPD_AF_INET) {
+		if ((cfg->flags & LISPD_CFG_RLOC4) && lispd_bytes_eq(dst, cfg->rloc4, 4))
+			return 1;
+		__builtin_memcpy(k.addr, dst, 4);
+	} else {
+		if ((cfg->flags & LISPD_CFG_RLOC6) && lispd_bytes_eq(dst, cfg->rloc6, 16))
+			return 1;
+		__builtin_memcpy(k.addr, dst, 16);
+	}
+	return bpf_map_lookup_elem(&lispd_rlocs, &k) != NULL;
+}
+
 /* 0 when the packet is IP/UDP 4341 to our RLOC (fields filled), 1 when it is
  * somebody else's business. */
 static __always_inline int lispd_outer_for_us(void *ctx, int hook, const struct lispd_dp_config *cfg,
@@ -46,26 +65,24 @@ static __always_inline int lispd_outer_for_us(void *ctx, int hook, const struct 
 
 	o->family = family;
 	if (family == LISPD_AF_INET) {
-		if (!(cfg->flags & LISPD_CFG_RLOC4) ||
-		    lispd_load(ctx, hook, LISPD_ETH_HLEN, h, LISPD_IP4_HLEN))
+		if (lispd_load(ctx, hook, LISPD_ETH_HLEN, h, LISPD_IP4_HLEN))
 			return 1;
 		if ((h[0] >> 4) != 4 || (h[0] & 0x0f) < 5 || h[9] != LISPD_IPPROTO_UDP)
 			return 1;
 		/* Fragments go to the stack, which reassembles them. */
 		if ((h[6] & 0x3f) || h[7] || (h[6] & 0x20))
 			return 1;
-		if (!lispd_bytes_eq(&h[16], cfg->rloc4, 4))
+		if (!lispd_is_our_rloc(cfg, LISPD_AF_INET, &h[16]))
 			return 1;
 		o->l3_len = (h[0] & 0x0f) * 4;
 		o->ttl = h[8];
 	} else {
-		if (!(cfg->flags & LISPD_CFG_RLOC6) ||
-		    lispd_load(ctx, hook, LISPD_ETH_HLEN, h, LISPD_IP6_HLEN))
+		if (lispd_load(ctx, hook, LISPD_ETH_HLEN, h, LISPD_IP6_HLEN))
 			return 1;
 		/* Extension headers before UDP: not ours to parse here. */
 		if ((h[0] >> 4) != 6 || h[6] != LISPD_IPPROTO_UDP)
 			return 1;
-		if (!lispd_bytes_eq(&h[24], cfg->rloc6, 16))
+		if (!lispd_is_our_rloc(cfg, LISPD_AF_INET6, &h[24]))
 			return 1;
 		o->l3_len = LISPD_IP6_HLEN;
 		o->ttl = h[7];

@@ -173,6 +173,15 @@ static __always_inline void lispd_build_outer6(struct lispd_outer *o, const stru
 	lispd_build_udp_lisp(ip + LISPD_IP6_HLEN, cfg, hash, plen, bpf_get_prandom_u32());
 }
 
+/* The interface packets of an outer family leave by: with several RLOC
+ * interfaces the best IPv6 one may not be the best IPv4 one. */
+static __always_inline __u32 lispd_out_ifindex(const struct lispd_dp_config *cfg, __u32 overhead)
+{
+	if (overhead == LISPD_OVERHEAD6 && cfg->phys6_ifindex)
+		return cfg->phys6_ifindex;
+	return cfg->phys_ifindex;
+}
+
 /* Everything after the role's own admission check: map-cache, locator,
  * MTU, outer headers, redirect out of the physical interface. */
 static __always_inline int lispd_encap_flow(struct __sk_buff *skb, const struct lispd_dp_config *cfg,
@@ -182,7 +191,7 @@ static __always_inline int lispd_encap_flow(struct __sk_buff *skb, const struct 
 	const struct lispd_locator *lp;
 	struct lispd_locator loc;
 	struct lispd_outer outer;
-	__u32 hash, drop = 0, overhead, mtu = 0;
+	__u32 hash, drop = 0, overhead, mtu = 0, out_ifindex;
 	__u64 flags;
 	int petr;
 
@@ -212,7 +221,8 @@ static __always_inline int lispd_encap_flow(struct __sk_buff *skb, const struct 
 	 * whatever their total length: their segments were sized by the stack
 	 * to lmn's MTU, which leaves room for the overhead. On failure mtu is
 	 * the physical MTU. */
-	if (bpf_check_mtu(skb, cfg->phys_ifindex, &mtu, (__s32)overhead, 0) > 0)
+	out_ifindex = lispd_out_ifindex(cfg, overhead);
+	if (bpf_check_mtu(skb, out_ifindex, &mtu, (__s32)overhead, 0) > 0)
 		return lispd_icmp_too_big_dir(skb, f, mtu > overhead ? mtu - overhead : 0,
 					      role == LISPD_ENCAP_PITR ? 0 : LISPD_F_INGRESS);
 
@@ -231,7 +241,7 @@ static __always_inline int lispd_encap_flow(struct __sk_buff *skb, const struct 
 			return lispd_verdict(LISPD_STAT_DROP_ENCAP_ADJUST, LISPD_TC_ACT_SHOT);
 	}
 	lispd_stat_inc(petr ? LISPD_STAT_ENCAP_PETR : LISPD_STAT_ENCAP_OK);
-	return (int)bpf_redirect_neigh(cfg->phys_ifindex, NULL, 0, 0);
+	return (int)bpf_redirect_neigh(out_ifindex, NULL, 0, 0);
 }
 
 static __always_inline int lispd_do_encap(struct __sk_buff *skb)

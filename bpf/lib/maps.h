@@ -44,6 +44,14 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } lispd_miss_rb SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LISPD_LOCAL_RLOC_MAX);
+	__type(key, struct lispd_rloc_key);
+	__type(value, struct lispd_local_rloc);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} lispd_rlocs SEC(".maps");
+
 /* Destination -> time of its last miss event (dedupe). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

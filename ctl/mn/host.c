@@ -22,6 +22,7 @@
 #include "dp_attach.h"
 #include "dp_link.h"
 #include "dp_pinned.h"
+#include "dp_rlocs.h"
 #include "log.h"
 #include "mn/host.h"
 
@@ -470,10 +471,11 @@ static int setup_rloc_routing(struct nl_sock *sk, struct wal *w, const struct li
 	return 0;
 }
 
-/* Physical defaults of the family below MN_HOST_PHYS_METRIC move there;
- * then the default into lmn. */
+/* Physical defaults of the family below metric move there (metric: one per
+ * RLOC interface, MN_HOST_PHYS_METRIC + its index, so that two interfaces'
+ * defaults never collide at one metric). */
 static int demote_phys_defaults(struct nl_sock *sk, struct wal *w, uint16_t afi, int phys,
-				char *errbuf, size_t errlen)
+				uint32_t metric, char *errbuf, size_t errlen)
 {
 	struct find_ctx fc = { .afi = afi, .table = RT_TABLE_MAIN, .oif = phys };
 	int rc = find_defaults(sk, &fc);
@@ -485,9 +487,9 @@ static int demote_phys_defaults(struct nl_sock *sk, struct wal *w, uint16_t afi,
 
 		if (moved.metric >= MN_HOST_PHYS_METRIC)
 			continue;
-		if (wal_route(w, "demote", &fc.found[i], MN_HOST_PHYS_METRIC))
+		if (wal_route(w, "demote", &fc.found[i], metric))
 			return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
-		moved.metric = MN_HOST_PHYS_METRIC;
+		moved.metric = metric;
 		rc = route_op(sk, &moved, true);
 		if (rc && rc != -EEXIST)
 			return fail_msg(errbuf, errlen, "adding the demoted default route: %s",
@@ -500,14 +502,19 @@ static int demote_phys_defaults(struct nl_sock *sk, struct wal *w, uint16_t afi,
 	return 0;
 }
 
-static int setup_eid_routing(struct nl_sock *sk, struct wal *w, uint16_t afi, int phys, int lmn,
-			     char *errbuf, size_t errlen)
+/* Every RLOC interface's physical defaults demoted, then the default
+ * into lmn. */
+static int setup_eid_routing(struct nl_sock *sk, struct wal *w, uint16_t afi,
+			     const struct mn_host *host, int lmn, char *errbuf, size_t errlen)
 {
 	struct droute r = { 0 };
 	int rc;
 
-	if (demote_phys_defaults(sk, w, afi, phys, errbuf, errlen))
-		return -1;
+	for (unsigned i = 0; i < host->n_ifaces; i++)
+		if (host->ifs[i].ifindex > 0 &&
+		    demote_phys_defaults(sk, w, afi, host->ifs[i].ifindex, host->ifs[i].phys_metric,
+					 errbuf, errlen))
+			return -1;
 	r.afi = afi;
 	r.table = RT_TABLE_MAIN;
 	r.metric = afi == LISP_AFI_IPV4 ? LMN_METRIC4 : LMN_METRIC6;
@@ -523,6 +530,47 @@ static int setup_eid_routing(struct nl_sock *sk, struct wal *w, uint16_t afi, in
 	return 0;
 }
 
+/* Each RLOC interface's state: index, table, the routing of its RLOCs. */
+static int setup_ifaces(struct nl_sock *sk, struct wal *w, const struct host_plan *plan,
+			struct mn_host *out, char *errbuf, size_t errlen)
+{
+	out->n_ifaces = plan->n_ifaces;
+	for (unsigned i = 0; i < plan->n_ifaces; i++) {
+		const struct host_plan_iface *p = &plan->ifaces[i];
+		struct mn_host_iface *h = &out->ifs[i];
+
+		h->conf = p->conf;
+		h->ifindex = (int)if_nametoindex(p->conf.name);
+		h->table = out->table + i;
+		h->phys_metric = MN_HOST_PHYS_METRIC + i;
+		if (h->ifindex <= 0)
+			continue;
+		for (unsigned k = 0; k < p->n_rlocs; k++) {
+			uint16_t f = p->rlocs[k].afi;
+
+			if (setup_rloc_routing(sk, w, &p->rlocs[k], h->ifindex, p->conf.name,
+					       h->table, &h->has_gw[f], &h->gw[f], errbuf, errlen))
+				return -1;
+			h->rlocs[h->n_rlocs++] = p->rlocs[k];
+		}
+	}
+	return 0;
+}
+
+/* The locator set of the interfaces as set up. */
+static unsigned host_locset(const struct mn_host *host, struct mn_locator *out)
+{
+	struct mn_iface_now now[MN_MAX_IFACES];
+
+	for (unsigned i = 0; i < host->n_ifaces; i++) {
+		now[i].conf = &host->ifs[i].conf;
+		now[i].ifindex = host->ifs[i].ifindex;
+		now[i].n_rlocs = host->ifs[i].n_rlocs;
+		memcpy(now[i].rlocs, host->ifs[i].rlocs, sizeof(now[i].rlocs));
+	}
+	return mn_locset_build(now, host->n_ifaces, out, MN_MAX_LOCS);
+}
+
 static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host *out,
 		    char *errbuf, size_t errlen)
 {
@@ -531,13 +579,15 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	struct dp_link_info li;
 	struct dp_err err;
 	struct nl_sock *sk;
+	struct mn_locator locs[MN_MAX_LOCS];
 	uint32_t table = plan->table ? plan->table : MN_HOST_TABLE_DEFAULT;
-	bool has_gw[3] = { false };
-	struct lisp_ip gw[3];
+	unsigned n_locs;
 	int rc = -1;
 
-	if (plan->n_eids > DP_MAX_EIDS || plan->n_petrs > DP_MAX_PETRS || plan->n_rlocs > 2)
-		return fail_msg(errbuf, errlen, "too many EIDs, PETRs or RLOCs for the data plane");
+	if (plan->n_eids > DP_MAX_EIDS || plan->n_petrs > DP_MAX_PETRS || plan->n_rlocs > 2 ||
+	    plan->n_ifaces > MN_MAX_IFACES)
+		return fail_msg(errbuf, errlen, "too many EIDs, PETRs, RLOCs or interfaces for the "
+				"data plane");
 	dp_attach_opts_init(&o);
 	o.pin_dir = plan->pin_dir;
 	o.phys_dev = plan->phys_name;
@@ -552,6 +602,18 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	memcpy(o.petrs, plan->petrs, sizeof(plan->petrs[0]) * plan->n_petrs);
 	/* While a mapping is unknown, the PETR carries the flow's first packets. */
 	o.miss_policy = plan->n_petrs ? LISPD_MISS_PETR : LISPD_MISS_DROP;
+	/* Every other RLOC interface decapsulates too (make-before-break). */
+	for (unsigned i = 0; i < plan->n_ifaces && o.n_decap_devs < DP_MAX_DECAP_DEVS; i++) {
+		const char *name = plan->ifaces[i].conf.name;
+
+		if (!strcmp(name, plan->phys_name))
+			continue;
+		if (!if_nametoindex(name)) {
+			log_warn("RLOC interface %s does not exist: not used", name);
+			continue;
+		}
+		o.decap_devs[o.n_decap_devs++] = name;
+	}
 
 	if (dp_state_read(plan->pin_dir, &st, NULL) == 0)
 		return fail_msg(errbuf, errlen, "a data plane is already attached at %s (by "
@@ -563,40 +625,32 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	if (dp_state_read(plan->pin_dir, &st, &err))
 		return fail_msg(errbuf, errlen, "%s", err.msg);
 
-	sk = nl_route_open();
-	if (!sk)
-		return fail_msg(errbuf, errlen, "netlink: %s", strerror(errno));
-	for (unsigned i = 0; i < plan->n_rlocs; i++) {
-		uint16_t f = plan->rlocs[i].afi;
-
-		if (setup_rloc_routing(sk, w, &plan->rlocs[i], st.phys_ifindex, plan->phys_name,
-				       table, &has_gw[f], &gw[f], errbuf, errlen))
-			goto out;
-	}
-	if (plan_has_family(plan->eids, plan->n_eids, LISP_AFI_IPV4) &&
-	    setup_eid_routing(sk, w, LISP_AFI_IPV4, st.phys_ifindex, st.lmn_ifindex, errbuf,
-			      errlen))
-		goto out;
-	if (plan_has_family(plan->eids, plan->n_eids, LISP_AFI_IPV6) &&
-	    setup_eid_routing(sk, w, LISP_AFI_IPV6, st.phys_ifindex, st.lmn_ifindex, errbuf,
-			      errlen))
-		goto out;
-
 	memset(out, 0, sizeof(*out));
 	snprintf(out->pin_dir, sizeof(out->pin_dir), "%s", plan->pin_dir);
 	snprintf(out->lmn_name, sizeof(out->lmn_name), "%s", st.lmn_name);
 	snprintf(out->phys_name, sizeof(out->phys_name), "%s", st.phys_name);
 	out->lmn_ifindex = st.lmn_ifindex;
 	out->phys_ifindex = st.phys_ifindex;
+	out->table = table;
 	if (dp_link_get(st.phys_name, &li) == 0)
 		out->phys_mtu = li.mtu;
 	if (dp_link_get(st.lmn_name, &li) == 0)
 		out->lmn_mtu = li.mtu;
-	out->n_rlocs = plan->n_rlocs;
-	memcpy(out->rlocs, plan->rlocs, sizeof(plan->rlocs));
-	out->table = table;
-	memcpy(out->has_gw, has_gw, sizeof(out->has_gw));
-	memcpy(out->gw, gw, sizeof(out->gw));
+
+	sk = nl_route_open();
+	if (!sk)
+		return fail_msg(errbuf, errlen, "netlink: %s", strerror(errno));
+	if (setup_ifaces(sk, w, plan, out, errbuf, errlen))
+		goto out;
+	if (plan_has_family(plan->eids, plan->n_eids, LISP_AFI_IPV4) &&
+	    setup_eid_routing(sk, w, LISP_AFI_IPV4, out, st.lmn_ifindex, errbuf, errlen))
+		goto out;
+	if (plan_has_family(plan->eids, plan->n_eids, LISP_AFI_IPV6) &&
+	    setup_eid_routing(sk, w, LISP_AFI_IPV6, out, st.lmn_ifindex, errbuf, errlen))
+		goto out;
+	n_locs = host_locset(out, locs);
+	if (host_apply_locators(out, n_locs, locs, errbuf, errlen))
+		goto out;
 	rc = 0;
 out:
 	nl_route_close(sk);
@@ -730,44 +784,33 @@ static const struct lisp_ip *of_afi(const struct lisp_ip *ips, unsigned n, uint1
 	return NULL;
 }
 
-/* The source addresses of the data plane: one update of the config map, so
- * encapsulation never pairs an old and a new RLOC, and a removed address
- * stops being a source the moment this returns. */
-static int update_dp_rlocs(const char *pin_dir, unsigned n, const struct lisp_ip *rlocs,
-			   char *errbuf, size_t errlen)
+int host_apply_locators(struct mn_host *host, unsigned n, const struct mn_locator *locs,
+			char *errbuf, size_t errlen)
 {
-	const struct lisp_ip *r4 = of_afi(rlocs, n, LISP_AFI_IPV4);
-	const struct lisp_ip *r6 = of_afi(rlocs, n, LISP_AFI_IPV6);
-	struct lispd_dp_config cfg;
+	struct dp_rlocs r;
 	struct dp_err err;
-	uint32_t zero = 0;
-	int fd;
 
-	fd = dp_pinned_open(pin_dir, LISPD_MAP_CONFIG, &err);
-	if (fd < 0)
+	memset(&r, 0, sizeof(r));
+	if (n > MN_MAX_LOCS)
+		return fail_msg(errbuf, errlen, "more than %d locators", MN_MAX_LOCS);
+	for (uint16_t f = LISP_AFI_IPV4; f <= LISP_AFI_IPV6; f++) {
+		const struct mn_locator *b = mn_locset_best(locs, n, f);
+
+		if (!b)
+			continue;
+		r.has_src[f] = true;
+		r.src[f] = b->addr;
+		r.src_ifindex[f] = b->ifindex;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		r.local[r.n_local] = locs[i].addr;
+		r.local_ifindex[r.n_local++] = locs[i].ifindex;
+	}
+	if (dp_rlocs_apply(host->pin_dir, &r, &err))
 		return fail_msg(errbuf, errlen, "%s", err.msg);
-	if (bpf_map_lookup_elem(fd, &zero, &cfg)) {
-		close(fd);
-		return fail_msg(errbuf, errlen, "reading %s: %s", LISPD_MAP_CONFIG,
-				strerror(errno));
-	}
-	cfg.flags &= ~(uint32_t)(LISPD_CFG_RLOC4 | LISPD_CFG_RLOC6);
-	memset(cfg.rloc4, 0, sizeof(cfg.rloc4));
-	memset(cfg.rloc6, 0, sizeof(cfg.rloc6));
-	if (r4) {
-		cfg.flags |= LISPD_CFG_RLOC4;
-		memcpy(cfg.rloc4, r4->bytes, 4);
-	}
-	if (r6) {
-		cfg.flags |= LISPD_CFG_RLOC6;
-		memcpy(cfg.rloc6, r6->bytes, 16);
-	}
-	if (bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY)) {
-		close(fd);
-		return fail_msg(errbuf, errlen, "updating %s: %s", LISPD_MAP_CONFIG,
-				strerror(errno));
-	}
-	close(fd);
+	host->n_rlocs = mn_locset_sources(locs, n, host->rlocs);
+	host->n_locs = n;
+	memcpy(host->locs, locs, sizeof(locs[0]) * n);
 	return 0;
 }
 
@@ -818,8 +861,8 @@ static void table_route(struct droute *r, uint16_t afi, uint32_t table, int phys
 
 /* Table T's default follows the gateway of the interface. */
 static int update_table_gw(struct nl_sock *sk, struct wal *w, struct drops *drops,
-			   struct mn_host *host, uint16_t afi, bool has_gw, const struct lisp_ip *gw,
-			   char *errbuf, size_t errlen)
+			   struct mn_host_iface *host, uint16_t afi, bool has_gw,
+			   const struct lisp_ip *gw, char *errbuf, size_t errlen)
 {
 	struct route_key *key;
 	struct droute r;
@@ -832,7 +875,7 @@ static int update_table_gw(struct nl_sock *sk, struct wal *w, struct drops *drop
 		/* The route setup installed carries the physical route's
 		 * protocol and flags: delete by destination, table and
 		 * gateway, which both forms share. */
-		table_route(&r, afi, host->table, host->phys_ifindex, &host->gw[afi]);
+		table_route(&r, afi, host->table, host->ifindex, &host->gw[afi]);
 		rc = route_op(sk, &r, false);
 		if (rc && !gone(rc))
 			return fail_msg(errbuf, errlen, "deleting the default route of table %" PRIu32
@@ -845,7 +888,7 @@ static int update_table_gw(struct nl_sock *sk, struct wal *w, struct drops *drop
 	}
 	if (!has_gw)
 		return 0;
-	table_route(&r, afi, host->table, host->phys_ifindex, gw);
+	table_route(&r, afi, host->table, host->ifindex, gw);
 	if (wal_route(w, "route", &r, 0))
 		return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
 	rc = route_op(sk, &r, true);
@@ -862,8 +905,8 @@ static int update_table_gw(struct nl_sock *sk, struct wal *w, struct drops *drop
  * (56 bytes with an IPv6 RLOC, 36 with IPv4 only), so the stack sizes
  * packets, GSO segments and TCP MSS for the tunnel as it is now. The MTU
  * attach set is logged once, before the first change: restore puts it back
- * whatever happened in between. Without RLOCs nothing changes (nothing
- * leaves anyway). */
+ * whatever happened in between. rlocs holds one RLOC per family over all
+ * interfaces; without any nothing changes (nothing leaves anyway). */
 static int update_lmn_mtu(struct wal *w, struct mn_host *host, unsigned n,
 			  const struct lisp_ip *rlocs, char *errbuf, size_t errlen)
 {
@@ -896,20 +939,22 @@ static int update_lmn_mtu(struct wal *w, struct mn_host *host, unsigned n,
 	return 0;
 }
 
-int host_update_rlocs(const char *state_dir, struct mn_host *host, unsigned n,
+int host_update_iface(const char *state_dir, struct mn_host *host, unsigned idx, unsigned n,
 		      const struct lisp_ip *rlocs, const bool has_gw[3],
 		      const struct lisp_ip gw[3], char *errbuf, size_t errlen)
 {
+	struct mn_host_iface *h;
 	char path[4096];
 	struct drops drops = { 0 };
 	struct nl_sock *sk;
 	struct wal w;
 	int rc = 0;
 
+	if (idx >= host->n_ifaces || host->ifs[idx].ifindex <= 0)
+		return fail_msg(errbuf, errlen, "no RLOC interface %u", idx);
 	if (n > 2)
 		return fail_msg(errbuf, errlen, "more than one RLOC per family");
-	if (update_dp_rlocs(host->pin_dir, n, rlocs, errbuf, errlen))
-		return -1;
+	h = &host->ifs[idx];
 	state_path(path, sizeof(path), state_dir);
 	w.fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (w.fd < 0)
@@ -920,24 +965,37 @@ int host_update_rlocs(const char *state_dir, struct mn_host *host, unsigned n,
 		return fail_msg(errbuf, errlen, "netlink: %s", strerror(errno));
 	}
 	for (uint16_t f = LISP_AFI_IPV4; f <= LISP_AFI_IPV6 && rc == 0; f++) {
-		const struct lisp_ip *old = of_afi(host->rlocs, host->n_rlocs, f);
+		const struct lisp_ip *old = of_afi(h->rlocs, h->n_rlocs, f);
 		const struct lisp_ip *now = of_afi(rlocs, n, f);
 
 		/* A new physical default (DHCP) would outrank lmn's: demoted
 		 * like the first one, and put back on restore. */
-		rc = demote_phys_defaults(sk, &w, f, host->phys_ifindex, errbuf, errlen);
+		rc = demote_phys_defaults(sk, &w, f, h->ifindex, h->phys_metric, errbuf, errlen);
 		if (rc == 0)
-			rc = update_table_gw(sk, &w, &drops, host, f, has_gw[f], &gw[f], errbuf,
-					     errlen);
+			rc = update_table_gw(sk, &w, &drops, h, f, has_gw[f], &gw[f], errbuf, errlen);
 		if (rc == 0)
-			rc = update_rule(sk, &w, &drops, old, now, host->table, errbuf, errlen);
+			rc = update_rule(sk, &w, &drops, old, now, h->table, errbuf, errlen);
 	}
-	if (rc == 0)
-		rc = update_lmn_mtu(&w, host, n, rlocs, errbuf, errlen);
+	h->n_rlocs = n;
+	memcpy(h->rlocs, rlocs, sizeof(h->rlocs[0]) * n);
+	if (rc == 0) {
+		struct lisp_ip fams[2];
+		unsigned n_fams = 0;
+
+		for (uint16_t f = LISP_AFI_IPV4; f <= LISP_AFI_IPV6; f++)
+			for (unsigned i = 0; i < host->n_ifaces; i++) {
+				const struct lisp_ip *r =
+					of_afi(host->ifs[i].rlocs, host->ifs[i].n_rlocs, f);
+
+				if (r) {
+					fams[n_fams++] = *r;
+					break;
+				}
+			}
+		rc = update_lmn_mtu(&w, host, n_fams, fams, errbuf, errlen);
+	}
 	nl_route_close(sk);
 	close(w.fd);
 	drops_apply(state_dir, &drops);
-	host->n_rlocs = n;
-	memcpy(host->rlocs, rlocs, sizeof(host->rlocs[0]) * n);
 	return rc;
 }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "lisp_addr.h"
+#include "mn/locset.h"
 
 #define MN_HOST_MAX_EIDS 16
 #define MN_HOST_MAX_PETRS 8
@@ -29,10 +30,20 @@
 #define MN_HOST_PHYS_METRIC 100u
 
 /* What the daemon wants on the host (built from the configuration and the
- * discovered RLOCs). */
+ * discovered RLOCs). With several RLOC interfaces, phys_name is the one
+ * sending now (best priority), rlocs the sending RLOCs, and ifaces every
+ * configured RLOC interface with its usable addresses now. */
+struct host_plan_iface {
+	struct mn_iface_conf conf;
+	unsigned n_rlocs;                 /* usable now, at most one per family */
+	struct lisp_ip rlocs[2];
+};
+
 struct host_plan {
 	char pin_dir[108];
 	char phys_name[IF_NAMESIZE];
+	unsigned n_ifaces;                /* configuration order; table = table + index */
+	struct host_plan_iface ifaces[MN_MAX_IFACES];
 	char lmn_name[IF_NAMESIZE];       /* "" = DP_LMN_DEFAULT */
 	unsigned n_eids;
 	struct lisp_ip eids[MN_HOST_MAX_EIDS];
@@ -45,8 +56,23 @@ struct host_plan {
 	uint32_t table;                   /* 0 = MN_HOST_TABLE_DEFAULT */
 };
 
+/* One RLOC interface on the host: its routing table (`from RLOC lookup
+ * table`, default via its gateway) and what is installed for it now. */
+struct mn_host_iface {
+	struct mn_iface_conf conf;
+	int ifindex;                      /* 0: absent at start, not used */
+	uint32_t table;
+	uint32_t phys_metric;             /* its demoted main-table defaults */
+	unsigned n_rlocs;                 /* the RLOCs with a rule now */
+	struct lisp_ip rlocs[2];
+	bool has_gw[3];                   /* by AFI: the default route of table */
+	struct lisp_ip gw[3];
+};
+
 /* What the protocol modules learn about the host once it is set up. Owned
- * by the daemon; valid until mn_free(). */
+ * by the daemon; valid until mn_free(). phys_* name the interface sending
+ * at start; n_rlocs/rlocs are the sending RLOCs now; locs the whole
+ * advertised locator set. */
 struct mn_host {
 	char pin_dir[108];                /* dp_pinned_open(pin_dir, LISPD_MAP_MCACHE) */
 	char lmn_name[IF_NAMESIZE];
@@ -54,13 +80,15 @@ struct mn_host {
 	int lmn_ifindex;
 	int phys_ifindex;
 	unsigned phys_mtu;
-	unsigned lmn_mtu;                 /* follows the RLOC families (host_update_rlocs) */
+	unsigned lmn_mtu;                 /* follows the RLOC families (host_update_iface) */
 	bool lmn_mtu_logged;              /* attach's MTU is in the state file */
-	unsigned n_rlocs;                 /* our current RLOCs, at most one per family */
+	unsigned n_rlocs;                 /* our sending RLOCs, at most one per family */
 	struct lisp_ip rlocs[2];
-	uint32_t table;
-	bool has_gw[3];                   /* by AFI: the default route of table */
-	struct lisp_ip gw[3];
+	uint32_t table;                   /* of the first interface */
+	unsigned n_ifaces;
+	struct mn_host_iface ifs[MN_MAX_IFACES];
+	unsigned n_locs;
+	struct mn_locator locs[MN_MAX_LOCS];
 };
 
 /* Applies plan. On failure everything done so far is undone and errbuf
@@ -72,15 +100,22 @@ int host_setup(const struct host_plan *plan, const char *state_dir, struct mn_ho
  * (all steps are attempted; errbuf names the first failure). */
 int host_restore(const char *state_dir, char *errbuf, size_t errlen);
 
-/* The node moved: our RLOCs are now rlocs (at most one per family, may be
- * none) and the interface's gateways gw (by AFI, where has_gw). In this
- * order: the data plane's source RLOCs (one config map update), then per
- * family table's default route and the `from RLOC` rule, each change
+/* Interface idx of host moved: its usable RLOCs are now rlocs (at most
+ * one per family, may be none) and its gateways gw (by AFI, where has_gw).
+ * Its table's default routes and `from RLOC` rules follow (each change
  * logged in the state file first so host_restore() still undoes exactly
- * what is on the host. host is updated. 0, or -1 with errbuf filled. */
-int host_update_rlocs(const char *state_dir, struct mn_host *host, unsigned n,
+ * what is on the host); a new main-table default via it is demoted. The
+ * data plane is host_apply_locators()'s. 0, or -1 with errbuf filled. */
+int host_update_iface(const char *state_dir, struct mn_host *host, unsigned idx, unsigned n,
 		      const struct lisp_ip *rlocs, const bool has_gw[3],
 		      const struct lisp_ip gw[3], char *errbuf, size_t errlen);
+
+/* The locator set is now locs (mn_locset_build): the data plane accepts
+ * every one of them and sends from the best of each family, switched by
+ * one config map update (make-before-break, lib/dp_rlocs). host->rlocs,
+ * locs are updated. 0, or -1 with errbuf filled. */
+int host_apply_locators(struct mn_host *host, unsigned n, const struct mn_locator *locs,
+			char *errbuf, size_t errlen);
 
 /* A new fd of the pinned BPF map-cache of the attached data plane (for
  * mn_opts.mcache_fd), or -1 with errbuf filled. */

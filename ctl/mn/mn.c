@@ -225,6 +225,8 @@ struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct c
 	itr_start(mn, mn->mcache_fd);
 	if (host)
 		set_rlocs(mn, host->n_rlocs, host->rlocs);
+	if (host && host->n_ifaces)
+		mn_set_locators(mn, host->n_locs, host->locs);
 	if (conf_from_cfg(&mn->conf, cfg)) {
 		itr_teardown(&mn->itr);
 		free(mn);
@@ -257,6 +259,15 @@ void mn_set_rlocs(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs)
 {
 	set_rlocs(mn, n_rlocs, rlocs);
 	mn_reg_start_all(mn);
+}
+
+void mn_set_locators(struct mn *mn, unsigned n, const struct mn_locator *locs)
+{
+	if (n > MN_MAX_LOCS)
+		n = MN_MAX_LOCS;
+	mn->has_locs = true;
+	mn->n_locs = n;
+	memcpy(mn->locs, locs, sizeof(locs[0]) * n);
 }
 
 void mn_moved(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs)

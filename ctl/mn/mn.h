@@ -73,6 +73,12 @@ void mn_on_control(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 void mn_on_miss(struct mn *mn, const struct lispd_miss_event *ev);
 /* Our RLOCs changed (at most one per family): re-register at once. */
 void mn_set_rlocs(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs);
+/* The locator set we advertise (every usable RLOC of every RLOC interface
+ * with its priority/weight, mn/locset), at most MN_MAX_LOCS; each
+ * database-mapping advertises those of the families it uses. Until this is
+ * called the sending RLOCs are advertised at the mapping's per-family
+ * priority/weight. Takes effect with the next registration (mn_moved). */
+void mn_set_locators(struct mn *mn, unsigned n, const struct mn_locator *locs);
 /* Our locator set changed under us (mobility): the new set is registered at
  * once (retransmitted until the Map-Notify) and every peer RLOC and
  * proxy-ITR gets an SMR (rate-limited per RLOC). An empty set only forgets

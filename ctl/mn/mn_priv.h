@@ -29,8 +29,11 @@ struct mn {
 	struct mn_timing t;
 	struct mn_conf conf;
 
-	unsigned n_rlocs;
+	unsigned n_rlocs;          /* sending RLOCs, one per family */
 	struct lisp_ip rlocs[2];
+	bool has_locs;             /* locs set by mn_set_locators */
+	unsigned n_locs;           /* advertised locator set */
+	struct mn_locator locs[MN_MAX_LOCS];
 
 	int mcache_fd;
 	uint64_t (*next_nonce)(void *ctx);

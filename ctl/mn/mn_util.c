@@ -30,6 +30,26 @@ unsigned mn_our_locators(const struct mn *mn, unsigned i, const struct lisp_ip *
 	const struct mn_map_conf *m = &mn->conf.map[i];
 	unsigned n = 0;
 
+	if (mn->has_locs) {
+		/* Every RLOC interface's address, at its own priority/weight. */
+		for (unsigned k = 0; k < mn->n_locs && n < cap; k++) {
+			const struct mn_locator *c = &mn->locs[k];
+			struct lisp_locator *l;
+
+			if (!m->use[c->addr.afi])
+				continue;
+			l = &out[n++];
+			memset(l, 0, sizeof(*l));
+			l->priority = c->priority;
+			l->weight = c->weight;
+			l->mpriority = 255;
+			l->local = true;
+			l->reachable = true;
+			l->probed = probed && lisp_ip_equal(probed, &c->addr);
+			lisp_addr_from_ip(&l->addr, &c->addr);
+		}
+		return n;
+	}
 	for (unsigned k = 0; k < mn->n_rlocs && n < cap; k++) {
 		const struct lisp_ip *r = &mn->rlocs[k];
 		struct lisp_locator *l;

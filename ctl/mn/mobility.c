@@ -7,9 +7,20 @@
 #include "core/nl.h"
 #include "log.h"
 #include "mn/host.h"
+#include "mn/locset.h"
 #include "mn/mn.h"
 #include "mn/mobility.h"
 #include "mn/rlocwatch.h"
+
+struct mn_mobility;
+
+/* One watched RLOC interface. */
+struct mob_iface {
+	struct mn_mobility *m;
+	unsigned idx;              /* into host->ifs */
+	struct rloc_view view;     /* as last reported */
+	struct rlocw *w;
+};
 
 struct mn_mobility {
 	const char *state_dir;
@@ -17,54 +28,103 @@ struct mn_mobility {
 	struct cp_sock *cs;
 	struct mn *mn;
 	bool need_gw[3];
-	struct rlocw *w;
+	unsigned n_if;
+	struct mob_iface ifs[MN_MAX_IFACES];
 };
 
-static const char *rlocs_text(unsigned n, const struct lisp_ip *r, char *buf, size_t len)
+static const char *locs_text(unsigned n, const struct mn_locator *l, char *buf, size_t len)
 {
 	char a[64];
 	size_t at = 0;
 
 	buf[0] = '\0';
 	for (unsigned i = 0; i < n && at < len; i++)
-		at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? ", " : "",
-				       nl_ip_str(&r[i], a, sizeof(a)));
+		at += (size_t)snprintf(buf + at, len - at, "%s%s (priority %u, weight %u)",
+				       i ? ", " : "", nl_ip_str(&l[i].addr, a, sizeof(a)),
+				       l[i].priority, l[i].weight);
 	if (n == 0)
 		snprintf(buf, len, "none");
 	return buf;
 }
 
+/* The locator set of every watched interface as last seen. */
+static unsigned current_locs(const struct mn_mobility *m, struct mn_locator *out)
+{
+	struct mn_iface_now now[MN_MAX_IFACES];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < m->n_if; i++) {
+		const struct mob_iface *f = &m->ifs[i];
+		const struct mn_host_iface *h = &m->host->ifs[f->idx];
+
+		now[n].conf = &h->conf;
+		now[n].ifindex = h->ifindex;
+		now[n].n_rlocs = rloc_view_rlocs(&f->view, m->need_gw, now[n].rlocs);
+		n++;
+	}
+	return mn_locset_build(now, n, out, MN_MAX_LOCS);
+}
+
 static void on_change(void *arg, const struct rloc_view *v, unsigned changed)
 {
-	struct mn_mobility *m = arg;
+	struct mob_iface *f = arg;
+	struct mn_mobility *m = f->m;
+	struct mn_host *host = m->host;
+	struct mn_locator locs[MN_MAX_LOCS];
 	struct lisp_ip rlocs[2];
-	unsigned n = rloc_view_rlocs(v, m->need_gw, rlocs);
-	char err[512], txt[128];
+	unsigned n_rlocs, n_locs;
+	bool set_changed;
+	char err[512], txt[512];
 
-	log_info("locators now %s%s", rlocs_text(n, rlocs, txt, sizeof(txt)),
-		 changed & RLOCW_RLOCS ? "" : " (gateway change)");
-	/* The host first: the new source must be routable before anything
-	 * is sent from it, and the old one stops being a source at once. */
-	if (host_update_rlocs(m->state_dir, m->host, n, rlocs, v->has_gw, v->gw, err,
+	f->view = *v;
+	n_rlocs = rloc_view_rlocs(v, m->need_gw, rlocs);
+	/* The host first: the interface's table and `from RLOC` rules must
+	 * route the new source before the data plane sends from it
+	 * (make-before-break), and an old source stops being one at once. */
+	if (host_update_iface(m->state_dir, host, f->idx, n_rlocs, rlocs, v->has_gw, v->gw, err,
 			      sizeof(err)))
-		log_err("following the move on the host: %s", err);
-	for (uint16_t f = LISP_AFI_IPV4; f <= LISP_AFI_IPV6; f++) {
+		log_err("following %s on the host: %s", host->ifs[f->idx].conf.name, err);
+	n_locs = current_locs(m, locs);
+	set_changed = !mn_locset_equal(locs, n_locs, host->locs, host->n_locs);
+	log_info("%s changed: locators now %s%s", host->ifs[f->idx].conf.name,
+		 locs_text(n_locs, locs, txt, sizeof(txt)),
+		 changed & RLOCW_RLOCS ? "" : " (gateway change)");
+	if (set_changed && host_apply_locators(host, n_locs, locs, err, sizeof(err)))
+		log_err("switching the data plane's RLOCs: %s", err);
+	for (uint16_t fam = LISP_AFI_IPV4; fam <= LISP_AFI_IPV6; fam++) {
 		const struct lisp_ip *r = NULL;
 
-		for (unsigned i = 0; i < n; i++)
-			if (rlocs[i].afi == f)
-				r = &rlocs[i];
-		cp_sock_set_rloc(m->cs, f, r);
+		for (unsigned i = 0; i < host->n_rlocs; i++)
+			if (host->rlocs[i].afi == fam)
+				r = &host->rlocs[i];
+		cp_sock_set_rloc(m->cs, fam, r);
 	}
-	if (changed & RLOCW_RLOCS)
-		mn_moved(m->mn, n, rlocs);
+	if (set_changed) {
+		mn_set_locators(m->mn, host->n_locs, host->locs);
+		mn_moved(m->mn, host->n_rlocs, host->rlocs);
+	}
+}
+
+/* The view host setup worked from, so the first look reports only what
+ * changed since. */
+static void start_view(const struct mn_host_iface *h, struct rloc_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->link_up = h->n_rlocs > 0;
+	for (unsigned i = 0; i < h->n_rlocs; i++) {
+		uint16_t f = h->rlocs[i].afi;
+
+		v->has_addr[f] = true;
+		v->addr[f] = h->rlocs[i];
+	}
+	memcpy(v->has_gw, h->has_gw, sizeof(v->has_gw));
+	memcpy(v->gw, h->gw, sizeof(v->gw));
 }
 
 struct mn_mobility *mn_mobility_start(struct ev_loop *loop, const char *state_dir,
 				      struct mn_host *host, struct cp_sock *cs, struct mn *mn)
 {
 	struct mn_mobility *m = calloc(1, sizeof(*m));
-	struct rloc_view start;
 
 	if (!m) {
 		log_err("mobility: out of memory");
@@ -74,26 +134,28 @@ struct mn_mobility *mn_mobility_start(struct ev_loop *loop, const char *state_di
 	m->host = host;
 	m->cs = cs;
 	m->mn = mn;
-	/* A family that had a gateway at start needs one: an address alone
-	 * (DHCP's first step) cannot carry our control traffic yet. */
-	memcpy(m->need_gw, host->has_gw, sizeof(m->need_gw));
-	/* The view the host was set up from, so the first look only reports
-	 * what changed since. */
-	memset(&start, 0, sizeof(start));
-	start.link_up = true;
-	for (unsigned i = 0; i < host->n_rlocs; i++) {
-		uint16_t f = host->rlocs[i].afi;
+	/* A family that had a gateway at start (on any RLOC interface) needs
+	 * one: an address alone (DHCP's first step) cannot carry our control
+	 * traffic yet. */
+	for (unsigned i = 0; i < host->n_ifaces; i++)
+		for (unsigned f = LISP_AFI_IPV4; f <= LISP_AFI_IPV6; f++)
+			m->need_gw[f] |= host->ifs[i].has_gw[f];
+	for (unsigned i = 0; i < host->n_ifaces; i++) {
+		struct mob_iface *f = &m->ifs[m->n_if];
 
-		start.has_addr[f] = true;
-		start.addr[f] = host->rlocs[i];
-	}
-	memcpy(start.has_gw, host->has_gw, sizeof(start.has_gw));
-	memcpy(start.gw, host->gw, sizeof(start.gw));
-	m->w = rlocw_open(loop, host->phys_ifindex, &start, m->need_gw, on_change, m);
-	if (!m->w) {
-		log_err("watching %s for moves: %s", host->phys_name, strerror(errno));
-		free(m);
-		return NULL;
+		if (host->ifs[i].ifindex <= 0)
+			continue;
+		f->m = m;
+		f->idx = i;
+		start_view(&host->ifs[i], &f->view);
+		f->w = rlocw_open(loop, host->ifs[i].ifindex, &f->view, m->need_gw, on_change, f);
+		if (!f->w) {
+			log_err("watching %s for moves: %s", host->ifs[i].conf.name,
+				strerror(errno));
+			mn_mobility_stop(m);
+			return NULL;
+		}
+		m->n_if++;
 	}
 	return m;
 }
@@ -102,6 +164,7 @@ void mn_mobility_stop(struct mn_mobility *m)
 {
 	if (!m)
 		return;
-	rlocw_close(m->w);
+	for (unsigned i = 0; i < m->n_if; i++)
+		rlocw_close(m->ifs[i].w);
 	free(m);
 }

@@ -1,6 +1,8 @@
-/* The mobile node following its own moves: the netlink watcher
- * (mn/rlocwatch) drives, in order, the host (data plane source RLOCs,
- * source rules, table default: mn/host), the control sockets' default
+/* The mobile node following its own moves: one netlink watcher
+ * (mn/rlocwatch) per RLOC interface drives, in order, the host (that
+ * interface's source rules and table default: mn/host), the locator set
+ * of every interface (mn/locset) and from it the data plane (accepted
+ * RLOCs, then sources, in one config update), the control sockets' default
  * sources (core/cp_sock), and the protocol (Map-Register of the new set
  * and SMRs: mn_moved). Only the daemon creates one. */
 #ifndef MN_MOBILITY_H

@@ -12,6 +12,7 @@
 #include "core/nl.h"
 #include "log.h"
 #include "mn/rlocs.h"
+#include "mn/rlocwatch.h"
 
 int rlocs_iface_addr(const char *ifname, uint16_t afi, struct lisp_ip *out)
 {
@@ -84,47 +85,70 @@ out:
 	return rc;
 }
 
-/* Takes rloc (found on ifname) when the plan has none of its family yet and
- * ifname is the plan's interface (the first one with an RLOC wins). */
-static void take_rloc(struct host_plan *plan, const char *ifname, const struct lisp_ip *rloc)
+/* The plan's entry of RLOC interface ifname, added when new; NULL when
+ * there are too many (errbuf filled). */
+static struct host_plan_iface *plan_iface(struct host_plan *plan, const char *ifname,
+					  const char *src, int line, char *errbuf, size_t errlen)
 {
-	char buf[64];
+	struct host_plan_iface *p;
 
-	if (plan->phys_name[0] == '\0')
-		snprintf(plan->phys_name, sizeof(plan->phys_name), "%s", ifname);
-	else if (strcmp(plan->phys_name, ifname)) {
-		log_warn("RLOC %s on %s not used: only one interface (%s) is supported yet",
-			 nl_ip_str(rloc, buf, sizeof(buf)), ifname, plan->phys_name);
-		return;
+	for (unsigned i = 0; i < plan->n_ifaces; i++)
+		if (!strcmp(plan->ifaces[i].conf.name, ifname))
+			return &plan->ifaces[i];
+	if (plan->n_ifaces == MN_MAX_IFACES) {
+		snprintf(errbuf, errlen, "%s:%d: RLOC interface %s: more than %d RLOC interfaces",
+			 src, line, ifname, MN_MAX_IFACES);
+		return NULL;
 	}
-	for (unsigned i = 0; i < plan->n_rlocs; i++)
-		if (plan->rlocs[i].afi == rloc->afi)
+	p = &plan->ifaces[plan->n_ifaces++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->conf.name, sizeof(p->conf.name), "%s", ifname);
+	return p;
+}
+
+/* The interface gives RLOCs of family afi at r's priority/weight (the
+ * first entry naming the interface and family rules), and rloc (may be
+ * NULL: none now) is its address of that family. */
+static void iface_take(struct host_plan_iface *p, uint16_t afi, const struct lispd_cfg_rloc *r,
+		       const struct lisp_ip *rloc)
+{
+	if (!p->conf.use[afi]) {
+		p->conf.use[afi] = true;
+		p->conf.priority[afi] = r->priority;
+		p->conf.weight[afi] = r->weight;
+	}
+	if (!rloc)
+		return;
+	for (unsigned i = 0; i < p->n_rlocs; i++)
+		if (p->rlocs[i].afi == afi)
 			return;
-	plan->rlocs[plan->n_rlocs++] = *rloc;
+	p->rlocs[p->n_rlocs++] = *rloc;
 }
 
 static int plan_rloc(const struct lispd_cfg_rloc *r, struct host_plan *plan, const char *src,
 		     char *errbuf, size_t errlen)
 {
 	char ifname[IF_NAMESIZE], buf[64];
+	struct host_plan_iface *p;
 	struct lisp_ip ip;
 	int rc;
 
 	if (r->kind == LISPD_RLOC_IFACE) {
 		uint16_t afi = r->ip_version == 6 ? LISP_AFI_IPV6 : LISP_AFI_IPV4;
 
+		p = plan_iface(plan, r->ifname, src, r->line, errbuf, errlen);
+		if (!p)
+			return -1;
 		rc = rlocs_iface_addr(r->ifname, afi, &ip);
 		if (rc < 0) {
 			snprintf(errbuf, errlen, "%s:%d: reading the addresses of %s: %s", src,
 				 r->line, r->ifname, strerror(errno));
 			return -1;
 		}
-		if (rc == 1) {
+		if (rc == 1)
 			log_warn("%s:%d: %s has no usable IPv%u address now", src, r->line,
 				 r->ifname, r->ip_version);
-			return 0;
-		}
-		take_rloc(plan, r->ifname, &ip);
+		iface_take(p, afi, r, rc == 0 ? &ip : NULL);
 		return 0;
 	}
 	if (!r->local)
@@ -135,8 +159,57 @@ static int plan_rloc(const struct lispd_cfg_rloc *r, struct host_plan *plan, con
 			 "interface holds it", src, r->line, nl_ip_str(&r->addr, buf, sizeof(buf)));
 		return -1;
 	}
-	take_rloc(plan, ifname, &r->addr);
+	p = plan_iface(plan, ifname, src, r->line, errbuf, errlen);
+	if (!p)
+		return -1;
+	iface_take(p, r->addr.afi, r, &r->addr);
 	return 0;
+}
+
+/* With several RLOC interfaces, one whose link is down gives no RLOC now
+ * (its watcher adds it once it comes up). A single interface is taken as
+ * it is, as before multihoming. */
+static void drop_down_ifaces(struct host_plan *plan)
+{
+	if (plan->n_ifaces < 2)
+		return;
+	for (unsigned i = 0; i < plan->n_ifaces; i++) {
+		struct host_plan_iface *p = &plan->ifaces[i];
+		int ifindex = (int)if_nametoindex(p->conf.name);
+		struct rloc_view v;
+
+		if (p->n_rlocs == 0)
+			continue;
+		if (ifindex <= 0 || (rloc_view_read(ifindex, NULL, &v) == 0 && !v.link_up)) {
+			log_info("RLOC interface %s is down: no RLOC from it now", p->conf.name);
+			p->n_rlocs = 0;
+		}
+	}
+}
+
+/* The sending RLOCs and the interface they start on, from the plan's
+ * interfaces as they are now (lib's locator-set choice). */
+static void plan_sources(struct host_plan *plan)
+{
+	struct mn_iface_now now[MN_MAX_IFACES];
+	struct mn_locator locs[MN_MAX_LOCS];
+	const struct mn_locator *best;
+	unsigned n;
+
+	for (unsigned i = 0; i < plan->n_ifaces; i++) {
+		now[i].conf = &plan->ifaces[i].conf;
+		now[i].ifindex = (int)(i + 1);   /* stands for the interface here */
+		now[i].n_rlocs = plan->ifaces[i].n_rlocs;
+		memcpy(now[i].rlocs, plan->ifaces[i].rlocs, sizeof(now[i].rlocs));
+	}
+	n = mn_locset_build(now, plan->n_ifaces, locs, MN_MAX_LOCS);
+	plan->n_rlocs = mn_locset_sources(locs, n, plan->rlocs);
+	best = mn_locset_best(locs, n, LISP_AFI_IPV4);
+	if (!best)
+		best = mn_locset_best(locs, n, LISP_AFI_IPV6);
+	if (best)
+		snprintf(plan->phys_name, sizeof(plan->phys_name), "%s",
+			 plan->ifaces[best->ifindex - 1].conf.name);
 }
 
 static int plan_eid(const struct lispd_cfg_mapping *m, struct host_plan *plan, bool *iid_set,
@@ -177,7 +250,7 @@ int rlocs_plan(const struct lispd_config *cfg, struct host_plan *plan, char *err
 	bool iid_set = false;
 
 	plan->phys_name[0] = '\0';
-	plan->n_rlocs = plan->n_eids = plan->n_petrs = 0;
+	plan->n_rlocs = plan->n_eids = plan->n_petrs = plan->n_ifaces = 0;
 	plan->use_iid = false;
 	plan->iid = 0;
 	if (cfg->n_mappings == 0) {
@@ -194,9 +267,11 @@ int rlocs_plan(const struct lispd_config *cfg, struct host_plan *plan, char *err
 			if (plan_rloc(&m->rlocs[j], plan, src, errbuf, errlen))
 				return -1;
 	}
+	drop_down_ifaces(plan);
+	plan_sources(plan);
 	if (plan->n_rlocs == 0) {
 		snprintf(errbuf, errlen, "%s: no database-mapping interface has a usable address "
-			 "now, so there is no RLOC to send from", src);
+			 "(of priority below 255) now, so there is no RLOC to send from", src);
 		return -1;
 	}
 	for (unsigned i = 0; i < cfg->n_petrs; i++) {

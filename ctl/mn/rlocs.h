@@ -11,12 +11,15 @@
 
 struct lispd_config;   /* lib/config.h */
 
-/* Fills plan's phys_name, rlocs, eids, iid and petrs from cfg and the
- * host's current addresses (pin_dir, lmn_name and table are left alone).
- * Interfaces that are missing or hold no usable address are skipped with a
- * warning, but at least one RLOC must exist now. Only one physical
- * interface is used (the data plane's); RLOCs on others are warned about. 0, or -1 with errbuf filled; the host is not
- * changed either way. */
+/* Fills plan's ifaces, phys_name, rlocs, eids, iid and petrs from cfg and
+ * the host's current addresses (pin_dir, lmn_name and table are left
+ * alone). Every interface of a database-mapping (rloc-iface, LISPmob's
+ * interface, the interface of a local rloc-address) is an RLOC interface
+ * with the priority/weight its first entry gives per family; phys_name and
+ * rlocs are the best-priority ones usable now (mn/locset). Interfaces that
+ * are missing, down (when there are several) or hold no usable address are
+ * skipped with a warning, but at least one RLOC must exist now. 0, or -1
+ * with errbuf filled; the host is not changed either way. */
 int rlocs_plan(const struct lispd_config *cfg, struct host_plan *plan, char *errbuf,
 	       size_t errlen);
 

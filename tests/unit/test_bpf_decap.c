@@ -636,6 +636,71 @@ static void test_interop_oor(void **state)
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), delivered);
 }
 
+/* Multihoming: a second RLOC interface's address, listed in lispd_rlocs,
+ * is decapsulated like the config's source RLOC (make-before-break: the
+ * peer still sends to the interface we are leaving); once removed from the
+ * map, packets to it pass untouched, and an address never listed passes. */
+static void add_local_rloc(struct tb *t, uint8_t family, const char *text, bool add)
+{
+	struct lispd_rloc_key k = { .family = family };
+	struct lispd_local_rloc v = { .ifindex = 3 };
+	int fd = bpf_map__fd(t->skel->maps.lispd_rlocs);
+
+	tb_addr(k.addr, family, text);
+	if (add)
+		assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
+	else
+		assert_int_equal(bpf_map_delete_elem(fd, &k), 0);
+}
+
+static void check_second_rloc(struct tb *t, uint8_t outer, const char *second)
+{
+	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
+	struct lisp_pkt l;
+	size_t n, il, out_len;
+
+	lisp_pkt_init(&l, LISPD_AF_INET, outer);
+	tb_ip_init(&l.outer, outer, outer == LISPD_AF_INET ? PEER_RLOC4 : PEER_RLOC6, second);
+	l.outer.sport = 0xC123;
+	l.outer.ttl = 200;
+	n = lisp_frame(&l, frame, inner, &il);
+	assert_passes(t, frame, n);   /* not (yet) ours */
+
+	add_local_rloc(t, outer, second, true);
+	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
+	assert_int_equal(out_len, 14 + il);
+	assert_memory_equal(out + 14, inner, il);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 1);
+	/* The config's own RLOC is still accepted alongside. */
+	lisp_pkt_init(&l, LISPD_AF_INET, outer);
+	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 2);
+
+	add_local_rloc(t, outer, second, false);
+	assert_passes(t, frame, n);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 2);
+}
+
+static void test_second_rloc4(void **state) { check_second_rloc(*state, LISPD_AF_INET, "203.0.113.129"); }
+static void test_second_rloc6(void **state) { check_second_rloc(*state, LISPD_AF_INET6, "2001:db8:0:4::1"); }
+
+/* Without any RLOC of a family in the config, an address in lispd_rlocs
+ * is still ours (the family's best interface has priority 255, say). */
+static void test_rloc_map_only(void **state)
+{
+	struct tb *t = *state;
+	struct lisp_pkt l;
+
+	t->cfg.flags &= ~(uint32_t)LISPD_CFG_RLOC4;
+	memset(t->cfg.rloc4, 0, 4);
+	assert_int_equal(tb_push_cfg(t), 0);
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	assert_int_equal(decap(t, &l, NULL, NULL), v_pass(t));
+	add_local_rloc(t, LISPD_AF_INET, RLOC4, true);
+	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 1);
+}
+
 #define DECAP_TEST(hook, fn) \
 	{ #hook "/" #fn, fn, setup_##hook, teardown, NULL }
 
@@ -661,6 +726,11 @@ int main(void)
 		DECAP_TEST(tc, test_not_lisp_passes),
 		DECAP_TEST(tc, test_round_trip),
 		DECAP_TEST(tc, test_interop_oor),
+		DECAP_TEST(tc, test_second_rloc4),
+		DECAP_TEST(tc, test_second_rloc6),
+		DECAP_TEST(tc, test_rloc_map_only),
+		DECAP_TEST(xdp, test_second_rloc4),
+		DECAP_TEST(xdp, test_second_rloc6),
 		DECAP_TEST(xdp, test_4in4),
 		DECAP_TEST(xdp, test_6in4),
 		DECAP_TEST(xdp, test_4in6),

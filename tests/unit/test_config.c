@@ -466,7 +466,10 @@ static void test_bad_prefixes(void **state)
 	expect_fail(BASE "database-mapping {\n eid-prefix = [3]198.18.0.11\n iid = 4\n"
 			 " interface = eth0\n}\n",
 		    "iid = 4", "iid 4 differs");
-	expect_fail_nth(BASE "database-mapping {\n eid-prefix = 198.18.0.10/32\n interface = eth1\n}\n",
+	/* (LISPmob's `interface` form repeated per interface is multihoming:
+	 * test_multihoming_forms.) */
+	expect_fail_nth(BASE "database-mapping {\n eid-prefix = 198.18.0.10/32\n"
+			     " rloc-iface {\n  interface = eth1\n }\n}\n",
 			"198.18.0.10/32", 2, "eid-prefix 198.18.0.10/32 is given twice");
 	expect_fail(BASE "database-mapping {\n interface = eth1\n}\n", "eth1",
 		    "database-mapping: missing eid-prefix");
@@ -580,6 +583,57 @@ static void test_duplicates(void **state)
 	expect_fail_nth(BASE "proxy-etr {\n address = 192.0.2.7\n}\n"
 			     "proxy-etr {\n address = 192.0.2.7\n}\n",
 			"192.0.2.7", 2, "address 192.0.2.7 is given twice");
+}
+
+/* Multihoming: several rloc-iface entries (OOR), and LISPmob's form, one
+ * database-mapping per interface with the same eid-prefix, merged. */
+static void test_multihoming_forms(void **state)
+{
+	const char *oor = BASE
+		"database-mapping {\n eid-prefix = 198.18.0.11/32\n"
+		" rloc-iface {\n  interface = eth0\n  ip_version = 4\n  priority = 2\n  weight = 100\n }\n"
+		" rloc-iface {\n  interface = wlan0\n  ip_version = 4\n  priority = 1\n  weight = 50\n }\n"
+		" rloc-iface {\n  interface = wwan0\n  ip_version = 6\n  priority = 255\n  weight = 0\n }\n}\n";
+	const char *lispmob = BASE
+		"database-mapping {\n eid-prefix = 198.18.0.11/32\n interface = eth0\n"
+		" priority_v4 = 2\n weight_v4 = 100\n priority_v6 = -1\n}\n"
+		"database-mapping {\n eid-prefix = 198.18.0.11/32\n interface = wlan0\n"
+		" priority_v4 = 1\n weight_v4 = 50\n priority_v6 = 3\n weight_v6 = 10\n}\n";
+	struct lispd_config c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(lispd_config_load_string(oor, "lispd.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.n_mappings, 2);
+	assert_int_equal(c.mappings[1].n_rlocs, 3);
+	assert_iface(&c.mappings[1].rlocs[0], "eth0", 4, 2, 100);
+	assert_iface(&c.mappings[1].rlocs[1], "wlan0", 4, 1, 50);
+	assert_iface(&c.mappings[1].rlocs[2], "wwan0", 6, 255, 0);
+	lispd_config_free(&c);
+
+	assert_int_equal(lispd_config_load_string(lispmob, "lispd.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.n_mappings, 2);
+	assert_eid(&c.mappings[1].eid, "198.18.0.11/32");
+	assert_int_equal(c.mappings[1].n_rlocs, 3);
+	assert_iface(&c.mappings[1].rlocs[0], "eth0", 4, 2, 100);
+	assert_iface(&c.mappings[1].rlocs[1], "wlan0", 4, 1, 50);
+	assert_iface(&c.mappings[1].rlocs[2], "wlan0", 6, 3, 10);
+	lispd_config_free(&c);
+
+	/* The same interface twice for one EID: an error at the second. */
+	expect_fail_nth(BASE "database-mapping {\n eid-prefix = 198.18.0.11/32\n interface = eth0\n}\n"
+			     "database-mapping {\n eid-prefix = 198.18.0.11/32\n interface = eth0\n}\n",
+			"interface = eth0", 3, "the same RLOC is given twice");
+	/* Only LISPmob's form merges: the OOR form names every interface in
+	 * one mapping, so a repeated eid-prefix stays an error. */
+	expect_fail_nth(BASE "database-mapping {\n eid-prefix = 198.18.0.11/32\n interface = eth0\n}\n"
+			     "database-mapping {\n eid-prefix = 198.18.0.11/32\n"
+			     " rloc-iface {\n  interface = wlan0\n }\n}\n",
+			"eid-prefix = 198.18.0.11", 2, "is given twice");
+	/* Priorities out of range stay refused in every form. */
+	expect_fail(BASE "database-mapping {\n eid-prefix = 198.18.0.11/32\n"
+			 " rloc-iface {\n  interface = wlan0\n  priority = 256\n }\n}\n",
+		    "priority = 256", "priority");
 }
 
 /* libConfuse 3.3 miscounts lines after comments and refuses comments in
@@ -776,6 +830,7 @@ int main(void)
 		cmocka_unit_test(test_missing_sections),
 		cmocka_unit_test(test_mixed_and_stray_forms),
 		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_multihoming_forms),
 		cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_limits),

@@ -6,6 +6,7 @@
  * one round per peer RLOC per interval. */
 #include "config.h"
 #include "test_mn_util.h"
+#include "mn/locset.h"
 #include "mn/rlocwatch.h"
 
 #define NEW4 "203.0.113.129"
@@ -113,6 +114,200 @@ static void test_link_down_and_family_change(void **state)
 	assert_int_equal(rloc_view_diff(&up, &v6only, gw_needed) & RLOCW_RLOCS, RLOCW_RLOCS);
 	assert_int_equal(rloc_view_rlocs(&v6only, gw_needed, r), 1);
 	assert_ip(&r[0], "2001:db8::1");
+}
+
+/* ---- multihoming: the locator set of several RLOC interfaces ------------------------ */
+
+static struct mn_iface_conf iconf(const char *name, int p4, int w4, int p6, int w6)
+{
+	struct mn_iface_conf c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	if (p4 >= 0) {
+		c.use[LISP_AFI_IPV4] = true;
+		c.priority[LISP_AFI_IPV4] = (uint8_t)p4;
+		c.weight[LISP_AFI_IPV4] = (uint8_t)w4;
+	}
+	if (p6 >= 0) {
+		c.use[LISP_AFI_IPV6] = true;
+		c.priority[LISP_AFI_IPV6] = (uint8_t)p6;
+		c.weight[LISP_AFI_IPV6] = (uint8_t)w6;
+	}
+	return c;
+}
+
+static struct mn_iface_now inow(const struct mn_iface_conf *c, int ifindex, const char *a4,
+				const char *a6)
+{
+	struct mn_iface_now n = { .conf = c, .ifindex = ifindex };
+
+	if (a4)
+		n.rlocs[n.n_rlocs++] = fx_ip(a4);
+	if (a6)
+		n.rlocs[n.n_rlocs++] = fx_ip(a6);
+	return n;
+}
+
+static void assert_loc(const struct mn_locator *l, const char *addr, int prio, int weight,
+		       int ifindex)
+{
+	struct lisp_ip ip = fx_ip(addr);
+
+	assert_true(lisp_ip_equal(&l->addr, &ip));
+	assert_int_equal(l->priority, prio);
+	assert_int_equal(l->weight, weight);
+	assert_int_equal(l->ifindex, ifindex);
+}
+
+/* Ethernet (priority 2), Wi-Fi (1), LTE (3, IPv6 only): every up address
+ * is advertised, ordered by priority; each family sends from its best. */
+static void test_locset_priorities(void **state)
+{
+	struct mn_iface_conf eth = iconf("eth0", 2, 100, 2, 100);
+	struct mn_iface_conf wifi = iconf("wlan0", 1, 50, -1, 0);
+	struct mn_iface_conf lte = iconf("wwan0", -1, 0, 3, 10);
+	struct mn_iface_now now[3] = {
+		inow(&eth, 2, "192.0.2.1", "2001:db8:0:1::1"),
+		inow(&wifi, 3, "203.0.113.129", NULL),
+		inow(&lte, 4, NULL, "2001:db8:0:5::1"),
+	};
+	struct mn_locator set[MN_MAX_LOCS];
+	struct lisp_ip src[2];
+	unsigned n;
+
+	(void)state;
+	n = mn_locset_build(now, 3, set, MN_MAX_LOCS);
+	assert_int_equal(n, 4);
+	assert_loc(&set[0], "203.0.113.129", 1, 50, 3);
+	assert_loc(&set[1], "192.0.2.1", 2, 100, 2);
+	assert_loc(&set[2], "2001:db8:0:1::1", 2, 100, 2);
+	assert_loc(&set[3], "2001:db8:0:5::1", 3, 10, 4);
+	assert_ptr_equal(mn_locset_best(set, n, LISP_AFI_IPV4), &set[0]);
+	assert_ptr_equal(mn_locset_best(set, n, LISP_AFI_IPV6), &set[2]);
+	assert_int_equal(mn_locset_sources(set, n, src), 2);
+	assert_true(lisp_ip_equal(&src[0], &set[0].addr));
+	assert_true(lisp_ip_equal(&src[1], &set[2].addr));
+}
+
+/* Wi-Fi goes down: the Ethernet address is the IPv4 source; Ethernet goes
+ * too: IPv6 only, from LTE; nothing up: no locator, no source. */
+static void test_locset_up_down(void **state)
+{
+	struct mn_iface_conf eth = iconf("eth0", 2, 100, 2, 100);
+	struct mn_iface_conf wifi = iconf("wlan0", 1, 50, -1, 0);
+	struct mn_iface_conf lte = iconf("wwan0", -1, 0, 3, 10);
+	struct mn_iface_now now[3] = {
+		inow(&eth, 2, "192.0.2.1", "2001:db8:0:1::1"),
+		inow(&wifi, 3, NULL, NULL),
+		inow(&lte, 4, NULL, "2001:db8:0:5::1"),
+	};
+	struct mn_locator set[MN_MAX_LOCS], before[MN_MAX_LOCS];
+	struct lisp_ip src[2];
+	unsigned n, nb;
+
+	(void)state;
+	nb = mn_locset_build(now, 3, before, MN_MAX_LOCS);
+	assert_int_equal(nb, 3);
+	assert_loc(mn_locset_best(before, nb, LISP_AFI_IPV4), "192.0.2.1", 2, 100, 2);
+	now[0] = inow(&eth, 2, NULL, NULL);
+	n = mn_locset_build(now, 3, set, MN_MAX_LOCS);
+	assert_false(mn_locset_equal(set, n, before, nb));
+	assert_int_equal(n, 1);
+	assert_null(mn_locset_best(set, n, LISP_AFI_IPV4));
+	assert_int_equal(mn_locset_sources(set, n, src), 1);
+	assert_true(lisp_ip_equal(&src[0], &set[0].addr));
+	now[2] = inow(&lte, 4, NULL, NULL);
+	assert_int_equal(mn_locset_build(now, 3, set, MN_MAX_LOCS), 0);
+	assert_int_equal(mn_locset_sources(set, 0, src), 0);
+	/* The same interfaces again: the same set, nothing to re-register. */
+	now[0] = inow(&eth, 2, "192.0.2.1", "2001:db8:0:1::1");
+	now[2] = inow(&lte, 4, NULL, "2001:db8:0:5::1");
+	n = mn_locset_build(now, 3, set, MN_MAX_LOCS);
+	assert_true(mn_locset_equal(set, n, before, nb));
+}
+
+/* Priority 255 is advertised (RFC 9300: not for unicast) but never sends;
+ * a tie keeps the configuration order; a family the interface does not
+ * use is not advertised. */
+static void test_locset_255_and_ties(void **state)
+{
+	struct mn_iface_conf a = iconf("eth0", 255, 0, -1, 0);
+	struct mn_iface_conf b = iconf("eth1", 5, 30, -1, 0);
+	struct mn_iface_conf c = iconf("eth2", 5, 70, -1, 0);
+	struct mn_iface_now now[3] = {
+		inow(&a, 2, "192.0.2.1", "2001:db8:0:1::1"),
+		inow(&b, 3, "198.51.100.1", NULL),
+		inow(&c, 4, "203.0.113.129", NULL),
+	};
+	struct mn_locator set[MN_MAX_LOCS];
+	unsigned n;
+
+	(void)state;
+	n = mn_locset_build(now, 3, set, MN_MAX_LOCS);
+	assert_int_equal(n, 3);
+	assert_loc(&set[0], "198.51.100.1", 5, 30, 3);
+	assert_loc(&set[1], "203.0.113.129", 5, 70, 4);
+	assert_loc(&set[2], "192.0.2.1", 255, 0, 2);
+	assert_ptr_equal(mn_locset_best(set, n, LISP_AFI_IPV4), &set[0]);
+	now[1] = inow(&b, 3, NULL, NULL);
+	now[2] = inow(&c, 4, NULL, NULL);
+	n = mn_locset_build(now, 3, set, MN_MAX_LOCS);
+	assert_int_equal(n, 1);
+	assert_null(mn_locset_best(set, n, LISP_AFI_IPV4));
+}
+
+/* The Map-Register after a move carries every locator of the set with its
+ * own priority and weight, for the families each mapping uses. */
+static void test_register_carries_locset(void **state)
+{
+	struct mn_iface_conf eth = iconf("eth0", 2, 100, 2, 100);
+	struct mn_iface_conf wifi = iconf("wlan0", 1, 50, -1, 0);
+	struct mn_iface_now now[2] = {
+		inow(&eth, 2, "192.0.2.1", "2001:db8:0:1::1"),
+		inow(&wifi, 3, NEW4, NULL),
+	};
+	struct mn_locator set[MN_MAX_LOCS];
+	struct lisp_ip src[2];
+	struct fx *f = fx_new(MN_CFG_BASE);
+	const struct lisp_map_register *m = NULL;
+	unsigned n, ns;
+
+	(void)state;
+	mn_start(f->mn);
+	f->n = 0;
+	n = mn_locset_build(now, 2, set, MN_MAX_LOCS);
+	ns = mn_locset_sources(set, n, src);
+	mn_set_locators(f->mn, n, set);
+	mn_moved(f->mn, ns, src);
+	for (unsigned i = 0; i < f->n && !m; i++)
+		if (lisp_msg_type(f->pkt[i].buf, f->pkt[i].len) == LISP_MAP_REGISTER)
+			m = fx_register(f, i);
+	assert_non_null(m);
+	assert_true(m->n_rec >= 1);
+	for (unsigned r = 0; r < m->n_rec; r++) {
+		const struct lisp_record *rec = &m->rec[r];
+		unsigned seen = 0;
+
+		for (unsigned k = 0; k < rec->n_loc; k++) {
+			const struct lisp_locator *l = &rec->loc[k];
+			struct lisp_ip w = fx_ip(NEW4), e = fx_ip("192.0.2.1");
+
+			if (lisp_ip_equal(&l->addr.ip, &w)) {
+				assert_int_equal(l->priority, 1);
+				assert_int_equal(l->weight, 50);
+				seen |= 1;
+			} else if (lisp_ip_equal(&l->addr.ip, &e)) {
+				assert_int_equal(l->priority, 2);
+				assert_int_equal(l->weight, 100);
+				seen |= 2;
+			}
+		}
+		/* The IPv6 EID's mapping uses IPv6 only: eth0's IPv6 address. */
+		assert_int_equal(seen, rec->eid.addr.ip.afi == LISP_AFI_IPV4 ? 3 : 0);
+		assert_int_equal(rec->n_loc, rec->eid.addr.ip.afi == LISP_AFI_IPV4 ? 3 : 1);
+	}
+	fx_free(f);
 }
 
 /* ---- SMRs after a move --------------------------------------------------------------- */
@@ -455,6 +650,10 @@ int main(void)
 		cmocka_unit_test(test_reply_after_move_not_rate_limited),
 		cmocka_unit_test(test_moves_register_within_rate_limit),
 		cmocka_unit_test(test_register_needs_rloc_of_ms_family),
+		cmocka_unit_test(test_locset_priorities),
+		cmocka_unit_test(test_locset_up_down),
+		cmocka_unit_test(test_locset_255_and_ties),
+		cmocka_unit_test(test_register_carries_locset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

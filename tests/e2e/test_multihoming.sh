@@ -1,0 +1,168 @@
+#!/bin/bash
+# Multihoming, end to end: mobile node A has two RLOC interfaces into two
+# access networks, eth0 (192.0.2.0/24, priority 2) and eth1 (203.0.113.128/25,
+# priority 1, down at start), and B pings A's EID every 2 ms throughout a
+# soft handover: eth1 comes up (with its gateway, as DHCP would add it), A
+# sends from it at once and registers both locators; once B re-resolved
+# (after A's SMR) eth0 goes down.
+#
+# Asserted: no reply lost (make-before-break: packets still arriving on eth0
+# are decapsulated there while A already sends from eth1), the MS lists
+# both locators with their priorities and then only eth1's, decap counted
+# packets on both interfaces, both interfaces carry our TC filter and their
+# own source rule and table, and SIGTERM leaves A's namespace exactly as
+# it was before lispd started.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+BUILD=${BUILD:-$PWD/build}
+. tests/e2e/lab.sh
+. tests/e2e/lispd_lib.sh
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
+	tap_done
+fi
+
+B4=203.0.113.129      # A's address on network B (eth1)
+B_GW4=203.0.113.254
+A_GW4=192.0.2.254
+
+cleanup() {
+	lab_cleanup
+	ip netns del "$NS_M" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# eth1 of A into network B; down, with its address, as a Wi-Fi link not yet
+# associated (up and down once, so its qdisc is what it is after any use). eth0 keeps its IPv6 addresses while down, so bringing it back
+# up at the end restores the namespace as it was.
+eth1_setup() {
+	ip -n "$NS_A" link add eth1 type veth peer name rc netns "$NS_R" &&
+		ip -n "$NS_R" link set rc up &&
+		ip -n "$NS_R" addr add $B_GW4/25 dev rc &&
+		ip -n "$NS_A" addr add $B4/25 dev eth1 &&
+		ip -n "$NS_A" link set eth1 up && ip -n "$NS_A" link set eth1 down &&
+		in_ns "$NS_A" sysctl -qw net.ipv6.conf.eth0.keep_addr_on_down=1
+}
+
+a_conf() {
+	cat <<EOC
+operating-mode      = MN
+map-request-retries = 2
+map-resolver        = { $MS4 }
+map-server {
+    address     = $MS4
+    key-type    = 1
+    key         = "$KEY_A"
+    proxy-reply = off
+}
+database-mapping {
+    eid-prefix = $EID4_A/32
+    iid        = 0
+    ttl        = 10
+    rloc-iface {
+        interface  = eth0
+        ip_version = 4
+        priority   = 2
+        weight     = 100
+    }
+    rloc-iface {
+        interface  = eth1
+        ip_version = 4
+        priority   = 1
+        weight     = 50
+    }
+}
+EOC
+}
+
+ok "lab: router, two mobile nodes, a map-server, A's second link into network B" \
+	eval 'lab_up && ms_ns_up && eth1_setup'
+mkdir -p "$LAB_TMP/bpf-m"
+before=$(lab_snapshot "$NS_A" "$PIN_A")
+
+ms_conf >"$LAB_TMP/ms.conf"
+a_conf >"$LAB_TMP/a.conf"
+mn_conf "$EID4_B" "$EID6_B" 2 "$KEY_B" "$MS4" >"$LAB_TMP/b.conf"
+ok "lispd starts in MS mode" node_start m "$LAB_TMP/ms.conf"
+ok "MN A starts with two RLOC interfaces (eth1 down)" node_start a "$LAB_TMP/a.conf"
+ok "MN B starts" node_start b "$LAB_TMP/b.conf"
+ok "MN A registered" wait_json a registrations "len(d) == 1 and d[0]['state'] == 'registered'" 50
+ok "MN B registered" wait_json b registrations "len(d) == 1 and d[0]['state'] == 'registered'" 50
+check "A's decap filter is on eth0 and on eth1" \
+	"in_ns '$NS_A' tc filter show dev eth0 ingress | grep -q lispd_decap && in_ns '$NS_A' tc filter show dev eth1 ingress | grep -q lispd_decap"
+
+ms_locs() {   # eid -> "addr/priority ..." sorted, over every xTR
+	q m registrations | json_get "' '.join(sorted(set('%s/%d' % (l['address'], l['priority']) for r in d['registrations'] if r['eid-prefix'] == '$1' for x in r['xtrs'] for l in x['locators'])))"
+}
+wait_ms_locs() {   # eid want
+	local i
+	for i in $(seq 1 50); do
+		[ "$(ms_locs "$1")" = "$2" ] && return 0
+		sleep 0.2
+	done
+	diag "MS has $(ms_locs "$1") for $1, want $2"
+	return 1
+}
+b_cache() {   # sorted locators of A's EID in B's map-cache
+	q b map-cache | json_get "' '.join(sorted(l['rloc'] for e in d if e['eid'] == '$EID4_A/32' for l in e['locators']))"
+}
+wait_b_cache() {   # want
+	local i
+	for i in $(seq 1 60); do
+		[ "$(b_cache)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	diag "B caches '$(b_cache)' for $EID4_A, want '$1'"
+	return 1
+}
+
+ok "MS lists only eth0's locator while eth1 is down" wait_ms_locs "$EID4_A/32" "$RLOC4_A/2"
+ok "B reaches A's EID before the handover" \
+	in_ns "$NS_B" ping -q -c 1 -W 1 -w 8 -I "$EID4_B" "$EID4_A"
+ok "B has resolved A's EID to eth0's RLOC" wait_b_cache "$RLOC4_A"
+
+stat_of() {   # counter
+	in_ns "$NS_A" "$LISPD_BPF" -j stats -p "$PIN_A" 2>/dev/null | json_get "d.get('$1', 0)" 2>/dev/null || echo 0
+}
+
+in_ns "$NS_B" ping -n -c 4000 -i 0.002 -W 2 -I "$EID4_B" "$EID4_A" >"$LAB_TMP/ping.log" 2>&1 &
+PING_PID=$!
+sleep 1
+ok "eth1 comes up with its gateway" \
+	eval "ip -n '$NS_A' link set eth1 up && ip -n '$NS_A' route add default via $B_GW4 dev eth1 metric 200"
+ok "MS lists both locators: eth1's at priority 1, eth0's at 2" \
+	wait_ms_locs "$EID4_A/32" "$RLOC4_A/2 $B4/1"
+check "A sends from eth1 now: from $B4 lookup 4343, table 4343 via $B_GW4" \
+	"ip -n '$NS_A' rule show | grep -q 'from $B4 lookup 4343' && ip -n '$NS_A' route show table 4343 | grep -q 'default via $B_GW4 dev eth1'"
+ok "B re-resolved (after A's SMR): both locators cached" wait_b_cache "$RLOC4_A $B4"
+ok "eth0 goes down" ip -n "$NS_A" link set eth0 down
+ok "MS lists only eth1's locator" wait_ms_locs "$EID4_A/32" "$B4/1"
+wait "$PING_PID"
+sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$LAB_TMP/ping.log")
+got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping.log")
+diag "soft handover eth0 -> eth1: $got of $sent replies"
+check "no reply lost across the soft handover ($got of $sent)" "[ -n '$sent' ] && [ '$sent' -gt 0 ] && [ '$got' = '$sent' ]"
+check "B's pings are still answered (via eth1 only)" \
+	"in_ns '$NS_B' ping -q -c 3 -i 0.2 -W 1 -I '$EID4_B' '$EID4_A' >/dev/null"
+check "A's log has no error" "! grep -E '^lispd: (err|crit)' '$(log_of a)'"
+
+# Back to the namespace as it was before lispd (eth0 up with its default
+# routes, eth1 down), then SIGTERM.
+ok "eth0 back up" ip -n "$NS_A" link set eth0 up
+ok "eth0's IPv4 gateway back" ip -n "$NS_A" route replace default via $A_GW4
+ok "eth0's IPv6 gateway back" ip -n "$NS_A" -6 route replace default via 2001:db8:0:1::fe
+ok "eth1 down" ip -n "$NS_A" link set eth1 down
+ok "MS lists eth0's locator again" wait_ms_locs "$EID4_A/32" "$RLOC4_A/2"
+ok "A stops on SIGTERM" node_stop a TERM
+check "A exited 0" "[ $NODE_RC -eq 0 ]"
+after=$(lab_snapshot "$NS_A" "$PIN_A")
+if [ "$before" = "$after" ]; then
+	ok "A's namespace is exactly as before lispd (links, addresses, routes, rules, qdiscs, filters, pins)" true
+else
+	diag "$(diff <(echo "$before") <(echo "$after"))"
+	ok "A's namespace is exactly as before lispd (links, addresses, routes, rules, qdiscs, filters, pins)" false
+fi
+tap_done
