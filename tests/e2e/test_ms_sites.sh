@@ -247,6 +247,19 @@ check "the MS logged each refusal with its reason" "grep -q 'authentication fail
 	grep -q '198.18.64.0/18: the prefix is a static registered site' '$(log_of m)'"
 
 # ---- SIGHUP: new key for S1, S2 no longer takes more-specifics ------------------------------------
+# On a slow machine the T-bit minute (or the 3 minutes of the others) may
+# run out before the reload: registering again restarts them, so what
+# follows checks the reload and the expiry, not the machine's speed.
+if [ $(($(date +%s) - T0)) -gt 40 ]; then
+	out=$(ms_reg b "$RLOC6_B" --key "$K1" --alg 1 --nonce 8 --xtr-id $X2 --site-id 2 --ttl-expire \
+		--record "2001:db8:e1d::7/128,1,$RLOC6_B/1/100")
+	T0=$(date +%s)
+	ok "(slow run) B registers 2001:db8:e1d::7/128 again: Map-Notify" notified "$out" 8
+	out=$(ms_reg a "$RLOC6_A" --key "$K2" --alg 2 --truncated --nonce 102 --xtr-id $X1 --site-id 1 \
+		--record "2001:db8:e1d:100::/64,5,$R2_LOCS")
+	ok "(slow run) A registers 2001:db8:e1d:100::/64 again: Map-Notify" notified "$out" 102
+fi
+expired0=$(ctr registrations-expired)
 ms_state >"$LAB_TMP/state0"
 reloads0=$(q m status | json_get "d['daemon']['reloads']")
 ms_sites_conf "$K1_NEW" false >"$LAB_TMP/ms.conf"
@@ -280,8 +293,8 @@ check "2001:db8:e1d::7/128 still registered $(($(date +%s) - T0)) s after its re
 	"[ \"\$(ms_locs 2001:db8:e1d::7/128)\" = '$RLOC6_B/1/100' ]"
 left=$((T0 + 62 - $(date +%s)))
 [ $left -gt 0 ] && sleep $left
-ok "2001:db8:e1d::7/128 expired after its minute (registrations-expired 1)" \
-	wait_json m counters "d['ms']['registrations-expired'] == 1 and d['ms']['registrations'] == 3" 50
+ok "2001:db8:e1d::7/128 expired after its minute (registrations-expired +1)" \
+	wait_json m counters "d['ms']['registrations-expired'] == $expired0 + 1 and d['ms']['registrations'] == 3" 50
 check "... gone from the MS's registrations and its site" "q m registrations | json_get \
 	\"'2001:db8:e1d::7/128' not in [r['eid-prefix'] for r in d['registrations']]\" | grep -qx True &&
 	q m sites | json_get \"[s['registrations'] for s in d['sites'] if s['eid-prefix'] == '2001:db8:e1d::7/128']\" | grep -qxF '[0]'"
