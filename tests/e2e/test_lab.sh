@@ -188,10 +188,26 @@ smr_updated() {
 	diag "mn2 caches $got4 for $MN1_EID4, $got6 for $MN1_EID6; want $want"
 	return 1
 }
+t0=$(date +%s%N)
 ok "mn2 re-resolved mn1's EIDs after its SMRs: both new RLOCs cached, old ones gone" smr_updated
-diag "mn2: smr_received $(mn2_ctr smr_received), smr_rate_limited $(mn2_ctr smr_rate_limited), smr_deferred $(mn2_ctr smr_deferred)"
+diag "mn2: whole set after $((($(date +%s%N) - t0) / 1000000)) ms; smr_received $(mn2_ctr smr_received), smr_rate_limited $(mn2_ctr smr_rate_limited), smr_deferred $(mn2_ctr smr_deferred)"
 check "mn2 sent SMR-invoked Map-Requests ($smr0 -> $(mn2_ctr smr_invoked_sent))" \
 	"[ $(mn2_ctr smr_invoked_sent) -gt $smr0 ]"
+# What lispd caches is what the data plane uses: mn2's BPF entries for mn1's
+# EIDs encapsulate to both new RLOCs, both up.
+bpf_has_both() {   # eid...
+	local mc line e
+	mc=$(lab mcache mn2 brief)
+	for e in "$@"; do
+		line=$(echo "$mc" | grep -E "^$e +encap ") &&
+			case "$line" in *" down"*) false ;; esac &&
+			case "$line" in *" $(plan_rloc mn1 B 4) "*) ;; *) false ;; esac &&
+			case "$line" in *" $(plan_rloc mn1 B 6) "*) ;; *) false ;; esac ||
+			{ diag "mn2's BPF map-cache: $mc"; return 1; }
+	done
+}
+ok "mn2's BPF map-cache: mn1's EIDs encapsulated to both of its new RLOCs" \
+	bpf_has_both "$MN1_EID4/32" "$MN1_EID6/128"
 ok "ping IPv4 EID mn2 -> mn1 after the move" ping_ok mn2 "$MN2_EID4" "$MN1_EID4"
 ok "ping IPv6 EID mn2 -> mn1 after the move" ping_ok mn2 "$MN2_EID6" "$MN1_EID6"
 check "lig from mn2 gets mn1's new RLOC" "lab exec mn2 '$BUILD/lig' -m $MS4 -s $(plan_rloc mn2 B 4) -c 3 -t 1 -j $MN1_EID4 |
