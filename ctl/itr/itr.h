@@ -4,7 +4,9 @@
  * map-cache (static entries from the configuration, dynamic ones from
  * Map-Replies with TTL refresh and expiry) mirrored into the BPF map-cache,
  * and SMRs (an SMR for a cached prefix triggers an SMR-invoked request
- * through the resolver, never a reply to the SMR's sender).
+ * through the resolver, never a reply to the SMR's sender; at most one per
+ * entry per smr_interval_ms: SMRs inside the interval are not lost but
+ * coalesced into one trailing request at its end).
  *
  * Used by the mobile node (ctl/mn) and the PxTR (ctl/pxtr). Map-Requests
  * carry our RLOCs as ITR-RLOCs and the p (PITR) bit when asked. Their
@@ -75,7 +77,8 @@ struct itr_timing {
 	X(dp_errors)             /* BPF map-cache update failed */                \
 	X(smr_received)                                                           \
 	X(smr_ignored)           /* not cached (or static): nothing to refresh */ \
-	X(smr_rate_limited)                                                       \
+	X(smr_rate_limited)      /* within the interval: no request at once */    \
+	X(smr_deferred)          /* ... of those, trailing requests scheduled */  \
 	X(smr_invoked_sent)
 
 struct itr_counters {
@@ -135,7 +138,11 @@ struct itr_mc_entry {
 	unsigned refreshes;
 	bool refresh_due;
 	bool static_stale;        /* marked by itr_mc_static_mark */
-	uint64_t last_smr_ms;
+	uint64_t last_smr_ms;     /* last SMR-invoked request (at once or trailing) */
+	/* Armed when an SMR came inside the interval: at its end one trailing
+	 * SMR-invoked request asks for the latest such SMR's source EID. */
+	struct ev_timer smr_timer;
+	struct lisp_ip smr_src;
 	struct ev_timer timer;
 };
 
@@ -197,6 +204,9 @@ int itr_resolve(struct itr *itr, const struct lisp_prefix *eid, const struct lis
 void itr_on_reply(struct itr *itr, const struct lisp_map_reply *rep);
 /* A Map-Request with S=1 (the caller checked). */
 void itr_on_smr(struct itr *itr, const struct lisp_map_request *req);
+/* The smr_timer callback of a map-cache entry (arg: the entry); internal to
+ * ctl/itr, which arms it (itr_on_smr) and cancels it with the entry. */
+void itr_on_smr_timer(struct ev_timer *t, void *arg);
 unsigned itr_pending(const struct itr *itr);
 
 /* Map-cache. Static entries never expire and replies do not replace them;

@@ -150,6 +150,7 @@ static struct itr_mc_entry *get(struct itr *itr, const struct lisp_prefix *eid)
 	e->itr = itr;
 	e->eid = *eid;
 	ev_timer_init(&e->timer, on_entry_timer, e);
+	ev_timer_init(&e->smr_timer, itr_on_smr_timer, e);
 	e->next = itr->mc_head;
 	itr->mc_head = e;
 	itr->mc_n++;
@@ -166,6 +167,8 @@ void itr_mc_remove(struct itr *itr, struct itr_mc_entry *e)
 		}
 	}
 	ev_timer_cancel(itr->loop, &e->timer);
+	/* A deferred SMR dies with its entry: nothing cached to refresh. */
+	ev_timer_cancel(itr->loop, &e->smr_timer);
 	itr->mc_n--;
 	free(e);
 }
@@ -200,6 +203,7 @@ int itr_mc_put_static(struct itr *itr, const struct lisp_prefix *eid, unsigned n
 	if (!e)
 		return -1;
 	ev_timer_cancel(itr->loop, &e->timer);
+	ev_timer_cancel(itr->loop, &e->smr_timer);  /* SMRs do not touch static entries */
 	e->origin = ITR_MC_STATIC;
 	e->static_stale = false;
 	/* Without locators: a drop entry, never "encapsulate to nobody". */

@@ -48,6 +48,7 @@ void itr_teardown(struct itr *itr)
 
 		itr->mc_head = e->next;
 		ev_timer_cancel(itr->loop, &e->timer);
+		ev_timer_cancel(itr->loop, &e->smr_timer);
 		free(e);
 	}
 	itr->mc_n = 0;
@@ -386,12 +387,37 @@ void itr_on_reply(struct itr *itr, const struct lisp_map_reply *rep)
 	log_debug1("itr: Map-Reply for %s", lisp_prefix_format(&r->eid, a, sizeof(a)));
 }
 
+/* The SMR-invoked request for e: asks the mapping system, never the SMR's
+ * sender (an SMR is not authenticated); the cached mapping stays until the
+ * reply replaces it. Starts the entry's interval. */
+static void smr_request(struct itr *itr, struct itr_mc_entry *e, const struct lisp_ip *src,
+			uint64_t now)
+{
+	struct lisp_prefix p;
+
+	e->last_smr_ms = now;
+	e->used_ms = now;
+	itr_prefix_host(&p, itr_prefix_iid(&e->eid), src);
+	itr_resolve(itr, &p, NULL, ITR_REQ_SMR);
+}
+
+void itr_on_smr_timer(struct ev_timer *t, void *arg)
+{
+	struct itr_mc_entry *e = arg;
+
+	(void)t;
+	/* Removal cancels this timer and a static put too; the check keeps
+	 * the rule in one place should another path change the origin. */
+	if (e->origin != ITR_MC_DYNAMIC)
+		return;
+	smr_request(e->itr, e, &e->smr_src, now_ms(e->itr));
+}
+
 void itr_on_smr(struct itr *itr, const struct lisp_map_request *req)
 {
 	const struct lisp_addr *s = &req->source_eid;
 	uint32_t iid = s->has_iid ? s->iid : 0;
 	struct itr_mc_entry *e;
-	struct lisp_prefix p;
 	uint64_t now = now_ms(itr);
 
 	itr->ctr.smr_received++;
@@ -406,13 +432,22 @@ void itr_on_smr(struct itr *itr, const struct lisp_map_request *req)
 		return;
 	}
 	if (e->last_smr_ms && now - e->last_smr_ms < itr->t.smr_interval_ms) {
+		/* Not dropped: the peer's mapping may have changed again since
+		 * our last request was answered (a move seen as two changes, an
+		 * IPv4 then an IPv6 address), so one trailing request at the end
+		 * of the interval takes every SMR of the interval; the bound of
+		 * one request per entry per interval holds. */
 		itr->ctr.smr_rate_limited++;
+		e->smr_src = s->ip;
+		if (!ev_timer_armed(&e->smr_timer)) {
+			itr->ctr.smr_deferred++;
+			ev_timer_arm_at(itr->loop, &e->smr_timer,
+					e->last_smr_ms + itr->t.smr_interval_ms);
+		}
 		return;
 	}
-	e->last_smr_ms = now;
-	e->used_ms = now;
-	/* Ask the mapping system, never the SMR's sender (an SMR is not
-	 * authenticated); the cached mapping stays until the reply replaces it. */
-	itr_prefix_host(&p, iid, &s->ip);
-	itr_resolve(itr, &p, NULL, ITR_REQ_SMR);
+	/* After the interval: at once (a trailing request still armed, only
+	 * possible if the loop ran late, is taken by this one). */
+	ev_timer_cancel(itr->loop, &e->smr_timer);
+	smr_request(itr, e, &s->ip, now);
 }

@@ -7,9 +7,9 @@
 # host reaching each other through the PETR and the PITR with the PxTR's
 # counters moving, the BPF map-cache bpftool shows, a second lab instance
 # beside the first, a move of mn1 from network A to B while its lispd runs
-# (the map-server gets the new RLOCs, mn2 re-resolves after the SMR and
-# reaches mn1's EIDs; a restart then registers without a replay refusal),
-# and `down` after a crash (lispd
+# (the map-server gets the new RLOCs, mn2 re-resolves after the SMRs, caches
+# mn1's whole new locator set and reaches mn1's EIDs; a restart then
+# registers without a replay refusal), and `down` after a crash (lispd
 # killed with SIGKILL) and after an interrupted `up`, each leaving no
 # namespace, mount, process or file behind.
 set -u
@@ -138,9 +138,9 @@ check "the first instance still works (ping IPv4 EID mn2 -> mn1)" "ping_ok mn2 $
 # mn1 roams to network B while its lispd runs: lispd sees it over netlink,
 # re-registers its new RLOCs and sends SMRs; mn2, which has mn1's old RLOC
 # cached (record TTL 1 min), re-resolves through the map-server.
-mn2_locs_of_mn1() {   # mn2's map-cache locators for mn1's IPv4 EID
+mn2_locs_of_mn1() {   # [eid]: mn2's map-cache locators for mn1's EID (IPv4 by default)
 	lab q mn2 map-cache | python3 -c 'import json,sys
-print(" ".join(sorted(l["rloc"] for e in json.load(sys.stdin) if e["eid"] == sys.argv[1] for l in e["locators"])))' "$MN1_EID4/32"
+print(" ".join(sorted(l["rloc"] for e in json.load(sys.stdin) if e["eid"] == sys.argv[1] for l in e["locators"])))' "${1:-$MN1_EID4/32}"
 }
 mn2_ctr() { lab q mn2 counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["mn"][sys.argv[1]])' "$1"; }
 ms_ctr() { lab q ms counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["ms"][sys.argv[1]])' "$1"; }
@@ -169,27 +169,45 @@ ok "the map-server has mn1's new RLOCs (re-registered without a restart)" regist
 check "the same lispd process ($mn1_pid), which reports its RLOCs in B" \
 	"[ \"\$(cat '$RUN_BASE/$NAME/mn1/lispd.pid')\" = '$mn1_pid' ] && kill -0 $mn1_pid &&
 	 lab q mn1 status | grep -qF '\"rlocs\":[\"$(plan_rloc mn1 B 4)\",\"$(plan_rloc mn1 B 6)\"]'"
-# The SMR makes mn2 ask again: its cached entry holds mn1's new RLOC well
-# before the 1-minute TTL would refresh it (the old ones are gone). Only the
-# IPv4 RLOC is required: mn1 sees its IPv4 and IPv6 addresses come back as
-# two changes and SMRs twice, and mn2 rate-limits (drops) the second SMR
-# (itr_on_smr, 3 s), so it may hold the IPv4 locator alone until the TTL.
+# The SMR makes mn2 ask again: well before the 1-minute TTL would refresh
+# them, its entries for both of mn1's EIDs hold mn1's whole new locator set,
+# IPv4 and IPv6, and nothing of A. mn1 sees its IPv4 and IPv6 addresses come
+# back as two changes and may SMR after each: mn2's first request may be
+# answered with the IPv4 locator alone, and the second SMR, inside mn2's
+# 3 s interval, must not be lost but bring one trailing request at the
+# interval's end (itr_on_smr), so this takes up to ~3 s.
 smr_updated() {
-	local i got
+	local i want got4 got6
+	want="$(plan_rloc mn1 B 4) $(plan_rloc mn1 B 6)"
 	for i in $(seq 1 50); do
-		got=$(mn2_locs_of_mn1)
-		case " $got " in *" $(plan_rloc mn1 B 4) "*)
-			case "$got" in *"$(plan_rloc mn1 A 4)"* | *"$(plan_rloc mn1 A 6)"*) ;; *) return 0 ;; esac ;;
-		esac
+		got4=$(mn2_locs_of_mn1 "$MN1_EID4/32")
+		got6=$(mn2_locs_of_mn1 "$MN1_EID6/128")
+		[ "$got4" = "$want" ] && [ "$got6" = "$want" ] && return 0
 		sleep 0.2
 	done
-	diag "mn2 caches $got for $MN1_EID4"
+	diag "mn2 caches $got4 for $MN1_EID4, $got6 for $MN1_EID6; want $want"
 	return 1
 }
-ok "mn2 re-resolved mn1's EID after its SMR: new RLOC cached, old ones gone" smr_updated
-diag "mn2 caches $(mn2_locs_of_mn1) for $MN1_EID4"
+t0=$(date +%s%N)
+ok "mn2 re-resolved mn1's EIDs after its SMRs: both new RLOCs cached, old ones gone" smr_updated
+diag "mn2: whole set after $((($(date +%s%N) - t0) / 1000000)) ms; smr_received $(mn2_ctr smr_received), smr_rate_limited $(mn2_ctr smr_rate_limited), smr_deferred $(mn2_ctr smr_deferred)"
 check "mn2 sent SMR-invoked Map-Requests ($smr0 -> $(mn2_ctr smr_invoked_sent))" \
 	"[ $(mn2_ctr smr_invoked_sent) -gt $smr0 ]"
+# What lispd caches is what the data plane uses: mn2's BPF entries for mn1's
+# EIDs encapsulate to both new RLOCs, both up.
+bpf_has_both() {   # eid...
+	local mc line e
+	mc=$(lab mcache mn2 brief)
+	for e in "$@"; do
+		line=$(echo "$mc" | grep -E "^$e +encap ") &&
+			case "$line" in *" down"*) false ;; esac &&
+			case "$line" in *" $(plan_rloc mn1 B 4) "*) ;; *) false ;; esac &&
+			case "$line" in *" $(plan_rloc mn1 B 6) "*) ;; *) false ;; esac ||
+			{ diag "mn2's BPF map-cache: $mc"; return 1; }
+	done
+}
+ok "mn2's BPF map-cache: mn1's EIDs encapsulated to both of its new RLOCs" \
+	bpf_has_both "$MN1_EID4/32" "$MN1_EID6/128"
 ok "ping IPv4 EID mn2 -> mn1 after the move" ping_ok mn2 "$MN2_EID4" "$MN1_EID4"
 ok "ping IPv6 EID mn2 -> mn1 after the move" ping_ok mn2 "$MN2_EID6" "$MN1_EID6"
 check "lig from mn2 gets mn1's new RLOC" "lab exec mn2 '$BUILD/lig' -m $MS4 -s $(plan_rloc mn2 B 4) -c 3 -t 1 -j $MN1_EID4 |

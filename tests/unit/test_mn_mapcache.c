@@ -1,7 +1,7 @@
 /* Mobile node map-cache mirrored into a real BPF LPM map (needs CAP_BPF;
  * skipped without it): static entries, installed replies, negative entries,
- * expiry, reload, LRU eviction when full; and miss events from the data
- * plane's ring format. */
+ * expiry, reload, LRU eviction when full, the answer of a deferred SMR;
+ * and miss events from the data plane's ring format. */
 
 #include "lispd_maps.h"
 #include "config.h"
@@ -286,6 +286,66 @@ static void test_full_table_evicts_lru(void **state)
 	close(fd);
 }
 
+/* True when v's slot table sends flows to every one of its locators. */
+static bool every_locator_slotted(const struct lispd_mc_value *v)
+{
+	bool seen[LISPD_MAX_LOCATORS] = { false };
+
+	for (unsigned i = 0; i < v->ls.n_slots; i++)
+		if (v->ls.slot[i] < LISPD_MAX_LOCATORS)
+			seen[v->ls.slot[i]] = true;
+	for (unsigned i = 0; i < v->ls.n_locators; i++)
+		if (!seen[i])
+			return false;
+	return v->ls.n_locators > 0;
+}
+
+/* A peer changes its IPv4, then its IPv6 locator, and SMRs after each: the
+ * first SMR's answer has the new IPv4 locator only, the second SMR comes
+ * inside the interval and its trailing request's answer must reach the
+ * data plane whole (both locators, both carrying flows). */
+static void test_deferred_smr_answer_in_data_plane(void **state)
+{
+	int fd = new_map();
+	struct fx *f = fx_new_fd(MN_CFG_BASE, NULL, fd);
+	static const char *const old[] = { "203.0.113.50" };
+	static const char *const half[] = { "203.0.113.60" };
+	static const char *const full[] = { "203.0.113.60", "2001:db8:0:6::60" };
+	static const uint8_t prio[] = { 1, 1 };
+	static const bool up[] = { true, true };
+	struct lisp_ip ip = fx_ip("198.19.7.7"), want6 = fx_ip(full[1]);
+	struct lispd_mc_value v;
+	struct lisp_prefix p;
+
+	(void)state;
+	itr_prefix_host(&p, 0, &ip);
+	itr_resolve(&f->mn->itr, &p, NULL, ITR_REQ_MISS);
+	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.7.0/24", 10, 0, 1, old, prio, up);
+	fx_run(f, 60);   /* past the per-prefix request interval */
+	fx_rx_smr(f, "203.0.113.50", "198.19.7.7");
+	assert_int_equal(f->n, 2);
+	fx_send_reply(f, fx_ecm_request(f, 1)->nonce, "198.19.7.0/24", 10, 0, 1, half, prio, up);
+	assert_true(dp_get(fd, "198.19.7.0/24", &v));
+	assert_int_equal(v.ls.n_locators, 1);
+	fx_rx_smr(f, "203.0.113.60", "198.19.7.7");
+	assert_int_equal(f->n, 2);
+	fx_run_until(f, 3, 500);
+	assert_true(fx_ecm_request(f, 2)->smr_invoked);
+	fx_send_reply(f, f->req.nonce, "198.19.7.0/24", 10, 0, 2, full, prio, up);
+	assert_true(dp_get(fd, "198.19.7.0/24", &v));
+	assert_int_equal(v.action, LISPD_ACT_ENCAP);
+	assert_int_equal(v.ls.n_locators, 2);
+	assert_int_equal(v.ls.loc[1].family, LISPD_AF_INET6);
+	assert_memory_equal(v.ls.loc[1].addr, want6.bytes, 16);
+	assert_true(v.ls.loc[0].flags & LISPD_LOC_UP);
+	assert_true(v.ls.loc[1].flags & LISPD_LOC_UP);
+	assert_true(every_locator_slotted(&v));
+	assert_int_equal(dp_count(fd), 1);
+	assert_int_equal(f->mn->itr.ctr.dp_errors, 0);
+	fx_free(f);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_reload_statics),
 		cmocka_unit_test(test_miss_event),
 		cmocka_unit_test(test_full_table_evicts_lru),
+		cmocka_unit_test(test_deferred_smr_answer_in_data_plane),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

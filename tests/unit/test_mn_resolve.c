@@ -1,6 +1,7 @@
 /* Mobile node resolution: miss events to ECM-wrapped Map-Requests, rate
  * limit and hold-down per prefix, retries and resolver failover, Map-Reply
- * acceptance by nonce, positive and negative entries, TTL expiry. */
+ * acceptance by nonce, positive and negative entries, TTL expiry, and
+ * SMR-invoked requests (at once, or one trailing request per interval). */
 #include "config.h"
 #include "test_mn_util.h"
 
@@ -370,6 +371,159 @@ static void test_counters_json(void **state)
 	fx_free(f);
 }
 
+/* ---- SMRs: at most one SMR-invoked request per entry per interval (100 ms
+ * here), and an SMR inside the interval is deferred to its end, not lost. */
+
+#define PEER "203.0.113.9"
+#define PEER_EID "198.19.7.7"
+#define PEER_OLD "203.0.113.50"
+#define PEER_NEW4 "203.0.113.60"
+#define PEER_NEW6 "2001:db8:0:6::60"
+
+/* A cached entry 198.19.7.0/24 -> PEER_OLD; f->n counts from 0 after it,
+ * and the per-prefix request interval (50 ms) has passed. */
+static struct fx *with_entry(void)
+{
+	struct fx *f = fx_new(MN_CFG_BASE);
+	static const char *const locs[] = { PEER_OLD };
+	static const uint8_t prio[] = { 1 };
+	static const bool up[] = { true };
+
+	miss(f, PEER_EID);
+	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.7.0/24", 10, 0, 1, locs, prio, up);
+	fx_run(f, 60);
+	f->n = 0;
+	return f;
+}
+
+/* Packet i is an SMR-invoked request for eid through the first resolver;
+ * returns its nonce. */
+static uint64_t assert_smr_invoked(struct fx *f, unsigned i, const char *eid)
+{
+	const struct lisp_map_request *q = fx_ecm_request(f, i);
+
+	assert_ip(&f->pkt[i].dst, MN_MR1);
+	assert_true(q->smr_invoked);
+	assert_false(q->smr);
+	assert_ip(&q->eid[0].addr.ip, eid);
+	return q->nonce;
+}
+
+static const struct itr_mc_entry *entry(struct fx *f)
+{
+	struct lisp_prefix p = tu_prefix("198.19.7.0/24");
+
+	return itr_mc_find(&f->mn->itr, &p);
+}
+
+/* The defect this guards against: a peer seen to change its IPv4 and then
+ * its IPv6 locator SMRs twice within the interval; dropping the second SMR
+ * left the first answer (the IPv4 locator alone) cached until the TTL. */
+static void test_smr_second_deferred_to_interval_end(void **state)
+{
+	struct fx *f = with_entry();
+	static const char *const half[] = { PEER_NEW4 };
+	static const char *const full[] = { PEER_NEW4, PEER_NEW6 };
+	static const uint8_t prio[] = { 1, 1 };
+	static const bool up[] = { true, true };
+	const struct itr_mc_entry *e;
+
+	(void)state;
+	fx_rx_smr(f, PEER, PEER_EID);
+	assert_int_equal(f->n, 1);  /* at once */
+	fx_send_reply(f, assert_smr_invoked(f, 0, PEER_EID), "198.19.7.0/24", 10, 0, 1, half,
+		      prio, up);
+	fx_rx_smr(f, PEER, PEER_EID);
+	assert_int_equal(f->n, 1);  /* inside the interval: nothing at once */
+	assert_int_equal(f->mn->itr.ctr.smr_rate_limited, 1);
+	assert_int_equal(f->mn->itr.ctr.smr_deferred, 1);
+	fx_run_until(f, 2, 500);
+	/* The trailing request, not before the interval's end. */
+	assert_true(f->pkt[1].at_ms - f->pkt[0].at_ms >= 100);
+	fx_send_reply(f, assert_smr_invoked(f, 1, PEER_EID), "198.19.7.0/24", 10, 0, 2, full,
+		      prio, up);
+	e = entry(f);
+	assert_non_null(e);
+	assert_int_equal(e->n_loc, 2);
+	assert_ip(&e->loc[0].addr, PEER_NEW4);
+	assert_ip(&e->loc[1].addr, PEER_NEW6);
+	/* Exactly one trailing request. */
+	fx_run(f, 250);
+	assert_int_equal(f->n, 2);
+	assert_int_equal(f->mn->itr.ctr.smr_invoked_sent, 2);
+	fx_free(f);
+}
+
+static void test_smr_many_coalesced_into_one(void **state)
+{
+	struct fx *f = with_entry();
+	static const char *const locs[] = { PEER_NEW4 };
+	static const uint8_t prio[] = { 1 };
+	static const bool up[] = { true };
+
+	(void)state;
+	fx_rx_smr(f, PEER, PEER_EID);
+	fx_send_reply(f, assert_smr_invoked(f, 0, PEER_EID), "198.19.7.0/24", 10, 0, 1, locs,
+		      prio, up);
+	for (unsigned i = 0; i < 20; i++)
+		fx_rx_smr(f, PEER, i == 19 ? "198.19.7.8" : PEER_EID);
+	assert_int_equal(f->n, 1);
+	assert_int_equal(f->mn->itr.ctr.smr_rate_limited, 20);
+	assert_int_equal(f->mn->itr.ctr.smr_deferred, 1);
+	fx_run_until(f, 2, 500);
+	/* One request for the lot, asking for the latest SMR's source EID. */
+	fx_send_reply(f, assert_smr_invoked(f, 1, "198.19.7.8"), "198.19.7.0/24", 10, 0, 1, locs,
+		      prio, up);
+	fx_run(f, 250);
+	assert_int_equal(f->n, 2);
+	assert_int_equal(f->mn->itr.ctr.smr_invoked_sent, 2);
+	fx_free(f);
+}
+
+static void test_smr_after_interval_at_once(void **state)
+{
+	struct fx *f = with_entry();
+	static const char *const locs[] = { PEER_NEW4 };
+	static const uint8_t prio[] = { 1 };
+	static const bool up[] = { true };
+
+	(void)state;
+	fx_rx_smr(f, PEER, PEER_EID);
+	fx_send_reply(f, assert_smr_invoked(f, 0, PEER_EID), "198.19.7.0/24", 10, 0, 1, locs,
+		      prio, up);
+	fx_run(f, 110);
+	fx_rx_smr(f, PEER, PEER_EID);
+	assert_int_equal(f->n, 2);
+	assert_smr_invoked(f, 1, PEER_EID);
+	assert_int_equal(f->mn->itr.ctr.smr_rate_limited, 0);
+	assert_int_equal(f->mn->itr.ctr.smr_deferred, 0);
+	fx_free(f);
+}
+
+/* The mapping system withdraws the entry (TTL 0) before the interval ends:
+ * nothing cached, nothing to refresh, no trailing request. */
+static void test_smr_deferred_dropped_with_entry(void **state)
+{
+	struct fx *f = with_entry();
+	static const char *const locs[] = { PEER_NEW4 };
+	static const uint8_t prio[] = { 1 };
+	static const bool up[] = { true };
+
+	(void)state;
+	fx_rx_smr(f, PEER, PEER_EID);
+	fx_send_reply(f, assert_smr_invoked(f, 0, PEER_EID), "198.19.7.0/24", 10, 0, 1, locs,
+		      prio, up);
+	fx_rx_smr(f, PEER, PEER_EID);
+	assert_int_equal(f->mn->itr.ctr.smr_deferred, 1);
+	assert_int_equal(miss(f, "198.19.7.9"), 0);
+	fx_send_reply(f, fx_ecm_request(f, 1)->nonce, "198.19.7.0/24", 0, 0, 1, locs, prio, up);
+	assert_null(entry(f));
+	fx_run(f, 250);
+	assert_int_equal(f->n, 2);  /* the SMR-invoked request and the miss */
+	assert_int_equal(f->mn->itr.ctr.smr_invoked_sent, 1);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +541,10 @@ int main(void)
 		cmocka_unit_test(test_no_resolver_or_rloc),
 		cmocka_unit_test(test_pending_json),
 		cmocka_unit_test(test_counters_json),
+		cmocka_unit_test(test_smr_second_deferred_to_interval_end),
+		cmocka_unit_test(test_smr_many_coalesced_into_one),
+		cmocka_unit_test(test_smr_after_interval_at_once),
+		cmocka_unit_test(test_smr_deferred_dropped_with_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -313,4 +313,25 @@ static inline void fx_send_reply(struct fx *f, uint64_t nonce, const char *prefi
 	fx_rx(f, "203.0.113.77", LISP_CONTROL_PORT, buf, len);
 }
 
+/* An SMR (S=1 Map-Request) from a peer's RLOC whose source EID is
+ * source_eid, naming our IPv4 EID, as a peer sends it after its move. */
+static inline void fx_rx_smr(struct fx *f, const char *from, const char *source_eid)
+{
+	struct lisp_map_request *q = calloc(1, sizeof(*q));
+	uint8_t buf[1500];
+	size_t len = 0;
+
+	assert_non_null(q);
+	q->nonce = 0x534d52ull;
+	q->smr = true;
+	q->source_eid = tu_addr(source_eid);
+	q->n_itr = 1;
+	q->itr[0] = tu_addr(from);
+	q->n_eid = 1;
+	q->eid[0] = tu_prefix(MN_EID4 "/32");
+	assert_int_equal(lisp_map_request_encode(buf, sizeof(buf), &len, q, NULL), 0);
+	free(q);
+	fx_rx(f, from, LISP_CONTROL_PORT, buf, len);
+}
+
 #endif
