@@ -35,7 +35,8 @@
 	X(miss_bad)              /* event with an unknown family */                \
 	X(moves)                 /* locator set changes (mn_moved) */             \
 	X(smr_sent)              /* SMRs we sent after a move */                  \
-	X(smr_tx_rate_limited)   /* an RLOC told within the interval: skipped */   \
+	X(smr_tx_rate_limited)   /* an RLOC told within the interval: deferred */  \
+	X(smr_tx_deferred)       /* owed SMRs sent at the end of an interval */   \
 	X(smr_no_source)         /* no RLOC of the peer RLOC's family */         \
 	X(smr_send_errors)
 

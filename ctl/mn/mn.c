@@ -9,6 +9,7 @@
 #include "log.h"
 
 static void smr_hold_expired(struct ev_timer *t, void *arg);
+static void smr_owed_due(struct ev_timer *t, void *arg);
 
 static const struct mn_timing default_timing = {
 	.reg_retx_first_ms = 1000,
@@ -222,6 +223,7 @@ struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct c
 	}
 	set_timing(&mn->t, opts ? opts->timing : NULL);
 	ev_timer_init(&mn->smr_hold, smr_hold_expired, mn);
+	ev_timer_init(&mn->smr_owed, smr_owed_due, mn);
 	itr_start(mn, mn->mcache_fd);
 	if (host)
 		set_rlocs(mn, host->n_rlocs, host->rlocs);
@@ -310,6 +312,12 @@ static void smr_hold_expired(struct ev_timer *t, void *arg)
 	mn_smr_release(arg);
 }
 
+static void smr_owed_due(struct ev_timer *t, void *arg)
+{
+	(void)t;
+	mn_smr_send_owed(arg);
+}
+
 int mn_reload(struct mn *mn, const struct lispd_config *new_cfg)
 {
 	struct mn_conf next;
@@ -343,6 +351,7 @@ void mn_free(struct mn *mn)
 	if (!mn)
 		return;
 	ev_timer_cancel(mn->loop, &mn->smr_hold);
+	ev_timer_cancel(mn->loop, &mn->smr_owed);
 	mn_reg_teardown(mn);
 	itr_teardown(&mn->itr);
 	mn_conf_free(&mn->conf);

@@ -49,6 +49,7 @@ struct mn {
 	struct mn_smr smr;         /* per-RLOC rate limit of the SMRs we send */
 	bool smr_pending;          /* moved: SMRs wait for the new registration */
 	struct ev_timer smr_hold;  /* ... but no longer than smr_hold_ms */
+	struct ev_timer smr_owed;  /* the next end of interval of an owed SMR */
 
 	/* Decode scratch: the decoded forms are tens of kilobytes. */
 	struct lisp_msg rx;

@@ -5,9 +5,29 @@
 #include "lisp_nonce.h"
 #include "log.h"
 
-/* True when rloc may get SMRs in this round: first time in the round and
- * none in an earlier round within the interval (records the round). */
-static bool smr_allowed(struct mn *mn, const struct lisp_ip *rloc, uint64_t now)
+enum smr_verdict {
+	SMR_SEND,          /* first in this round, interval over: send now */
+	SMR_DONE,          /* already handled in this round */
+	SMR_LATER,         /* told within the interval: owed, sent at its end */
+};
+
+/* Earliest end of interval among the owed RLOCs. */
+static void arm_owed(struct mn *mn)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned i = 0; i < mn->smr.n; i++)
+		if (mn->smr.d[i].owed && mn->smr.d[i].last_ms + mn->t.smr_interval_ms < next)
+			next = mn->smr.d[i].last_ms + mn->t.smr_interval_ms;
+	if (next == UINT64_MAX)
+		ev_timer_cancel(mn->loop, &mn->smr_owed);
+	else
+		ev_timer_arm_at(mn->loop, &mn->smr_owed, next);
+}
+
+/* What rloc gets in this round (records the round). */
+static enum smr_verdict smr_check(struct mn *mn, const struct lisp_prefix *peer,
+				  const struct lisp_ip *rloc, uint64_t now)
 {
 	struct mn_smr *s = &mn->smr;
 	struct mn_smr_dest *oldest = NULL;
@@ -16,21 +36,30 @@ static bool smr_allowed(struct mn *mn, const struct lisp_ip *rloc, uint64_t now)
 		struct mn_smr_dest *d = &s->d[i];
 
 		if (lisp_ip_equal(&d->rloc, rloc)) {
-			if (d->round == s->round || now - d->last_ms < mn->t.smr_interval_ms)
-				return false;
-			d->last_ms = now;
+			if (d->round == s->round)
+				return SMR_DONE;
 			d->round = s->round;
-			return true;
+			if (now - d->last_ms < mn->t.smr_interval_ms) {
+				d->owed = true;
+				d->peer = *peer;
+				return SMR_LATER;
+			}
+			d->last_ms = now;
+			d->owed = false;
+			return SMR_SEND;
 		}
-		if (!oldest || d->last_ms < oldest->last_ms)
+		/* An owed RLOC is replaced only when every one is owed. */
+		if (!oldest || (oldest->owed && !d->owed) ||
+		    (oldest->owed == d->owed && d->last_ms < oldest->last_ms))
 			oldest = d;
 	}
 	if (s->n < MN_SMR_DESTS)
 		oldest = &s->d[s->n++];
+	memset(oldest, 0, sizeof(*oldest));
 	oldest->rloc = *rloc;
 	oldest->last_ms = now;
 	oldest->round = s->round;
-	return true;
+	return SMR_SEND;
 }
 
 static void send_one(struct mn *mn, const struct lisp_prefix *peer, const struct lisp_ip *src,
@@ -68,9 +97,14 @@ static void smr_dest(struct mn *mn, const struct lisp_prefix *peer, const struct
 		mn->ctr.smr_no_source++;
 		return;
 	}
-	if (!smr_allowed(mn, dst, mn_now(mn))) {
+	switch (smr_check(mn, peer, dst, mn_now(mn))) {
+	case SMR_DONE:
+		return;
+	case SMR_LATER:
 		mn->ctr.smr_tx_rate_limited++;
 		return;
+	case SMR_SEND:
+		break;
 	}
 	for (unsigned i = 0; i < mn->conf.n_map; i++)
 		send_one(mn, peer, src, &mn->conf.map[i].eid, dst);
@@ -94,6 +128,37 @@ unsigned mn_smr_all(struct mn *mn)
 	 * no peer prefix applies, so the record names our own. */
 	for (unsigned i = 0; i < mn->conf.n_pitr; i++)
 		smr_dest(mn, &mn->conf.map[0].eid, &mn->conf.pitr[i]);
+	arm_owed(mn);
 	log_debug1("mn: %u SMR(s) sent", (unsigned)(mn->ctr.smr_sent - before));
 	return (unsigned)(mn->ctr.smr_sent - before);
+}
+
+void mn_smr_send_owed(struct mn *mn)
+{
+	uint64_t now = mn_now(mn);
+
+	/* A move is waiting for its Map-Notify: its round (mn_smr_release)
+	 * serves the owed RLOCs with the locators the map-server will give. */
+	if (mn->smr_pending)
+		return;
+	mn->smr.round++;
+	for (unsigned i = 0; i < mn->smr.n; i++) {
+		struct mn_smr_dest *d = &mn->smr.d[i];
+		const struct lisp_ip *src;
+
+		if (!d->owed || now - d->last_ms < mn->t.smr_interval_ms)
+			continue;
+		d->owed = false;
+		d->last_ms = now;
+		d->round = mn->smr.round;
+		src = mn_rloc_of(mn, d->rloc.afi);
+		if (!src || mn->conf.n_map == 0) {
+			mn->ctr.smr_no_source++;
+			continue;
+		}
+		mn->ctr.smr_tx_deferred++;
+		for (unsigned k = 0; k < mn->conf.n_map; k++)
+			send_one(mn, &d->peer, src, &mn->conf.map[k].eid, &d->rloc);
+	}
+	arm_owed(mn);
 }

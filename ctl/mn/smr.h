@@ -3,10 +3,14 @@
  * sent straight to each up locator of every dynamic map-cache entry and to
  * the configured proxy-ITRs, on port 4342, never wrapped in an ECM. A peer
  * answers by asking the mapping system again (RFC 9301 s. 6.1), so a flood
- * of SMRs is bounded per destination RLOC: at most one per interval. */
+ * of SMRs is bounded per destination RLOC: at most one per interval. An
+ * RLOC told within the interval of an earlier locator set is owed the
+ * current one: it gets it when its interval ends (one trailing SMR, however
+ * many moves came in between), so a peer never keeps a stale set until TTL. */
 #ifndef MN_SMR_H
 #define MN_SMR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lisp_addr.h"
@@ -17,6 +21,8 @@ struct mn_smr_dest {
 	struct lisp_ip rloc;
 	uint64_t last_ms;
 	uint64_t round;
+	bool owed;                /* limited since its last SMR: one due at last_ms + interval */
+	struct lisp_prefix peer;  /* the record of the owed SMR */
 };
 
 struct mn_smr {
@@ -32,5 +38,7 @@ unsigned mn_smr_all(struct mn *mn);
 /* After a move: sends the SMRs held back for the new registration, if any
  * (called when a Map-Notify is accepted, or when the hold expires). */
 void mn_smr_release(struct mn *mn);
+/* The owed SMRs whose interval has ended (the smr_owed timer). */
+void mn_smr_send_owed(struct mn *mn);
 
 #endif

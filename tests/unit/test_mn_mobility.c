@@ -455,9 +455,26 @@ static void test_smr_rate_limited_per_rloc(void **state)
 	assert_true(sent_register_to_ms(f, 0));
 	assert_int_equal(smrs(f, 0, idx, 16), 0);
 	assert_int_equal(f->mn->ctr.smr_tx_rate_limited, 3);
-	/* After the interval (100 ms in the fast timing), again. */
-	fx_run(f, 120);
+	/* ... but owes them the new set: at the end of the interval (100 ms
+	 * in the fast timing) each RLOC gets one SMR carrying it, however many
+	 * moves came meanwhile. */
 	f->n = 0;
+	moved_to(f, "192.0.2.101", NEW6);
+	assert_int_equal(smrs(f, 0, idx, 16), 0);
+	assert_int_equal(f->mn->ctr.smr_tx_rate_limited, 6);
+	fx_run(f, 120);
+	assert_int_equal(smrs(f, 0, idx, 16), 6);
+	assert_int_equal(f->mn->ctr.smr_tx_deferred, 3);
+	for (unsigned i = 0; i < 6; i++) {
+		assert_int_equal(lisp_map_request_decode(f->pkt[idx[i]].buf, f->pkt[idx[i]].len,
+							 &f->req, NULL), 0);
+		assert_ip(&f->req.itr[0].ip, "192.0.2.101");
+	}
+	/* Nothing more is owed: no SMR in the next interval. */
+	f->n = 0;
+	fx_run(f, 250);
+	assert_int_equal(smrs(f, 0, idx, 16), 0);
+	/* A move after the interval: at once again. */
 	moved_to(f, NEW4, NEW6);
 	assert_int_equal(smrs(f, 0, idx, 16), 6);
 	fx_free(f);
