@@ -257,6 +257,7 @@ void ms_handle_register(struct ms *ms, const struct lisp_ip *src, uint16_t sport
 	ms->ctr.rx_map_register++;
 	if (lisp_map_register_decode(buf, len, &x.m, &err) != 0) {
 		ms->ctr.drop_decode++;
+		rx_errs_add(&ms->rx_errs, &err, LISP_ERR_TRUNCATED);
 		lispd_log_rl(LISPD_LOG_WARN, "ms: Map-Register from %s: %s", ip_str(src, a),
 			     lisp_err_format(&err, e, sizeof(e)));
 		return;

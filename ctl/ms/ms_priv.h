@@ -8,6 +8,7 @@
 
 #include "core/cp_io.h"
 #include "core/evloop.h"
+#include "core/rx_errs.h"
 #include "lisp_msg.h"
 #include "ms/eid_trie.h"
 #include "config.h"
@@ -136,6 +137,7 @@ struct ms {
 	struct ms_rl rl;                    /* Map-Request buckets */
 	struct ev_timer sweep;
 	struct ms_counters ctr;
+	struct rx_errs rx_errs;  /* drop-decode, drop-ecm-decode, drop-request-decode by reason */
 };
 
 /* site.c: sites, spaces, registrations. */

@@ -183,6 +183,7 @@ void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, const struct lisp_i
 	ms->ctr.rx_ecm++;
 	if (lisp_ecm_decode(buf, len, &ecm, &err) != 0) {
 		ms->ctr.drop_ecm_decode++;
+		rx_errs_add(&ms->rx_errs, &err, LISP_ERR_TRUNCATED);
 		lispd_log_rl(LISPD_LOG_WARN, "ms: ECM from %s: %s",
 			     lisp_ip_format(src, a, sizeof(a)), lisp_err_format(&err, e, sizeof(e)));
 		return;
@@ -198,6 +199,7 @@ void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, const struct lisp_i
 	}
 	if (lisp_map_request_decode(ecm.payload, ecm.payload_len, &req, &err) != 0) {
 		ms->ctr.drop_request_decode++;
+		rx_errs_add(&ms->rx_errs, &err, LISP_ERR_TRUNCATED);
 		lispd_log_rl(LISPD_LOG_WARN, "ms: Map-Request in ECM from %s: %s",
 			     lisp_ip_format(src, a, sizeof(a)), lisp_err_format(&err, e, sizeof(e)));
 		return;
