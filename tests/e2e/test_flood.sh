@@ -410,8 +410,13 @@ check "spoofs: the control socket answers during the flood" "q m status >/dev/nu
 flood_wait
 delta() { q m counters | json_get "d['mn']['$1'] - $(echo "$c0" | json_get "d['mn']['$1']")"; }
 kinds() { json_get "d['kinds']['$1']" <"$LAB_TMP/flood.json"; }
-# The SMRs that made the MN ask the mapping system are the only ones taken.
-smr_taken() { delta smr_invoked_sent; }
+# The SMRs that made the MN ask the mapping system are the only ones taken:
+# those neither ignored nor rate-limited (smr_invoked_sent also counts the
+# retries of the request one SMR made, when a loaded MN reads the reply late).
+smr_taken() {
+	q m counters | json_get "sum(d['mn'][k] * m for k, m in (('smr_received', 1), ('smr_ignored', -1), ('smr_rate_limited', -1))) - $(echo "$c0" |
+		json_get "sum(d['mn'][k] * m for k, m in (('smr_received', 1), ('smr_ignored', -1), ('smr_rate_limited', -1)))")"
+}
 ok "spoofs: all $SENT spoofed datagrams dropped or taken as SMRs, and counted" \
 	all_dropped m "$before" "$SENT" smr_taken
 inv=$(delta smr_invoked_sent)
