@@ -41,6 +41,13 @@
 #define LISPD_CFG_DEFAULT_PRIORITY 1
 #define LISPD_CFG_DEFAULT_WEIGHT 100
 
+/* ms-limits defaults (operating-mode = MS): see lispd.conf.example. */
+#define LISPD_CFG_DEFAULT_MR_RATE 100             /* Map-Requests/s per source */
+#define LISPD_CFG_DEFAULT_MR_BURST 200
+#define LISPD_CFG_DEFAULT_MR_RATE_TOTAL 10000     /* Map-Requests/s, all sources */
+#define LISPD_CFG_DEFAULT_MORE_SPECIFICS 1024     /* per lisp-site */
+#define LISPD_CFG_DEFAULT_REGISTRATIONS 100000    /* registered prefixes, all sites */
+
 enum lispd_cfg_mode {
 	LISPD_MODE_MN = 1,  /* mobile node (the default) */
 	LISPD_MODE_MS = 2,  /* Map-Server + Map-Resolver */
@@ -123,6 +130,15 @@ struct lispd_cfg_pxtr {
 	int line;
 };
 
+/* The ms-limits section: bounds on what peers make a Map-Server do. */
+struct lispd_cfg_ms_limits {
+	uint32_t request_rate;         /* map-request-rate: per source, per second */
+	uint32_t request_burst;        /* map-request-burst */
+	uint32_t request_rate_total;   /* map-request-rate-total: every source together */
+	uint32_t more_specifics;       /* more-specifics-per-site */
+	uint32_t registrations;        /* registrations-max */
+};
+
 struct lispd_cfg_rloc_probing {
 	bool configured;              /* an rloc-probing section was present */
 	uint32_t interval_s;          /* 0 = off */
@@ -159,6 +175,7 @@ struct lispd_config {
 	unsigned n_static_sites;
 	struct lispd_cfg_mapping *static_sites; /* ms-static-registered-site (ttl_min unused) */
 	char control_iface[IF_NAMESIZE];       /* "" = listen on every address */
+	struct lispd_cfg_ms_limits ms_limits;  /* defaults when no ms-limits section */
 
 	/* operating-mode = PxTR only (zero otherwise). It also uses
 	 * map_resolvers, map_request_retries and statics (PITR map-cache). */

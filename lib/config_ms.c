@@ -2,6 +2,8 @@
  *   lisp-site { eid-prefix, iid, key-type, key, accept-more-specifics, proxy-reply }
  *   ms-static-registered-site { eid-prefix, iid, rloc-address { ... } }
  *   control-iface = IFNAME
+ *   ms-limits { map-request-rate, map-request-burst, map-request-rate-total,
+ *               more-specifics-per-site, registrations-max }   (ours, not OOR's)
  * and the rule that a file names the options of its own role only (MN, MS
  * or PxTR): a key of another role is an error naming it, never silently
  * unused. */
@@ -40,6 +42,7 @@ static const struct role_key {
 	{ "lisp-site", IN_MS },
 	{ "ms-static-registered-site", IN_MS },
 	{ "control-iface", IN_MS },
+	{ "ms-limits", IN_MS },
 	{ "pxtr", IN_PXTR },
 };
 
@@ -166,6 +169,39 @@ static int check_unique(struct lispd_cfg_ctx *ctx, const struct lispd_config *c)
 	return rc;
 }
 
+/* Bounds on what peers can make the MS do (docs/SECURITY.md "Limits"). */
+static int read_limits(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_cfg_ms_limits *l)
+{
+	struct cfg_val v = { ctx, NULL, "ms-limits" };
+	long rate, burst, total, more, regs;
+
+	if (cfg_size(root, "ms-limits") > 0)
+		v.sec = cfg_getnsec(root, "ms-limits", 0);
+	/* Without the section every key takes its default (cfg_size of a
+	 * NULL section is 0). */
+	if (lispd_cfg_get_uint(&v, "map-request-rate", 0, 1, 1000000, LISPD_CFG_DEFAULT_MR_RATE,
+			       &rate) ||
+	    lispd_cfg_get_uint(&v, "map-request-burst", 0, 1, 1000000, LISPD_CFG_DEFAULT_MR_BURST,
+			       &burst) ||
+	    lispd_cfg_get_uint(&v, "map-request-rate-total", 0, 1, 1000000,
+			       LISPD_CFG_DEFAULT_MR_RATE_TOTAL, &total) ||
+	    lispd_cfg_get_uint(&v, "more-specifics-per-site", 0, 0, 1000000,
+			       LISPD_CFG_DEFAULT_MORE_SPECIFICS, &more) ||
+	    lispd_cfg_get_uint(&v, "registrations-max", 0, 1, 10000000,
+			       LISPD_CFG_DEFAULT_REGISTRATIONS, &regs))
+		return -1;
+	if (rate > total)
+		return lispd_cfg_fail(ctx, lispd_cfg_line(ctx, v.sec, "map-request-rate", 0),
+				      v.section, "map-request-rate %ld is above "
+				      "map-request-rate-total %ld", rate, total);
+	l->request_rate = (uint32_t)rate;
+	l->request_burst = (uint32_t)burst;
+	l->request_rate_total = (uint32_t)total;
+	l->more_specifics = (uint32_t)more;
+	l->registrations = (uint32_t)regs;
+	return 0;
+}
+
 int lispd_cfg_read_ms(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c)
 {
 	unsigned ns = cfg_size(root, "lisp-site");
@@ -178,6 +214,8 @@ int lispd_cfg_read_ms(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_confi
 					 sizeof(c->control_iface)))
 			return -1;
 	}
+	if (read_limits(ctx, root, &c->ms_limits))
+		return -1;
 	if (ns + nst == 0)
 		return lispd_cfg_fail(ctx, 0, NULL,
 				      "no lisp-site or ms-static-registered-site section (a "

@@ -83,6 +83,11 @@ static cfg_opt_t ms_static_site_opts[] = {
 	O_END,
 };
 
+static cfg_opt_t ms_limits_opts[] = {
+	O_STR("map-request-rate"), O_STR("map-request-burst"), O_STR("map-request-rate-total"),
+	O_STR("more-specifics-per-site"), O_STR("registrations-max"), O_END,
+};
+
 /* PxTR role (operating-mode = PxTR). */
 static cfg_opt_t pxtr_opts[] = {
 	O_STR("rloc-iface"), O_STR("native-iface"), O_LIST("rloc-address"), O_LIST("eid-space"),
@@ -143,6 +148,7 @@ static cfg_opt_t top_opts[] = {
 	O_SEC("lisp-site", lisp_site_opts),
 	O_SEC("ms-static-registered-site", ms_static_site_opts),
 	O_STR("control-iface"),
+	O_SEC("ms-limits", ms_limits_opts),
 	O_SEC("pxtr", pxtr_opts),
 	/* unsupported_keys, as lists so that any shape of value parses */
 	O_LIST("encapsulation"), O_LIST("nat_traversal_support"), O_LIST("router-mode"),
@@ -187,6 +193,7 @@ static const struct count_limit count_limits[] = {
 	{ "lisp-site", LISPD_CFG_MAX_SITES },
 	{ "ms-static-registered-site", LISPD_CFG_MAX_STATIC_SITES },
 	{ "pxtr", 1 },
+	{ "ms-limits", 1 },
 	{ "eid-space", LISPD_CFG_MAX_EID_SPACE },
 };
 

@@ -108,6 +108,7 @@ static void counters(struct mn *mn, FILE *out)
 	sep = ",";
 	MN_COUNTERS(MN_COUNTER_JSON)
 #undef MN_COUNTER_JSON
+	rx_errs_json(&mn->rx_errs, out, "rx_malformed_", '_', &sep);
 	itr_json_counters(&mn->itr, out, &sep);
 	fputs("}\n", out);
 }

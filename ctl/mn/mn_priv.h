@@ -10,6 +10,7 @@
 
 #include "core/cp_io.h"
 #include "core/evloop.h"
+#include "core/rx_errs.h"
 #include "lisp_msg.h"
 #include "itr/itr.h"
 #include "mn/counters.h"
@@ -42,6 +43,7 @@ struct mn {
 	uint64_t site_id;
 
 	struct mn_counters ctr;
+	struct rx_errs rx_errs;         /* rx_malformed by reason */
 	unsigned n_reg;
 	struct mn_reg *reg;
 	struct itr itr;           /* resolution, map-cache, SMRs */
@@ -65,6 +67,9 @@ uint64_t mn_now(struct mn *mn);
 /* Our current RLOC of a family, or NULL. */
 const struct lisp_ip *mn_rloc_of(const struct mn *mn, uint16_t afi);
 /* Index of the database-mapping covering p, or -1. */
+/* A control message that failed to decode: rx_malformed and its reason
+ * (err's, else fallback). mn_rx.c */
+void mn_rx_malformed(struct mn *mn, const struct lisp_err *err, enum lisp_err_code fallback);
 int mn_map_covering(const struct mn *mn, const struct lisp_prefix *p);
 /* The locator set we advertise for database-mapping i: our current RLOCs of
  * the families it uses. probed (may be NULL) gets p=1. Returns the count. */

@@ -3,13 +3,20 @@
 
 #include "log.h"
 
+void mn_rx_malformed(struct mn *mn, const struct lisp_err *err, enum lisp_err_code fallback)
+{
+	mn->ctr.rx_malformed++;
+	rx_errs_add(&mn->rx_errs, err, fallback);
+}
+
 static void on_ecm(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 		   const struct lisp_ip *dst, const uint8_t *buf, size_t len)
 {
 	struct lisp_ecm *ecm = &mn->rx.u.ecm;
+	struct lisp_err err = { 0 };
 
-	if (lisp_ecm_decode(buf, len, ecm, NULL)) {
-		mn->ctr.rx_malformed++;
+	if (lisp_ecm_decode(buf, len, ecm, &err)) {
+		mn_rx_malformed(mn, &err, LISP_ERR_TRUNCATED);
 		return;
 	}
 	/* An MN only ever receives Map-Requests forwarded by a map-server. */
@@ -17,8 +24,8 @@ static void on_ecm(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 		mn->ctr.rx_unexpected++;
 		return;
 	}
-	if (lisp_map_request_decode(ecm->payload, ecm->payload_len, &mn->rx_inner, NULL)) {
-		mn->ctr.rx_malformed++;
+	if (lisp_map_request_decode(ecm->payload, ecm->payload_len, &mn->rx_inner, &err)) {
+		mn_rx_malformed(mn, &err, LISP_ERR_TRUNCATED);
 		return;
 	}
 	mn_etr_on_request(mn, &mn->rx_inner, src, sport, dst, ecm);
@@ -27,11 +34,13 @@ static void on_ecm(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 void mn_on_control(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 		   const struct lisp_ip *dst, const uint8_t *buf, size_t len)
 {
+	struct lisp_err err = { 0 };
+
 	mn->ctr.rx_packets++;
 	switch (lisp_msg_type(buf, len)) {
 	case LISP_MAP_REPLY:
-		if (lisp_map_reply_decode(buf, len, &mn->rx.u.reply, NULL)) {
-			mn->ctr.rx_malformed++;
+		if (lisp_map_reply_decode(buf, len, &mn->rx.u.reply, &err)) {
+			mn_rx_malformed(mn, &err, LISP_ERR_TRUNCATED);
 			return;
 		}
 		itr_on_reply(&mn->itr, &mn->rx.u.reply);
@@ -40,8 +49,8 @@ void mn_on_control(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 		mn_reg_on_notify(mn, src, sport, dst, buf, len);
 		return;
 	case LISP_MAP_REQUEST:
-		if (lisp_map_request_decode(buf, len, &mn->rx.u.request, NULL)) {
-			mn->ctr.rx_malformed++;
+		if (lisp_map_request_decode(buf, len, &mn->rx.u.request, &err)) {
+			mn_rx_malformed(mn, &err, LISP_ERR_TRUNCATED);
 			return;
 		}
 		mn_etr_on_request(mn, &mn->rx.u.request, src, sport, dst, NULL);
@@ -49,8 +58,8 @@ void mn_on_control(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 	case LISP_ECM:
 		on_ecm(mn, src, sport, dst, buf, len);
 		return;
-	case -1:
-		mn->ctr.rx_malformed++;
+	case -1:  /* empty datagram */
+		mn_rx_malformed(mn, NULL, LISP_ERR_TRUNCATED);
 		return;
 	default:
 		mn->ctr.rx_unexpected++;

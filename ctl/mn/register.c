@@ -329,7 +329,7 @@ void mn_reg_on_notify(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 	const struct mn_ms_conf *ms;
 
 	if (lisp_map_register_decode(buf, len, n, &err) || n->type != LISP_MAP_NOTIFY) {
-		mn->ctr.rx_malformed++;
+		mn_rx_malformed(mn, &err, LISP_ERR_BAD_TYPE);
 		return;
 	}
 	r = by_nonce(mn, n->nonce, &current);

@@ -3,7 +3,8 @@
  * them), the message must verify with the key of each site it names, and
  * must not replay an accepted one (replay.h); then each record replaces
  * the sending xTR's part of that prefix's mapping, and a Map-Notify
- * answers when M is set. A message is taken whole or not at all. */
+ * answers when M is set. A message is taken whole or not at all, and only
+ * within ms-limits' bounds on registered prefixes. */
 #include "ms/ms_priv.h"
 
 #include <string.h>
@@ -111,11 +112,69 @@ static int check_auth_and_replay(struct ms *ms, struct reg_ctx *x, const struct 
 			return -1;
 		}
 	}
+	return 0;
+}
+
+static int commit_replay(struct ms *ms, struct reg_ctx *x)
+{
+	const uint8_t *xtr_id = x->m.xtr_id_present ? x->m.xtr_id : NULL;
+	uint64_t now = ev_now_ms(ms->loop);
+
 	for (unsigned i = 0; i < x->n_distinct; i++) {
 		if (ms_replay_commit(&ms->replay, &x->distinct[i]->eid, xtr_id, x->m.nonce, now)) {
 			ms->ctr.drop_no_memory++;
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/* ms-limits: a key holder of a site accepting more-specifics could
+ * otherwise fill the MS's memory with prefixes. Counts the prefixes the
+ * message would add (a prefix named twice counts twice: a bound, not an
+ * exact count) per site and overall; over a bound the message is refused
+ * whole (no Map-Notify). Withdrawals and refreshes add nothing. */
+static int check_limits(struct ms *ms, struct reg_ctx *x, const struct lisp_ip *src)
+{
+	unsigned add_site[LISP_MAX_RECORDS] = { 0 };
+	size_t add_total = 0;
+	char a[LISP_ADDR_STRLEN], p[LISP_ADDR_STRLEN];
+
+	for (unsigned i = 0; i < x->m.n_rec; i++) {
+		const struct lisp_record *rec = &x->m.rec[i];
+		struct ms_site *site = x->site[i];
+		unsigned d = 0;
+
+		if ((x->m.ttl_expire && rec->ttl == 0) || ms_reg_get(ms, site, &rec->eid, false))
+			continue;
+		add_total++;
+		if (lisp_prefix_cmp(&rec->eid, &site->eid) == 0)
+			continue;
+		while (x->distinct[d] != site)
+			d++;
+		add_site[d]++;
+	}
+	for (unsigned d = 0; d < x->n_distinct; d++) {
+		struct ms_site *site = x->distinct[d];
+		/* The site's own prefix is no more-specific. */
+		unsigned have = site->n_regs - (ms_reg_get(ms, site, &site->eid, false) ? 1 : 0);
+
+		if (add_site[d] && have + add_site[d] > ms->limits.more_specifics) {
+			ms->ctr.drop_register_limit++;
+			lispd_log_rl(LISPD_LOG_WARN, "ms: Map-Register from %s refused: site %s "
+				     "would hold more than more-specifics-per-site %u "
+				     "more-specific prefixes", ip_str(src, a),
+				     lisp_prefix_format(&site->eid, p, sizeof(p)),
+				     ms->limits.more_specifics);
+			return -1;
+		}
+	}
+	if (add_total && ms->n_regs + add_total > ms->limits.registrations) {
+		ms->ctr.drop_register_limit++;
+		lispd_log_rl(LISPD_LOG_WARN, "ms: Map-Register from %s refused: the map-server "
+			     "would hold more than registrations-max %u prefixes",
+			     ip_str(src, a), ms->limits.registrations);
+		return -1;
 	}
 	return 0;
 }
@@ -198,6 +257,7 @@ void ms_handle_register(struct ms *ms, const struct lisp_ip *src, uint16_t sport
 	ms->ctr.rx_map_register++;
 	if (lisp_map_register_decode(buf, len, &x.m, &err) != 0) {
 		ms->ctr.drop_decode++;
+		rx_errs_add(&ms->rx_errs, &err, LISP_ERR_TRUNCATED);
 		lispd_log_rl(LISPD_LOG_WARN, "ms: Map-Register from %s: %s", ip_str(src, a),
 			     lisp_err_format(&err, e, sizeof(e)));
 		return;
@@ -206,7 +266,8 @@ void ms_handle_register(struct ms *ms, const struct lisp_ip *src, uint16_t sport
 		ms->ctr.drop_no_records++;
 		return;
 	}
-	if (find_sites(ms, &x, src) || check_auth_and_replay(ms, &x, src, buf, len))
+	if (find_sites(ms, &x, src) || check_auth_and_replay(ms, &x, src, buf, len) ||
+	    check_limits(ms, &x, src) || commit_replay(ms, &x))
 		return;
 	ms->ctr.registers_accepted++;
 	for (unsigned i = 0; i < x.n_distinct; i++)

@@ -52,7 +52,14 @@ struct ms *ms_new_timed(const struct lispd_config *cfg, struct ev_loop *loop, st
 	apply_timing(&ms->timing, timing);
 	ms_replay_init(&ms->replay);
 	ev_timer_init(&ms->sweep, sweep, ms);
+	ms->limits = cfg->ms_limits;
+	if (ms_rl_init(&ms->rl, MS_RL_SOURCES, ms->limits.request_rate, ms->limits.request_burst,
+		       ms->limits.request_rate_total, ev_now_ms(loop))) {
+		free(ms);
+		goto oom;
+	}
 	if (ms_db_build(&ms->db, cfg)) {
+		ms_rl_free(&ms->rl);
 		free(ms);
 		goto oom;
 	}
@@ -117,6 +124,11 @@ int ms_reload(struct ms *ms, const struct lispd_config *cfg)
 		log_err("ms: reload: out of memory; the old sites stay");
 		return -1;
 	}
+	/* New bounds apply from now on: registrations over a lowered bound
+	 * stay until they expire, new ones are refused. */
+	ms->limits = cfg->ms_limits;
+	ms_rl_set(&ms->rl, ms->limits.request_rate, ms->limits.request_burst,
+		  ms->limits.request_rate_total);
 	log_info("ms: reloaded: %u sites (%u static), %zu registrations kept, %llu dropped",
 		 cfg->n_sites + cfg->n_static_sites, cfg->n_static_sites, ms->n_regs,
 		 (unsigned long long)(ms->ctr.reload_dropped - dropped));
@@ -131,5 +143,6 @@ void ms_free(struct ms *ms)
 	ms_reg_free_all(ms);
 	ms_db_free(&ms->db);
 	ms_replay_free(&ms->replay);
+	ms_rl_free(&ms->rl);
 	free(ms);
 }

@@ -108,8 +108,11 @@ static void counters_json(struct ms *ms, FILE *out)
 	sep = ",";
 	MS_COUNTERS(MS_CTR_JSON)
 #undef MS_CTR_JSON
-	fprintf(out, ",\"registrations\":%zu,\"replay-entries\":%zu}\n", ms->n_regs,
-		ms->replay.n);
+	/* The three decode drops by reason; not "drop-": they count no drop
+	 * of their own. */
+	rx_errs_json(&ms->rx_errs, out, "decode-error-", '-', &sep);
+	fprintf(out, ",\"registrations\":%zu,\"replay-entries\":%zu,\"request-sources\":%u}\n",
+		ms->n_regs, ms->replay.n, ms->rl.n);
 }
 
 void ms_ctl_json(struct ms *ms, const char *cmd, FILE *out)

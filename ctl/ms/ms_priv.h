@@ -8,9 +8,12 @@
 
 #include "core/cp_io.h"
 #include "core/evloop.h"
+#include "core/rx_errs.h"
 #include "lisp_msg.h"
 #include "ms/eid_trie.h"
+#include "config.h"
 #include "ms/ms.h"
+#include "ms/ratelimit.h"
 #include "ms/replay.h"
 
 /* Every drop has its own counter. X(name, "json-name") */
@@ -44,6 +47,10 @@
 	X(drop_no_itr_rloc, "drop-no-itr-rloc")                                 \
 	X(drop_no_reply_port, "drop-no-reply-port")                             \
 	X(drop_no_etr_rloc, "drop-no-etr-rloc")                                 \
+	X(drop_request_rate_limited, "drop-request-rate-limited")               \
+	X(drop_request_rate_total, "drop-request-rate-limited-total")           \
+	X(request_sources_evicted, "request-sources-evicted")                   \
+	X(drop_register_limit, "drop-register-over-limit")                      \
 	X(replies_proxy, "map-replies-proxy")                                   \
 	X(replies_negative, "map-replies-negative")                             \
 	X(requests_forwarded, "map-requests-forwarded")                         \
@@ -126,8 +133,11 @@ struct ms {
 	struct ms_reg *regs;
 	size_t n_regs;
 	struct ms_replay replay;
+	struct lispd_cfg_ms_limits limits;  /* ms-limits */
+	struct ms_rl rl;                    /* Map-Request buckets */
 	struct ev_timer sweep;
 	struct ms_counters ctr;
+	struct rx_errs rx_errs;  /* drop-decode, drop-ecm-decode, drop-request-decode by reason */
 };
 
 /* site.c: sites, spaces, registrations. */

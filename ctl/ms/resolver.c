@@ -7,7 +7,8 @@
  *    with the E (to-ETR) bit set (§5.8), and the ETR answers the ITR;
  *  - not registered: negative Map-Reply, natively-forward, for the least-
  *    specific prefix covering the EID and no configured or registered
- *    prefix: TTL 1 minute inside a configured site, 15 outside every site. */
+ *    prefix: TTL 1 minute inside a configured site, 15 outside every site.
+ * Only within ms-limits' rates (ratelimit.h): over them, dropped and counted. */
 #include "ms/ms_priv.h"
 
 #include <string.h>
@@ -136,6 +137,41 @@ static void answer(struct ms *ms, const struct lisp_ecm *ecm, const struct lisp_
 		ms->ctr.replies_negative++;
 }
 
+/* The answer goes to the first ITR-RLOC, so a request is charged to the
+ * address it came from and to the one the answer goes to (once when they
+ * are the same), and to every source together: no sender and no victim of
+ * a reflection gets more than the configured rate. Counted and logged
+ * (rate-limited) when over. */
+static bool within_rate(struct ms *ms, const struct lisp_ip *src,
+			const struct lisp_map_request *req)
+{
+	const struct lisp_ip *keys[MS_RL_MAX_KEYS] = { src, NULL };
+	enum ms_rl_verdict v;
+	char a[LISP_ADDR_STRLEN], b[LISP_ADDR_STRLEN] = "none";
+
+	for (unsigned i = 0; i < req->n_itr && !keys[1]; i++)
+		if (is_ip(&req->itr[i]))
+			keys[1] = &req->itr[i].ip;
+	v = ms_rl_take(&ms->rl, keys, MS_RL_MAX_KEYS, ev_now_ms(ms->loop));
+	ms->ctr.request_sources_evicted = ms->rl.evicted;
+	if (v == MS_RL_PASS)
+		return true;
+	if (keys[1])
+		lisp_ip_format(keys[1], b, sizeof(b));
+	if (v == MS_RL_SOURCE) {
+		ms->ctr.drop_request_rate_limited++;
+		lispd_log_rl(LISPD_LOG_WARN, "ms: Map-Request from %s (ITR-RLOC %s) over "
+			     "map-request-rate %u/s: dropped", lisp_ip_format(src, a, sizeof(a)), b,
+			     ms->limits.request_rate);
+	} else {
+		ms->ctr.drop_request_rate_total++;
+		lispd_log_rl(LISPD_LOG_WARN, "ms: Map-Request from %s (ITR-RLOC %s) over "
+			     "map-request-rate-total %u/s: dropped",
+			     lisp_ip_format(src, a, sizeof(a)), b, ms->limits.request_rate_total);
+	}
+	return false;
+}
+
 void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, const struct lisp_ip *dst,
 		   const uint8_t *buf, size_t len)
 {
@@ -147,6 +183,7 @@ void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, const struct lisp_i
 	ms->ctr.rx_ecm++;
 	if (lisp_ecm_decode(buf, len, &ecm, &err) != 0) {
 		ms->ctr.drop_ecm_decode++;
+		rx_errs_add(&ms->rx_errs, &err, LISP_ERR_TRUNCATED);
 		lispd_log_rl(LISPD_LOG_WARN, "ms: ECM from %s: %s",
 			     lisp_ip_format(src, a, sizeof(a)), lisp_err_format(&err, e, sizeof(e)));
 		return;
@@ -162,6 +199,7 @@ void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, const struct lisp_i
 	}
 	if (lisp_map_request_decode(ecm.payload, ecm.payload_len, &req, &err) != 0) {
 		ms->ctr.drop_request_decode++;
+		rx_errs_add(&ms->rx_errs, &err, LISP_ERR_TRUNCATED);
 		lispd_log_rl(LISPD_LOG_WARN, "ms: Map-Request in ECM from %s: %s",
 			     lisp_ip_format(src, a, sizeof(a)), lisp_err_format(&err, e, sizeof(e)));
 		return;
@@ -175,6 +213,8 @@ void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, const struct lisp_i
 		ms->ctr.drop_no_reply_port++;
 		return;
 	}
+	if (!within_rate(ms, src, &req))
+		return;
 	/* One record per request is what ITRs send; further ones are not answered. */
 	answer(ms, &ecm, &req, dst);
 }

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "core/ctlsock.h"
+#include "core/rx_errs.h"
 #include "dp_attach_pxtr.h"
 #include "dp_pinned.h"
 #include "lispd_maps.h"
@@ -33,6 +34,7 @@ struct pxtr {
 	int eid_space_fd;
 	struct lispd_cfg_pxtr conf;     /* copied: interfaces, RLOCs, iid, eid-space */
 	struct pxtr_counters ctr;
+	struct rx_errs rx_errs;         /* rx_malformed by reason */
 	struct lisp_msg rx;             /* decode scratch: tens of kilobytes */
 };
 
@@ -147,12 +149,20 @@ int pxtr_reload(struct pxtr *px, const struct lispd_config *cfg)
 	return 0;
 }
 
+/* A control message that failed to decode: counted with its reason. */
+static void rx_malformed(struct pxtr *px, const struct lisp_err *err)
+{
+	px->ctr.rx_malformed++;
+	rx_errs_add(&px->rx_errs, err, LISP_ERR_TRUNCATED);
+}
+
 static void on_request(struct pxtr *px, const uint8_t *buf, size_t len)
 {
 	struct lisp_map_request *q = &px->rx.u.request;
+	struct lisp_err err = { 0 };
 
-	if (lisp_map_request_decode(buf, len, q, NULL)) {
-		px->ctr.rx_malformed++;
+	if (lisp_map_request_decode(buf, len, q, &err)) {
+		rx_malformed(px, &err);
 		return;
 	}
 	/* An SMR comes straight from the ETR that changed (RFC 9301 §6.1);
@@ -167,14 +177,16 @@ static void on_request(struct pxtr *px, const uint8_t *buf, size_t len)
 void pxtr_on_control(struct pxtr *px, const struct lisp_ip *src, uint16_t sport,
 		     const struct lisp_ip *dst, const uint8_t *buf, size_t len)
 {
+	struct lisp_err err = { 0 };
+
 	(void)src;
 	(void)sport;
 	(void)dst;
 	px->ctr.rx_packets++;
 	switch (lisp_msg_type(buf, len)) {
 	case LISP_MAP_REPLY:
-		if (lisp_map_reply_decode(buf, len, &px->rx.u.reply, NULL)) {
-			px->ctr.rx_malformed++;
+		if (lisp_map_reply_decode(buf, len, &px->rx.u.reply, &err)) {
+			rx_malformed(px, &err);
 			return;
 		}
 		itr_on_reply(&px->itr, &px->rx.u.reply);
@@ -182,8 +194,8 @@ void pxtr_on_control(struct pxtr *px, const struct lisp_ip *src, uint16_t sport,
 	case LISP_MAP_REQUEST:
 		on_request(px, buf, len);
 		return;
-	case -1:
-		px->ctr.rx_malformed++;
+	case -1:  /* empty datagram */
+		rx_malformed(px, NULL);
 		return;
 	default:
 		px->ctr.rx_unexpected++;
@@ -269,6 +281,7 @@ void pxtr_ctl_json(struct pxtr *px, const char *cmd, FILE *out)
 	sep = ",";
 		PXTR_COUNTERS(PXTR_COUNTER_JSON)
 #undef PXTR_COUNTER_JSON
+		rx_errs_json(&px->rx_errs, out, "rx_malformed_", '_', &sep);
 		itr_json_counters(&px->itr, out, &sep);
 		fputs("}\n", out);
 	} else {

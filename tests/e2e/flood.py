@@ -3,6 +3,8 @@
 
     flood.py SRC DST SECONDS malformed
     flood.py SRC DST SECONDS spoof SMR_EID
+    flood.py SRC DST 0 each ROLE
+    flood.py SRC DST SECONDS requests EID
 
 Sends from SRC (bound, port 4342 unless taken) to DST:4342 for SECONDS,
 cycling through a fixed catalogue, then prints one JSON object: the total
@@ -17,6 +19,15 @@ takes, and datagrams larger than any LISP message (9300 bytes).
 spoof: Map-Replies with nonces nobody asked for, Map-Notifies with a
 random nonce and a wrong HMAC, and SMRs (Map-Requests with S=1) whose
 source EID is SMR_EID, from a sender that is no peer of the receiver.
+
+each: every malformed kind once, spaced so that no receive buffer fills,
+and "expect": how many of them ROLE (mn or pxtr) must count under each
+counter (rx_malformed_<reason>, rx_unexpected, and the daemon's
+control_rx_oversized), from EXPECT below.
+
+requests: valid ECM-wrapped Map-Requests for EID with SRC as ITR-RLOC and
+our port as the inner source port, as fast as we can, reading the answers
+as they come; "answered" is how many Map-Replies came back.
 """
 import json
 import os
@@ -131,6 +142,102 @@ def malformed_catalogue():
     return cat
 
 
+# What each malformed kind is, as the codec must see it, and so the counter
+# a role puts it under. Types a role never takes are rx_unexpected however
+# short; datagrams above the largest LISP message never reach a role.
+# Kinds not listed: types other than Map-Request (1), Map-Reply (2),
+# Map-Notify (4) and ECM (8), rx_unexpected everywhere.
+EXPECT = {
+    "empty": "truncated",
+    "one-byte-type-1": "truncated", "header-only-type-1": "truncated",
+    "one-byte-type-2": "truncated", "header-only-type-2": "truncated",
+    "one-byte-type-4": "truncated", "header-only-type-4": "truncated",
+    "one-byte-type-8": "truncated", "header-only-type-8": "truncated",
+    "reply-record-count-lies": "bad_count",       # 255 > 32 records
+    "reply-locator-count-lies": "bad_count",      # 255 > 16 locators
+    "reply-unknown-afi": "bad_afi",
+    "reply-lcaf-length-lies": "truncated",        # LCAF longer than the message
+    "reply-unknown-lcaf": "bad_lcaf",
+    "reply-prefix-too-long": "bad_prefix",        # /40 of an IPv4 address
+    "reply-truncated-record": "truncated",
+    "request-itr-count-lies": "bad_afi",          # the source EID read as ITR-RLOCs
+    "request-record-count-lies": "bad_count",
+    "request-unknown-afi": "bad_afi",
+    "request-itr-unknown-afi": "bad_afi",
+    "request-truncated": "truncated",
+    "ecm-short-ip": "truncated",
+    "ecm-ip-length-lies": "truncated",            # IP total length past the end
+    "ecm-not-ip": "bad_ip",
+    "ecm-ihl-lies": "bad_ip",
+    "ecm-inner-truncated": "truncated",
+    "ecm-inner-garbage": "bad_count",             # a Map-Request of 0 records
+    "notify-auth-longer-than-message": "truncated",
+    "notify-auth-length-lies": "bad_auth",
+    "oversized": "oversized",
+}
+TAKES = {"mn": (1, 2, 4, 8), "pxtr": (1, 2)}
+
+
+def expected_counter(role, kind, msg):
+    reason = EXPECT.get(kind, "unexpected")
+    if reason == "oversized":
+        return "control_rx_oversized"
+    if msg and msg[0] >> 4 not in TAKES[role]:
+        return "rx_unexpected"
+    return "rx_unexpected" if reason == "unexpected" else "rx_malformed_" + reason
+
+
+def send_each(s, dst, role):
+    cat = malformed_catalogue()
+    expect = {}
+    for name, msg in cat.items():
+        s.sendto(msg, (dst, 4342))
+        c = expected_counter(role, name, msg)
+        expect[c] = expect.get(c, 0) + 1
+        time.sleep(0.002)
+    print(json.dumps({"sent": len(cat), "expect": expect}))
+
+
+def flood_requests(s, dst, src, seconds, eid):
+    port = s.getsockname()[1]
+    req = map_request(ip4(src), [ip4(src)], [(32, ip4(eid))])
+    sent = answered = 0
+    s.setblocking(False)
+    end = time.monotonic() + seconds
+    while True:
+        now = time.monotonic()
+        if now < end:
+            for _ in range(50):
+                try:
+                    s.sendto(ecm_from(req, src, eid, port), (dst, 4342))
+                    sent += 1
+                except BlockingIOError:
+                    break
+        elif now > end + 1:   # answers to the backlog the MS still reads
+            break
+        else:
+            time.sleep(0.01)
+        while True:
+            try:
+                data = s.recv(2048)
+            except BlockingIOError:
+                break
+            answered += bool(data) and data[0] >> 4 == 2
+    print(json.dumps({"sent": sent, "answered": answered}))
+
+
+def ecm_from(inner_payload, src, dst, sport):
+    # As ecm(), with the inner IP source and UDP source port the MS answers.
+    s4, d4 = socket.inet_aton(src), socket.inet_aton(dst)
+    udp_len = 8 + len(inner_payload)
+    pseudo = s4 + d4 + struct.pack("!BBH", 0, 17, udp_len)
+    udp = struct.pack("!HHHH", sport, 4342, udp_len, 0) + inner_payload
+    udp = udp[:6] + struct.pack("!H", csum(pseudo + udp) or 0xFFFF) + udp[8:]
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + udp_len, 0, 0, 64, 17, 0, s4, d4)
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    return struct.pack("!BBBB", 0x80, 0, 0, 0) + hdr + udp
+
+
 def spoof_catalogue(smr_eid):
     fam = ip6 if ":" in smr_eid else ip4
     return {
@@ -145,12 +252,16 @@ def spoof_catalogue(smr_eid):
 
 def main():
     src, dst, seconds, mode = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
-    cat = malformed_catalogue() if mode == "malformed" else spoof_catalogue(sys.argv[5])
     s = socket.socket(socket.AF_INET6 if ":" in dst else socket.AF_INET, socket.SOCK_DGRAM)
     try:
         s.bind((src, 4342))
     except OSError:
         s.bind((src, 0))
+    if mode == "each":
+        return send_each(s, dst, sys.argv[5])
+    if mode == "requests":
+        return flood_requests(s, dst, src, seconds, sys.argv[5])
+    cat = malformed_catalogue() if mode == "malformed" else spoof_catalogue(sys.argv[5])
     sent = {k: 0 for k in cat}
     items = list(cat.items())
     end = time.monotonic() + seconds

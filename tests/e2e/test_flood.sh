@@ -19,6 +19,12 @@
 #  - spoofs change nothing: no map-cache entry from a forged reply, the
 #    registration stays, an SMR only makes the MN ask the mapping system
 #    (rate-limited per entry).
+# Then each malformed kind once at the PxTR and the MN: each is counted
+# under its codec reason (rx_malformed_<reason>, flood.py's EXPECT). A
+# flood of valid Map-Requests at the MS: it answers the burst and then at
+# most its per-source rate (ms-limits), every other request counted as
+# rate-limited. A scan of unknown EIDs from the MN stays within the data
+# plane's miss-rate, lispd's tables and its memory.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -47,6 +53,7 @@ HOST=203.0.113.50
 MN_EID=198.18.0.1
 MN_SPOOF=198.51.100.77   # an EID of the MN outside the PxTR's eid-space
 STATIC=198.19.255.0/24   # a static entry of the PxTR (to nowhere)
+UNREG_MS=198.18.0.201    # an EID nobody registers (the MS flood asks for it)
 KEY="e2e-pxtr-key-never-logged"
 
 cleanup() {
@@ -268,6 +275,50 @@ flood_role() {   # node from-ns dst src during-check-function label
 	check "$6: still running" "kill -0 ${PID[$n]}"
 }
 
+# Each malformed kind once, slowly enough that no receive buffer fills: the
+# role counts each under the reason its malformation names (flood.py's
+# EXPECT: truncated, bad_count, bad_afi, bad_lcaf, bad_prefix, bad_ip,
+# bad_auth; rx_unexpected for types the role never takes; the daemon's
+# control_rx_oversized), exactly, and rx_malformed is the sum of its reasons.
+# Exit status 2 while the node has not taken everything sent, else 0 when
+# every counter moved as expected, 1 (and what differs) when not.
+reasons_diff() {   # before after (the node's counters) role-key each.json
+	python3 - "$1" "$2" "$3" "$4" <<'EOP'
+import json, sys
+def counts(text):
+    d = json.loads(text)
+    return dict(d[sys.argv[3]], control_rx_oversized=d["daemon"]["control_rx_oversized"])
+a, b = counts(sys.argv[1]), counts(sys.argv[2])
+each = json.load(open(sys.argv[4]))
+want = each["expect"]
+d = {k: b[k] - a[k] for k in b if isinstance(b[k], int)}
+if d["rx_packets"] + d["control_rx_oversized"] < each["sent"]:
+    sys.exit(2)
+keys = [k for k in d if k.startswith("rx_malformed_") or k in ("rx_unexpected", "control_rx_oversized")]
+print("counted: %s" % {k: d[k] for k in keys if d[k]})
+bad = {k: [d[k], want.get(k, 0)] for k in keys if d[k] != want.get(k, 0)}
+bad.update({k: ["no such counter", v] for k, v in want.items() if k not in d})
+if d["rx_malformed"] != sum(d[k] for k in d if k.startswith("rx_malformed_")):
+    bad["rx_malformed"] = [d["rx_malformed"], "the sum of its reasons"]
+if bad:
+    print("(got, want): %s" % bad)
+sys.exit(1 if bad else 0)
+EOP
+}
+by_reason() {   # node role-key from-ns dst src role
+	local c0 i rc
+	c0=$(q "$1" counters)
+	in_ns "$3" python3 tests/e2e/flood.py "$5" "$4" 0 each "$6" >"$LAB_TMP/each.json" || return 1
+	for i in $(seq 1 50); do
+		reasons_diff "$c0" "$(q "$1" counters)" "$2" "$LAB_TMP/each.json" >"$LAB_TMP/each.diff"
+		rc=$?
+		[ $rc != 2 ] && break
+		sleep 0.2
+	done
+	diag "$6: $(cat "$LAB_TMP/each.diff")"
+	[ $rc = 0 ]
+}
+
 # ---- the MS ----------------------------------------------------------------------------------
 # A lig from the MN for its own EID: the MS forwards it to the MN's ETR.
 lig_through_ms() {
@@ -276,10 +327,54 @@ lig_through_ms() {
 }
 flood_role s "$NS_M" "$MS" "$MN_RLOC" lig_through_ms "MS" ms
 
+# ---- a Map-Request flood at the MS ----------------------------------------------------------
+# Valid ECM Map-Requests for an unregistered EID from one ITR (its own
+# address as ITR-RLOC, on the PxTR's MS-side link, used by nobody else):
+# with the ms-limits defaults (100 a second per source, burst 200) the MS
+# answers the burst and then at most 100 a second of the time it took,
+# drops and counts the rest, and the counters add up to what was sent.
+FLOODER=192.0.2.131
+ip -n "$NS_P" addr add "$FLOODER/25" dev eth2
+c0=$(q s counters)
+kern0=$(kern_drops s)
+t0=$(date +%s.%N)
+in_ns "$NS_P" python3 tests/e2e/flood.py "$FLOODER" "$MS" "$FLOOD_S" requests "$UNREG_MS" >"$LAB_TMP/req.json"
+# sent got rx neg lim limt kern secs, once the MS read (or the kernel dropped) all
+req_counts() {
+	python3 - "$c0" "$(q s counters)" "$(($(kern_drops s) - kern0))" "$LAB_TMP/req.json" "$t0" <<'EOP'
+import json, math, sys, time
+a, b = json.loads(sys.argv[1])["ms"], json.loads(sys.argv[2])["ms"]
+kern, f = int(sys.argv[3]), json.load(open(sys.argv[4]))
+d = {k: b[k] - a[k] for k in b}
+print(f["sent"], f["answered"], d["rx-ecm"], d["map-replies-negative"],
+      d["drop-request-rate-limited"], d["drop-request-rate-limited-total"], kern,
+      math.ceil(time.time() - float(sys.argv[5])))
+sys.exit(0 if d["rx-ecm"] + kern >= f["sent"] else 2)
+EOP
+}
+for i in $(seq 1 50); do
+	counts=$(req_counts) && break
+	sleep 0.2
+done
+read -r sent got rx neg lim limt kern secs <<<"$counts"
+diag "MS Map-Request flood: $sent sent; MS read $rx (kernel dropped $kern), answered $neg, rate-limited $lim (+$limt total) in ${secs}s; the flooder got $got answers"
+check "MS Map-Request flood: every request read or dropped by the kernel ($rx + $kern = $sent)" \
+	"[ $((rx + kern)) -eq $sent ]"
+check "MS Map-Request flood: every request read answered or counted as rate-limited ($neg + $lim + $limt = $rx)" \
+	"[ $((neg + lim + limt)) -eq $rx ]"
+check "MS Map-Request flood: answered the burst, then at most 100/s ($neg <= 200 + 100 x $secs)" \
+	"[ $neg -ge 200 ] && [ $neg -le $((200 + 100 * secs)) ] && [ $lim -ge 1 ]"
+check "MS Map-Request flood: the flooder got no more answers than the MS sent ($got <= $neg)" \
+	"[ $got -ge 1 ] && [ $got -le $neg ]"
+check "MS Map-Request flood: the log grew by a bounded number of lines" \
+	"[ \$(grep -c 'over map-request-rate' $(log_of s)) -le $LOG_MAX ]"
+check "MS: a lig from the MN is still answered" lig_through_ms
+
 # ---- the PxTR --------------------------------------------------------------------------------
 # The host pings the MN's EID: the PITR resolves it through the MS.
 host_pings_mn() { quiet_in_ns "$NS_H" ping -q -c 1 -W 1 -w 10 "$MN_EID"; }
 flood_role p "$NS_M" "$PX_RLOC" "$MN_RLOC" host_pings_mn "PxTR" pxtr
+ok "PxTR: each malformed kind counted under its reason" by_reason p pxtr "$NS_M" "$PX_RLOC" "$MN_RLOC" pxtr
 check "PxTR: the resolution during the flood installed $MN_EID/32" \
 	"q p map-cache | json_get \"[e['origin'] for e in d if e['eid'] == '$MN_EID/32']\" | grep -qxF \"['dynamic']\""
 
@@ -294,6 +389,7 @@ mn_resolves() {
 		__import__('ipaddress').ip_address('$UNREG') in __import__('ipaddress').ip_network(e['eid']) for e in d)" 25
 }
 flood_role m "$NS_S" "$MN_RLOC" "$MS" mn_resolves "MN" mn
+ok "MN: each malformed kind counted under its reason" by_reason m mn "$NS_S" "$MN_RLOC" "$MS" mn
 check "MN: still registered" "q m registrations | json_get \"d[0]['state']\" | grep -qx registered"
 
 # ---- spoofs at the MN --------------------------------------------------------------------------

@@ -290,6 +290,8 @@ static void test_malformed(void **state)
 	}
 	assert_int_equal(f->n, 0);
 	assert_int_equal(f->mn->ctr.rx_malformed, malformed);
+	/* Every one of them a truncation, and counted as one. */
+	assert_int_equal(f->mn->rx_errs.n[LISP_ERR_TRUNCATED], malformed);
 	/* Bit flips: whatever decodes is handled, nothing crashes. */
 	for (size_t i = 0; i < el * 8; i += 3) {
 		ecm[i / 8] ^= (uint8_t)(1u << (i % 8));

@@ -145,6 +145,7 @@ static void test_notify_needs_nonce_and_auth(void **state)
 		for (size_t l = 1; l < len; l++)
 			fx_rx(f, MN_MS, 4342, buf, l);
 		assert_int_equal(f->mn->ctr.rx_malformed, len - 1);
+		assert_int_equal(f->mn->rx_errs.n[LISP_ERR_TRUNCATED], len - 1);
 		assert_int_equal(f->mn->ctr.notify_accepted, 0);
 	}
 

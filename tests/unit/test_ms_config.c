@@ -119,6 +119,52 @@ static void test_defaults_and_forms(void **state)
 	lispd_config_free(&c);
 }
 
+/* ms-limits: defaults without the section, each key read, bad values
+ * refused naming the key, and the section refused outside an MS. */
+static void test_limits(void **state)
+{
+	struct lispd_config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(lispd_config_load_string(MS SITE, "x", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.ms_limits.request_rate, 100);
+	assert_int_equal(c.ms_limits.request_burst, 200);
+	assert_int_equal(c.ms_limits.request_rate_total, 10000);
+	assert_int_equal(c.ms_limits.more_specifics, 1024);
+	assert_int_equal(c.ms_limits.registrations, 100000);
+	lispd_config_free(&c);
+	assert_int_equal(lispd_config_load_string(MS SITE "ms-limits {\n"
+						     " map-request-rate = 5\n"
+						     " map-request-burst = 7\n"
+						     " map-request-rate-total = 50\n"
+						     " more-specifics-per-site = 0\n"
+						     " registrations-max = 9\n}\n",
+						  "x", &c, err, sizeof(err)),
+			 0);
+	assert_int_equal(c.ms_limits.request_rate, 5);
+	assert_int_equal(c.ms_limits.request_burst, 7);
+	assert_int_equal(c.ms_limits.request_rate_total, 50);
+	assert_int_equal(c.ms_limits.more_specifics, 0);
+	assert_int_equal(c.ms_limits.registrations, 9);
+	lispd_config_free(&c);
+	expect_fail(MS SITE "ms-limits {\n map-request-rate = 0\n}\n", "map-request-rate",
+		    "ms-limits: map-request-rate 0 is not in 1..1000000");
+	expect_fail(MS SITE "ms-limits {\n map-request-burst = fast\n}\n", "map-request-burst",
+		    "map-request-burst 'fast' is not a number");
+	expect_fail(MS SITE "ms-limits {\n map-request-rate = 200\n map-request-rate-total = 100\n}\n",
+		    "map-request-rate = 200",
+		    "map-request-rate 200 is above map-request-rate-total 100");
+	expect_fail(MS SITE "ms-limits {\n registrations = 5\n}\n", "registrations",
+		    "unknown option 'registrations'");
+	expect_fail(MS SITE "ms-limits {\n}\nms-limits {\n map-request-rate = 1\n}\n",
+		    "map-request-rate = 1", "ms-limits section given twice");
+	expect_fail("map-server {\n address = 192.0.2.2\n key = k\n}\n"
+		    "database-mapping {\n eid-prefix = 198.18.0.10/32\n interface = eth0\n}\n"
+		    "ms-limits {\n registrations-max = 5\n}\n",
+		    "registrations-max", "ms-limits is a Map-Server option");
+}
+
 static void test_role_keys(void **state)
 {
 	(void)state;
@@ -183,6 +229,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_defaults_and_forms),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_role_keys),
 		cmocka_unit_test(test_bad_sites),
 	};

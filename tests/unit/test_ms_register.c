@@ -380,6 +380,60 @@ static void test_ttl_expiry_and_withdrawal(void **state)
 	msfx_free(f);
 }
 
+/* ms-limits: at most more-specifics-per-site more-specific prefixes in a
+ * site and registrations-max prefixes overall (the static site's among
+ * them); a register over either is refused whole, counted, not notified;
+ * refreshes and withdrawals always pass, and a withdrawal makes room. */
+static unsigned register_one(struct msfx *f, const char *eid, uint64_t nonce, uint32_t ttl,
+			     bool withdraw)
+{
+	struct lisp_record rec = msfx_record(eid, ttl, 1, LOC1);
+	struct lisp_map_register m;
+	uint8_t buf[1500];
+	unsigned before = f->n;
+	size_t len;
+
+	msfx_register_init(&m, LISP_AUTH_HMAC_SHA256_128, nonce, &rec);
+	m.ttl_expire = withdraw;
+	len = msfx_encode_register(&m, KEY_B, buf, sizeof(buf));
+	msfx_rx(f, "192.0.2.10", LISP_CONTROL_PORT, buf, len);
+	return f->n - before;
+}
+
+static void test_registration_limits(void **state)
+{
+	struct msfx *f = msfx_new_lifetime(CFG "ms-limits {\n"
+					   "    more-specifics-per-site = 3\n"
+					   "    registrations-max = 5\n"
+					   "}\n", 600000);
+	char eid[64];
+
+	(void)state;
+	for (unsigned i = 1; i <= 3; i++) {
+		snprintf(eid, sizeof(eid), "198.19.0.%u/32", i);
+		assert_int_equal(register_one(f, eid, i, 3, false), 1);
+	}
+	/* A fourth more-specific in 198.19/16: refused, no Map-Notify. */
+	assert_int_equal(register_one(f, "198.19.0.4/32", 10, 3, false), 0);
+	assert_int_equal(msfx_counter(f, "drop-register-over-limit"), 1);
+	assert_unregistered(f, "198.19.0.4");
+	/* A refresh of one already there adds nothing: accepted. */
+	assert_int_equal(register_one(f, "198.19.0.1/32", 11, 3, false), 1);
+	/* Another site has room of its own, until the global bound: static
+	 * 198.18.9/24 + three + this one = 5. */
+	assert_int_equal(register_one(f, "2001:db8:e1d::10/128", 12, 3, false), 1);
+	assert_int_equal(register_one(f, "2001:db8:e1d::11/128", 13, 3, false), 0);
+	assert_int_equal(msfx_counter(f, "drop-register-over-limit"), 2);
+	assert_unregistered(f, "2001:db8:e1d::11");
+	assert_int_equal(msfx_counter(f, "registrations"), 5);
+	/* A withdrawal passes and makes room for the refused one. */
+	assert_int_equal(register_one(f, "198.19.0.1/32", 14, 0, true), 1);
+	assert_int_equal(register_one(f, "198.19.0.4/32", 15, 3, false), 1);
+	assert_registered(f, "198.19.0.4", "198.19.0.4/32", 1);
+	assert_int_equal(msfx_counter(f, "drop-register-over-limit"), 2);
+	msfx_free(f);
+}
+
 static void test_static_site(void **state)
 {
 	struct msfx *f = msfx_new(CFG);
@@ -553,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_merge_and_expiry),
 		cmocka_unit_test(test_refresh_keeps),
 		cmocka_unit_test(test_ttl_expiry_and_withdrawal),
+		cmocka_unit_test(test_registration_limits),
 		cmocka_unit_test(test_static_site),
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_reload_drops_other_sites_registrations),

@@ -1,10 +1,13 @@
 /* Map-Resolver: ECM Map-Requests answered by proxy reply, forwarded to the
  * ETR (E bit), or answered negatively. Negative prefixes are checked against
  * answers computed by hand (bits written out in the comments), for IPv4 and
- * IPv6 layouts, inside and outside sites. Also 20000 registrations. */
+ * IPv6 layouts, inside and outside sites. Also 20000 registrations, and the
+ * Map-Request rate limits (per source with its table's replacement of the
+ * least recently seen source, and overall). */
 #include "test_ms_util.h"
 
 #include "log.h"
+#include "ms/ratelimit.h"
 
 #define CFG                                        \
 	"operating-mode = MS\n"                    \
@@ -340,7 +343,11 @@ static void test_merge_in_reply(void **state)
 /* 20000 mobile nodes' /32s in one site: every lookup still finds its own. */
 static void test_twenty_thousand(void **state)
 {
-	struct msfx *f = msfx_new(CFG);
+	/* Past the default bounds of more-specifics and Map-Requests. */
+	struct msfx *f = msfx_new(CFG "ms-limits {\n"
+				  "    more-specifics-per-site = 20000\n"
+				  "    map-request-burst = 100000\n"
+				  "}\n");
 	const unsigned n = 20000;
 	char eid[96], loc[64], q[64];
 
@@ -385,6 +392,206 @@ static void test_twenty_thousand(void **state)
 	msfx_free(f);
 }
 
+static struct lisp_ip ip_of(const char *s)
+{
+	return msfx_ip(s);
+}
+
+/* One source: the burst at once, then rate tokens a second, never more. */
+static void test_rl_source_bound(void **state)
+{
+	struct ms_rl rl;
+	struct lisp_ip a = ip_of("192.0.2.1");
+	const struct lisp_ip *k[MS_RL_MAX_KEYS] = { &a, NULL };
+	unsigned pass = 0, src = 0;
+
+	(void)state;
+	assert_int_equal(ms_rl_init(&rl, 16, 100, 200, 10000, 1000), 0);
+	for (unsigned i = 0; i < 300; i++) {
+		enum ms_rl_verdict v = ms_rl_take(&rl, k, MS_RL_MAX_KEYS, 1000);
+
+		pass += v == MS_RL_PASS;
+		src += v == MS_RL_SOURCE;
+	}
+	assert_int_equal(pass, 200);
+	assert_int_equal(src, 100);
+	/* 250 ms later: 25 tokens; 1 ms later: a tenth of one, none whole. */
+	pass = 0;
+	for (unsigned i = 0; i < 100; i++)
+		pass += ms_rl_take(&rl, k, MS_RL_MAX_KEYS, 1250) == MS_RL_PASS;
+	assert_int_equal(pass, 25);
+	assert_int_equal(ms_rl_take(&rl, k, MS_RL_MAX_KEYS, 1251), MS_RL_SOURCE);
+	/* Idle for a minute: the bucket holds the burst, not 6000. */
+	pass = 0;
+	for (unsigned i = 0; i < 1000; i++)
+		pass += ms_rl_take(&rl, k, MS_RL_MAX_KEYS, 61251) == MS_RL_PASS;
+	assert_int_equal(pass, 200);
+	ms_rl_free(&rl);
+}
+
+/* Many sources: each within its own bucket, all of them within the total. */
+static void test_rl_total_bound(void **state)
+{
+	struct ms_rl rl;
+	unsigned pass = 0, total = 0;
+	char s[32];
+
+	(void)state;
+	assert_int_equal(ms_rl_init(&rl, 64, 100, 200, 1000, 0), 0);
+	for (unsigned src = 0; src < 50; src++) {
+		struct lisp_ip a;
+		const struct lisp_ip *k[MS_RL_MAX_KEYS] = { &a, NULL };
+
+		snprintf(s, sizeof(s), "198.51.100.%u", src + 1);
+		a = ip_of(s);
+		for (unsigned i = 0; i < 100; i++) {
+			enum ms_rl_verdict v = ms_rl_take(&rl, k, MS_RL_MAX_KEYS, 5);
+
+			pass += v == MS_RL_PASS;
+			total += v == MS_RL_TOTAL;
+		}
+	}
+	assert_int_equal(pass, 1000);
+	assert_int_equal(total, 4000);
+	ms_rl_free(&rl);
+}
+
+/* Sender and ITR-RLOC are both charged (once when the same address); a
+ * refusal takes no token from either. */
+static void test_rl_two_keys(void **state)
+{
+	struct ms_rl rl;
+	struct lisp_ip a = ip_of("192.0.2.1"), b = ip_of("2001:db8::b");
+	const struct lisp_ip *ab[MS_RL_MAX_KEYS] = { &a, &b }, *aa[MS_RL_MAX_KEYS] = { &a, &a };
+	const struct lisp_ip *bb[MS_RL_MAX_KEYS] = { &b, NULL };
+
+	(void)state;
+	assert_int_equal(ms_rl_init(&rl, 16, 1, 4, 1000, 0), 0);
+	assert_int_equal(ms_rl_take(&rl, aa, MS_RL_MAX_KEYS, 0), MS_RL_PASS);
+	assert_int_equal(ms_rl_take(&rl, aa, MS_RL_MAX_KEYS, 0), MS_RL_PASS);
+	/* a has 2 left, b 4: two more with both, then a is empty. */
+	assert_int_equal(ms_rl_take(&rl, ab, MS_RL_MAX_KEYS, 0), MS_RL_PASS);
+	assert_int_equal(ms_rl_take(&rl, ab, MS_RL_MAX_KEYS, 0), MS_RL_PASS);
+	assert_int_equal(ms_rl_take(&rl, ab, MS_RL_MAX_KEYS, 0), MS_RL_SOURCE);
+	/* b lost nothing to the refusal: 2 left. */
+	assert_int_equal(ms_rl_take(&rl, bb, MS_RL_MAX_KEYS, 0), MS_RL_PASS);
+	assert_int_equal(ms_rl_take(&rl, bb, MS_RL_MAX_KEYS, 0), MS_RL_PASS);
+	assert_int_equal(ms_rl_take(&rl, bb, MS_RL_MAX_KEYS, 0), MS_RL_SOURCE);
+	ms_rl_free(&rl);
+}
+
+/* A full table replaces the least recently seen source; a source seen
+ * again is the most recent; the table never grows past its size. */
+static void test_rl_lru(void **state)
+{
+	struct ms_rl rl;
+	struct lisp_ip ip[6];
+	char s[32];
+
+	(void)state;
+	assert_int_equal(ms_rl_init(&rl, 4, 1, 2, 1000, 0), 0);
+	for (unsigned i = 0; i < 6; i++) {
+		snprintf(s, sizeof(s), "203.0.113.%u", i + 1);
+		ip[i] = ip_of(s);
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		const struct lisp_ip *k[MS_RL_MAX_KEYS] = { &ip[i], NULL };
+
+		assert_int_equal(ms_rl_take(&rl, k, MS_RL_MAX_KEYS, 0), MS_RL_PASS);
+	}
+	/* 0 is seen again (and empties its bucket), so 1 is now the oldest. */
+	const struct lisp_ip *k0[MS_RL_MAX_KEYS] = { &ip[0], NULL };
+
+	assert_int_equal(ms_rl_take(&rl, k0, MS_RL_MAX_KEYS, 0), MS_RL_PASS);
+	assert_int_equal(ms_rl_take(&rl, k0, MS_RL_MAX_KEYS, 0), MS_RL_SOURCE);
+	const struct lisp_ip *k4[MS_RL_MAX_KEYS] = { &ip[4], NULL };
+
+	assert_int_equal(ms_rl_take(&rl, k4, MS_RL_MAX_KEYS, 0), MS_RL_PASS);
+	assert_int_equal(rl.n, 4);
+	assert_int_equal(rl.evicted, 1);
+	assert_false(ms_rl_knows(&rl, &ip[1]));
+	assert_true(ms_rl_knows(&rl, &ip[0]));
+	assert_true(ms_rl_knows(&rl, &ip[2]));
+	assert_true(ms_rl_knows(&rl, &ip[4]));
+	/* 0 kept its empty bucket through the replacement. */
+	assert_int_equal(ms_rl_take(&rl, k0, MS_RL_MAX_KEYS, 0), MS_RL_SOURCE);
+	/* Next oldest: 2, then 3. */
+	const struct lisp_ip *k5[MS_RL_MAX_KEYS] = { &ip[5], NULL };
+
+	assert_int_equal(ms_rl_take(&rl, k5, MS_RL_MAX_KEYS, 0), MS_RL_PASS);
+	assert_false(ms_rl_knows(&rl, &ip[2]));
+	assert_true(ms_rl_knows(&rl, &ip[3]));
+	assert_int_equal(rl.evicted, 2);
+	assert_int_equal(rl.n, 4);
+	ms_rl_free(&rl);
+}
+
+/* Through the Map-Resolver: one ITR flooding with Map-Requests gets the
+ * burst, plus at most rate a second of the time it took; the rest are
+ * dropped and counted; another ITR is still answered. */
+static void test_request_rate_limited(void **state)
+{
+	struct msfx *f = msfx_new(CFG "ms-limits {\n"
+				  "    map-request-rate = 1\n"
+				  "    map-request-burst = 5\n"
+				  "}\n");
+	uint8_t buf[1500];
+	size_t len = msfx_build_ecm(buf, sizeof(buf), "198.18.200.1", "10.0.0.1", "192.0.2.77",
+				    61000, 1);
+	uint64_t t0, secs;
+	long long limited;
+
+	(void)state;
+	t0 = ev_now_ms(f->loop);
+	f->n = 0;
+	for (unsigned i = 0; i < 50; i++)
+		msfx_rx(f, "192.0.2.77", LISP_CONTROL_PORT, buf, len);
+	secs = (ev_now_ms(f->loop) - t0) / 1000 + 1;
+	limited = msfx_counter(f, "drop-request-rate-limited");
+	assert_int_equal(f->n + limited, 50);
+	assert_true(f->n >= 5 && f->n <= 5 + secs);
+	assert_int_equal(msfx_counter(f, "map-replies-negative"), f->n);
+	assert_int_equal(msfx_counter(f, "request-sources"), 1);
+	/* Another ITR (its own address as sender and ITR-RLOC). */
+	len = msfx_build_ecm(buf, sizeof(buf), "198.18.200.1", "10.0.0.1", "198.51.100.9", 61000,
+			     2);
+	f->n = 0;
+	msfx_rx(f, "198.51.100.9", LISP_CONTROL_PORT, buf, len);
+	assert_int_equal(f->n, 1);
+	/* A spoofer sending from elsewhere but naming the flooded ITR-RLOC is
+	 * charged to that ITR-RLOC too: no reflection past its rate. */
+	len = msfx_build_ecm(buf, sizeof(buf), "198.18.200.1", "10.0.0.1", "192.0.2.77", 61000, 3);
+	f->n = 0;
+	msfx_rx(f, "203.0.113.5", LISP_CONTROL_PORT, buf, len);
+	assert_int_equal(f->n + msfx_counter(f, "drop-request-rate-limited") - limited, 1);
+	msfx_free(f);
+}
+
+/* Over map-request-rate-total: counted apart from the per-source drops. */
+static void test_request_rate_total(void **state)
+{
+	struct msfx *f = msfx_new(CFG "ms-limits {\n"
+				  "    map-request-rate = 1\n"
+				  "    map-request-burst = 1000\n"
+				  "    map-request-rate-total = 3\n"
+				  "}\n");
+	uint8_t buf[1500];
+	size_t len = msfx_build_ecm(buf, sizeof(buf), "198.18.200.1", "10.0.0.1", "192.0.2.77",
+				    61000, 1);
+	uint64_t t0, secs;
+
+	(void)state;
+	t0 = ev_now_ms(f->loop);
+	f->n = 0;
+	for (unsigned i = 0; i < 20; i++)
+		msfx_rx(f, "192.0.2.77", LISP_CONTROL_PORT, buf, len);
+	secs = (ev_now_ms(f->loop) - t0) / 1000 + 1;
+	assert_true(f->n >= 3 && f->n <= 3 + 3 * secs);
+	assert_int_equal(f->n + msfx_counter(f, "drop-request-rate-limited-total"), 20);
+	assert_int_equal(msfx_counter(f, "drop-request-rate-limited"), 0);
+	msfx_free(f);
+}
+
 static int quiet(void **state)
 {
 	(void)state;
@@ -405,6 +612,12 @@ int main(void)
 		cmocka_unit_test(test_drops),
 		cmocka_unit_test(test_merge_in_reply),
 		cmocka_unit_test(test_twenty_thousand),
+		cmocka_unit_test(test_rl_source_bound),
+		cmocka_unit_test(test_rl_total_bound),
+		cmocka_unit_test(test_rl_two_keys),
+		cmocka_unit_test(test_rl_lru),
+		cmocka_unit_test(test_request_rate_limited),
+		cmocka_unit_test(test_request_rate_total),
 	};
 
 	return cmocka_run_group_tests(tests, quiet, NULL);

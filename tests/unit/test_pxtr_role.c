@@ -459,13 +459,18 @@ static void test_malformed_input(void **state)
 	struct lisp_ip src = ip_of(MN_RLOC), dst = ip_of(RLOC4);
 	uint8_t junk[3] = { 0x20, 0, 0 };   /* a Map-Reply type, cut short */
 	uint8_t reg[4] = { 0x30, 0, 0, 0 };
+	/* A Map-Reply of 255 records: the count is refused before any is read. */
+	uint8_t many[12] = { 0x20, 0, 0, 255 };
 
 	(void)state;
 	pxtr_on_control(f->px, &src, 4342, &dst, junk, sizeof(junk));
 	pxtr_on_control(f->px, &src, 4342, &dst, junk, 0);
 	pxtr_on_control(f->px, &src, 4342, &dst, reg, sizeof(reg));
+	pxtr_on_control(f->px, &src, 4342, &dst, many, sizeof(many));
 	assert_int_equal(f->n, 0);
-	assert_json_has(f, "counters", "\"rx_malformed\":2");
+	assert_json_has(f, "counters", "\"rx_malformed\":3");
+	assert_json_has(f, "counters", "\"rx_malformed_truncated\":2");
+	assert_json_has(f, "counters", "\"rx_malformed_bad_count\":1");
 	assert_json_has(f, "counters", "\"rx_unexpected\":1");
 	fx_free(f);
 }
