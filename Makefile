@@ -7,7 +7,8 @@
 #   make fuzz         libFuzzer targets, each for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke   the same, FUZZ_SMOKE_SECONDS (default 20) each; fails on a crash
 #   make bench        data-plane timings in BPF_PROG_TEST_RUN, namespace throughput and
-#                     handover outage over 20 moves (root)
+#                     handover outage over 20 moves (root), Map-Server scale
+#                     (10 vs 50000 sites; BENCH_MS=0 skips it)
 #                     -> build/bench/results.txt
 #   make vmtest KERNEL=6.1   BPF tests + one end-to-end scenario in a VM with that kernel
 #                     (6.1, 6.12, a version under build/vm/kernels/ or an unpacked
@@ -87,7 +88,8 @@ all: bpf lib progs tests
 lib: $(LIB_A)
 bpf: $(BPF_OBJS) $(SKELS)
 progs: $(PROGS)
-tests: $(UNIT_BINS)
+# bench_ms needs no root: built with the tests so -Werror sees it every time.
+tests: $(UNIT_BINS) $(BUILD)/bench/bench_ms
 
 $(BUILD)/obj/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
@@ -178,12 +180,17 @@ vmtest-matrix: all
 	exit $$rc
 
 # ---- benchmark (tests/bench/) ------------------------------------------------
-BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
-$(BUILD)/bench/bench_dp: $(BENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(LIB_A)
+# One program per file: bench_dp (BPF, root), bench_ms (Map-Server scale,
+# user space only, linked with the MS code of libctl.a).
+$(BUILD)/bench/bench_dp: $(BUILD)/obj/tests/bench/bench_dp.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-bench: bpf $(BUILD)/bench/bench_dp $(BUILD)/lispd-bpf $(BUILD)/lispd
+$(BUILD)/bench/bench_ms: $(BUILD)/obj/tests/bench/bench_ms.o $(CTL_A) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+bench: bpf $(BUILD)/bench/bench_dp $(BUILD)/bench/bench_ms $(BUILD)/lispd-bpf $(BUILD)/lispd
 	BUILD=$(abspath $(BUILD)) tests/bench/run.sh
 
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------

@@ -9,6 +9,8 @@
 #                 BENCH_UDP_LEN: see throughput.sh
 #   BENCH_HO=0    skip the handover part; BENCH_HO_MOVES (default 20),
 #                 BENCH_HO_SPACING: see handover.sh
+#   BENCH_MS=0    skip the Map-Server scale part (tests/bench/bench_ms.c, user
+#                 space only); BENCH_MS_SITES (default 50000), BENCH_MS_ROUNDS (15)
 set -eu
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-$PWD/build}
@@ -18,6 +20,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 mkdir -p "$BUILD/bench"
 "$BUILD/bench/bench_dp" -n "${BENCH_RUNS:-60000}" -o "$BUILD/bench/results.txt"
+if [ "${BENCH_MS:-1}" != 0 ]; then
+	"$BUILD/bench/bench_ms" -n "${BENCH_MS_SITES:-50000}" -r "${BENCH_MS_ROUNDS:-15}" \
+		-o "$BUILD/bench/results.txt"
+fi
 if [ "${BENCH_TP:-1}" != 0 ]; then
 	BUILD=$BUILD RESULTS=$BUILD/bench/results.txt tests/bench/throughput.sh
 fi
