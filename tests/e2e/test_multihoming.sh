@@ -24,9 +24,9 @@ if [ "$(id -u)" -ne 0 ]; then
 	tap_done
 fi
 
-B4=203.0.113.129      # A's address on network B (eth1)
-B_GW4=203.0.113.254
-A_GW4=192.0.2.254
+B4=$MH_B4             # A's address on network B (eth1)
+B_GW4=$MH_B_GW4
+A_GW4=$MH_A_GW4
 
 cleanup() {
 	lab_cleanup
@@ -35,56 +35,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# eth1 of A into network B; down, with its address, as a Wi-Fi link not yet
-# associated (up and down once, so its qdisc is what it is after any use). eth0 keeps its IPv6 addresses while down, so bringing it back
-# up at the end restores the namespace as it was.
-eth1_setup() {
-	ip -n "$NS_A" link add eth1 type veth peer name rc netns "$NS_R" &&
-		ip -n "$NS_R" link set rc up &&
-		ip -n "$NS_R" addr add $B_GW4/25 dev rc &&
-		ip -n "$NS_A" addr add $B4/25 dev eth1 &&
-		ip -n "$NS_A" link set eth1 up && ip -n "$NS_A" link set eth1 down &&
-		in_ns "$NS_A" sysctl -qw net.ipv6.conf.eth0.keep_addr_on_down=1
-}
-
-a_conf() {
-	cat <<EOC
-operating-mode      = MN
-map-request-retries = 2
-map-resolver        = { $MS4 }
-map-server {
-    address     = $MS4
-    key-type    = 1
-    key         = "$KEY_A"
-    proxy-reply = off
-}
-database-mapping {
-    eid-prefix = $EID4_A/32
-    iid        = 0
-    ttl        = 10
-    rloc-iface {
-        interface  = eth0
-        ip_version = 4
-        priority   = 2
-        weight     = 100
-    }
-    rloc-iface {
-        interface  = eth1
-        ip_version = 4
-        priority   = 1
-        weight     = 50
-    }
-}
-EOC
-}
-
 ok "lab: router, two mobile nodes, a map-server, A's second link into network B" \
-	eval 'lab_up && ms_ns_up && eth1_setup'
+	eval 'lab_up && ms_ns_up && mh_eth1_setup'
 mkdir -p "$LAB_TMP/bpf-m"
 before=$(lab_snapshot "$NS_A" "$PIN_A")
 
 ms_conf >"$LAB_TMP/ms.conf"
-a_conf >"$LAB_TMP/a.conf"
+mh_a_conf >"$LAB_TMP/a.conf"
 mn_conf "$EID4_B" "$EID6_B" 2 "$KEY_B" "$MS4" >"$LAB_TMP/b.conf"
 ok "lispd starts in MS mode" node_start m "$LAB_TMP/ms.conf"
 ok "MN A starts with two RLOC interfaces (eth1 down)" node_start a "$LAB_TMP/a.conf"
@@ -106,23 +63,10 @@ wait_ms_locs() {   # eid want
 	diag "MS has $(ms_locs "$1") for $1, want $2"
 	return 1
 }
-b_cache() {   # sorted locators of A's EID in B's map-cache
-	q b map-cache | json_get "' '.join(sorted(l['rloc'] for e in d if e['eid'] == '$EID4_A/32' for l in e['locators']))"
-}
-wait_b_cache() {   # want
-	local i
-	for i in $(seq 1 60); do
-		[ "$(b_cache)" = "$1" ] && return 0
-		sleep 0.1
-	done
-	diag "B caches '$(b_cache)' for $EID4_A, want '$1'"
-	return 1
-}
-
 ok "MS lists only eth0's locator while eth1 is down" wait_ms_locs "$EID4_A/32" "$RLOC4_A/2"
 ok "B reaches A's EID before the handover" \
 	in_ns "$NS_B" ping -q -c 1 -W 1 -w 8 -I "$EID4_B" "$EID4_A"
-ok "B has resolved A's EID to eth0's RLOC" wait_b_cache "$RLOC4_A"
+ok "B has resolved A's EID to eth0's RLOC" mh_wait_b_cache "$RLOC4_A"
 
 stat_of() {   # counter
 	in_ns "$NS_A" "$LISPD_BPF" -j stats -p "$PIN_A" 2>/dev/null | json_get "d.get('$1', 0)" 2>/dev/null || echo 0
@@ -137,7 +81,7 @@ ok "MS lists both locators: eth1's at priority 1, eth0's at 2" \
 	wait_ms_locs "$EID4_A/32" "$RLOC4_A/2 $B4/1"
 check "A sends from eth1 now: from $B4 lookup 4343, table 4343 via $B_GW4" \
 	"ip -n '$NS_A' rule show | grep -q 'from $B4 lookup 4343' && ip -n '$NS_A' route show table 4343 | grep -q 'default via $B_GW4 dev eth1'"
-ok "B re-resolved (after A's SMR): both locators cached" wait_b_cache "$RLOC4_A $B4"
+ok "B re-resolved (after A's SMR): both locators cached" mh_wait_b_cache "$RLOC4_A $B4"
 ok "eth0 goes down" ip -n "$NS_A" link set eth0 down
 ok "MS lists only eth1's locator" wait_ms_locs "$EID4_A/32" "$B4/1"
 wait "$PING_PID"
