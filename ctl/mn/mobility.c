@@ -81,14 +81,15 @@ static void on_change(void *arg, const struct rloc_view *v, unsigned changed)
 	/* The host first: the interface's table and `from RLOC` rules must
 	 * route the new source before the data plane sends from it
 	 * (make-before-break), and an old source stops being one at once. */
-	if (host_update_iface(m->state_dir, host, f->idx, n_rlocs, rlocs, v->has_gw, v->gw, err,
-			      sizeof(err)))
+	if (host_update_iface(m->state_dir, host, f->idx, n_rlocs, rlocs, v->has_gw, v->gw, v->mtu,
+			      err, sizeof(err)))
 		log_err("following %s on the host: %s", host->ifs[f->idx].conf.name, err);
 	n_locs = current_locs(m, locs);
 	set_changed = !mn_locset_equal(locs, n_locs, host->locs, host->n_locs);
 	log_info("%s changed: locators now %s%s", host->ifs[f->idx].conf.name,
 		 locs_text(n_locs, locs, txt, sizeof(txt)),
-		 changed & RLOCW_RLOCS ? "" : " (gateway change)");
+		 changed & RLOCW_RLOCS ? "" : changed & RLOCW_GW ? " (gateway change)" :
+		 " (MTU change)");
 	if (set_changed && host_apply_locators(host, n_locs, locs, err, sizeof(err)))
 		log_err("switching the data plane's RLOCs: %s", err);
 	for (uint16_t fam = LISP_AFI_IPV4; fam <= LISP_AFI_IPV6; fam++) {
@@ -111,6 +112,7 @@ static void start_view(const struct mn_host_iface *h, struct rloc_view *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->link_up = h->n_rlocs > 0;
+	v->mtu = h->mtu;
 	for (unsigned i = 0; i < h->n_rlocs; i++) {
 		uint16_t f = h->rlocs[i].afi;
 

@@ -6,6 +6,11 @@
 # sends from it at once and registers both locators; once B re-resolved
 # (after A's SMR) eth0 goes down.
 #
+# eth1's MTU is 1400: lmn0's MTU is the smallest the interfaces with RLOCs
+# leave (less the 36-byte IPv4 outer header), 1464 with eth0 alone, 1364
+# while eth1 is in use, following eth1's MTU when it changes, and back to
+# 1464 once eth1 is gone.
+#
 # Asserted: no reply lost (make-before-break: packets still arriving on eth0
 # are decapsulated there while A already sends from eth1), the MS lists
 # both locators with their priorities and then only eth1's, decap counted
@@ -36,7 +41,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 ok "lab: router, two mobile nodes, a map-server, A's second link into network B" \
-	eval 'lab_up && ms_ns_up && mh_eth1_setup'
+	eval 'lab_up && ms_ns_up && mh_eth1_setup && ip -n "$NS_A" link set eth1 mtu 1400'
 mkdir -p "$LAB_TMP/bpf-m"
 before=$(lab_snapshot "$NS_A" "$PIN_A")
 
@@ -50,6 +55,21 @@ ok "MN A registered" wait_json a registrations "len(d) == 1 and d[0]['state'] ==
 ok "MN B registered" wait_json b registrations "len(d) == 1 and d[0]['state'] == 'registered'" 50
 check "A's decap filter is on eth0 and on eth1" \
 	"in_ns '$NS_A' tc filter show dev eth0 ingress | grep -q lispd_decap && in_ns '$NS_A' tc filter show dev eth1 ingress | grep -q lispd_decap"
+
+lmn_mtu() {
+	ip -n "$NS_A" -o link show lmn0 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p'
+}
+wait_lmn_mtu() {   # want
+	local i
+	for i in $(seq 1 50); do
+		[ "$(lmn_mtu)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	diag "lmn0's MTU is $(lmn_mtu), want $1"
+	return 1
+}
+check "lmn0's MTU leaves room for IPv4 over eth0 (1464; eth0's IPv6 address is not a locator)" \
+	"[ \"\$(lmn_mtu)\" = 1464 ]"
 
 ms_locs() {   # eid -> "addr/priority ..." sorted, over every xTR
 	q m registrations | json_get "' '.join(sorted(set('%s/%d' % (l['address'], l['priority']) for r in d['registrations'] if r['eid-prefix'] == '$1' for x in r['xtrs'] for l in x['locators'])))"
@@ -79,11 +99,14 @@ ok "eth1 comes up with its gateway" \
 	eval "ip -n '$NS_A' link set eth1 up && ip -n '$NS_A' route add default via $B_GW4 dev eth1 metric 200"
 ok "MS lists both locators: eth1's at priority 1, eth0's at 2" \
 	wait_ms_locs "$EID4_A/32" "$RLOC4_A/2 $B4/1"
+ok "lmn0's MTU shrinks to eth1's (1400 - 36)" wait_lmn_mtu 1364
 check "A sends from eth1 now: from $B4 lookup 4343, table 4343 via $B_GW4" \
 	"ip -n '$NS_A' rule show | grep -q 'from $B4 lookup 4343' && ip -n '$NS_A' route show table 4343 | grep -q 'default via $B_GW4 dev eth1'"
 ok "B re-resolved (after A's SMR): both locators cached" mh_wait_b_cache "$RLOC4_A $B4"
 ok "eth0 goes down" ip -n "$NS_A" link set eth0 down
 ok "MS lists only eth1's locator" wait_ms_locs "$EID4_A/32" "$B4/1"
+ok "eth1's MTU grows to 1450" ip -n "$NS_A" link set eth1 mtu 1450
+ok "lmn0's MTU follows (1450 - 36)" wait_lmn_mtu 1414
 wait "$PING_PID"
 sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$LAB_TMP/ping.log")
 got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_TMP/ping.log")
@@ -100,6 +123,8 @@ ok "eth0's IPv4 gateway back" ip -n "$NS_A" route replace default via $A_GW4
 ok "eth0's IPv6 gateway back" ip -n "$NS_A" -6 route replace default via 2001:db8:0:1::fe
 ok "eth1 down" ip -n "$NS_A" link set eth1 down
 ok "MS lists eth0's locator again" wait_ms_locs "$EID4_A/32" "$RLOC4_A/2"
+ok "lmn0's MTU is eth0's again (1464)" wait_lmn_mtu 1464
+ok "eth1's MTU back to 1400" ip -n "$NS_A" link set eth1 mtu 1400
 ok "A stops on SIGTERM" node_stop a TERM
 check "A exited 0" "[ $NODE_RC -eq 0 ]"
 after=$(lab_snapshot "$NS_A" "$PIN_A")
