@@ -11,6 +11,10 @@
 # preferred interface, so B keeps sending to eth1 until A's SMR after eth1
 # left reaches it, and loss there is expected (it is a break, then make).
 #
+# First, BENCH_SOFT_BASELINE (default 5) windows of the same ping with no
+# change at all: the longest gap there is what the machine's scheduling
+# alone costs, to read the outage of a move against.
+#
 # Per move: requests lost (icmp_seq without a reply up to the last reply,
 # so packets in flight when ping is stopped do not count) and the outage
 # (longest gap without a reply). Prints total and per-move loss and outage
@@ -21,6 +25,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-$PWD/build}
 RESULTS=${RESULTS:-$BUILD/bench/results.txt}
 MOVES=${BENCH_SOFT_MOVES:-10}
+BASELINE=${BENCH_SOFT_BASELINE:-5}
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "softhandover: needs root (network namespaces, BPF)" >&2
@@ -122,6 +127,13 @@ spaced() {
 	LAST=$(date +%s.%N)
 }
 t0=$(date +%s)
+: >"$LAB_TMP/base"
+for i in $(seq 1 "$BASELINE"); do
+	ping_start "$LAB_TMP/ping.log"
+	sleep 3
+	ping_stop "$LAB_TMP/ping.log" >>"$LAB_TMP/base"
+	[ -n "${BENCH_SOFT_DEBUG:-}" ] && echo "no move $i: $(tail -1 "$LAB_TMP/base")" >&2
+done
 : >"$LAB_TMP/soft"
 : >"$LAB_TMP/back"
 for i in $(seq 1 "$MOVES"); do
@@ -148,22 +160,25 @@ for i in $(seq 1 "$MOVES"); do
 done
 
 mkdir -p "$(dirname "$RESULTS")"
-python3 - "$LAB_TMP/soft" "$LAB_TMP/back" <<'EOP' | tee -a "$RESULTS"
+python3 - "$LAB_TMP/soft" "$LAB_TMP/back" "$LAB_TMP/base" <<'EOP' | tee -a "$RESULTS"
 import sys
 def pct(v, p):
     return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))] if v else float("nan")
 def report(path, title):
     rows = [l.split() for l in open(path) if l.strip()]
+    if not rows:
+        return
     gaps = sorted(float(r[0]) for r in rows)
     lost = sorted(int(r[1]) for r in rows)
     print(title % len(rows))
-    print("  requests lost: total %d of %d replies+lost, per move median %d  p95 %d  max %d" %
+    print("  requests lost: total %d of %d replies+lost, each median %d  p95 %d  max %d" %
           (sum(lost), sum(int(r[1]) + int(r[2]) for r in rows), pct(lost, 50), pct(lost, 95), lost[-1]))
     print("  outage (longest gap without a reply, ms): median %.1f  p95 %.1f  max %.1f" %
           (pct(gaps, 50), pct(gaps, 95), gaps[-1]))
 print()
 report(sys.argv[1], "soft handover: %d moves of MN A from eth0 to eth1 (priority 2 -> 1), "
        "eth1 up before eth0 down, B pinging A's EID every 2 ms")
+report(sys.argv[3], "  baseline: %d windows of 4 s with no move (the same ping; scheduling noise)")
 report(sys.argv[2], "  and %d moves back to eth0 (the less preferred: eth0 up, then eth1 down; "
        "B learns of it by SMR)")
 EOP
