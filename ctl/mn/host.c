@@ -595,7 +595,7 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	struct mn_locator locs[MN_MAX_LOCS];
 	uint32_t table = plan->table ? plan->table : MN_HOST_TABLE_DEFAULT;
 	unsigned n_locs;
-	int rc = -1;
+	int rc = -1, decap_fd = -1;
 
 	if (plan->n_eids > DP_MAX_EIDS || plan->n_petrs > DP_MAX_PETRS || plan->n_rlocs > 2 ||
 	    plan->n_ifaces > MN_MAX_IFACES)
@@ -622,7 +622,8 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 		if (!strcmp(name, plan->phys_name))
 			continue;
 		if (!if_nametoindex(name)) {
-			log_warn("RLOC interface %s does not exist: not used", name);
+			log_warn("RLOC interface %s does not exist yet: used once it appears", name);
+			o.decap_fd_out = &decap_fd;
 			continue;
 		}
 		o.decap_devs[o.n_decap_devs++] = name;
@@ -639,6 +640,7 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 		return fail_msg(errbuf, errlen, "%s", err.msg);
 
 	memset(out, 0, sizeof(*out));
+	out->decap_fd = decap_fd;
 	snprintf(out->pin_dir, sizeof(out->pin_dir), "%s", plan->pin_dir);
 	snprintf(out->lmn_name, sizeof(out->lmn_name), "%s", st.lmn_name);
 	snprintf(out->phys_name, sizeof(out->phys_name), "%s", st.phys_name);
@@ -689,11 +691,40 @@ int host_setup(const struct host_plan *plan, const char *state_dir, struct mn_ho
 					"(host_cleanup_stale)", path);
 		return fail_msg(errbuf, errlen, "%s: %s", path, strerror(errno));
 	}
+	out->decap_fd = -1;
 	rc = do_setup(plan, &w, out, errbuf, errlen);
 	close(w.fd);
-	if (rc)
+	if (rc) {
 		host_restore(state_dir, ignored, sizeof(ignored));
+		if (out->decap_fd >= 0)
+			close(out->decap_fd);
+		out->decap_fd = -1;
+	}
 	return rc;
+}
+
+int host_add_iface(struct mn_host *host, unsigned idx, char *errbuf, size_t errlen)
+{
+	struct mn_host_iface *h;
+	struct dp_link_info li;
+	struct dp_err err;
+	int rc;
+
+	if (idx >= host->n_ifaces)
+		return fail_msg(errbuf, errlen, "no RLOC interface %u", idx);
+	h = &host->ifs[idx];
+	if (h->ifindex > 0)
+		return 0;
+	if (host->decap_fd < 0)
+		return fail_msg(errbuf, errlen, "the decap program was not kept");
+	rc = dp_link_get(h->conf.name, &li);
+	if (rc)
+		return fail_msg(errbuf, errlen, "%s: %s", h->conf.name, strerror(-rc));
+	if (dp_attach_decap_dev(host->pin_dir, host->decap_fd, h->conf.name, &err))
+		return fail_msg(errbuf, errlen, "decap on %s: %s", h->conf.name, err.msg);
+	h->ifindex = li.ifindex;
+	h->mtu = li.mtu;
+	return 0;
 }
 
 int host_open_mcache(const struct mn_host *host, char *errbuf, size_t errlen)

@@ -90,6 +90,9 @@ struct mn_host {
 	struct mn_host_iface ifs[MN_MAX_IFACES];
 	unsigned n_locs;
 	struct mn_locator locs[MN_MAX_LOCS];
+	/* The decap program, kept only while a configured RLOC interface is
+	 * absent (host_add_iface puts it there when it appears); else -1. */
+	int decap_fd;
 };
 
 /* Applies plan. On failure everything done so far is undone and errbuf
@@ -112,6 +115,12 @@ int host_restore(const char *state_dir, char *errbuf, size_t errlen);
 int host_update_iface(const char *state_dir, struct mn_host *host, unsigned idx, unsigned n,
 		      const struct lisp_ip *rlocs, const bool has_gw[3],
 		      const struct lisp_ip gw[3], unsigned mtu, char *errbuf, size_t errlen);
+
+/* Interface idx of host, absent at setup, exists now: decap goes onto it
+ * (recorded in the attach state, so restore removes it) and it gets its
+ * ifindex and MTU; its table and rules follow its first host_update_iface.
+ * 0, or -1 with errbuf filled. */
+int host_add_iface(struct mn_host *host, unsigned idx, char *errbuf, size_t errlen);
 
 /* The locator set is now locs (mn_locset_build): the data plane accepts
  * every one of them and sends from the best of each family, switched by

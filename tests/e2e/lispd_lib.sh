@@ -339,7 +339,7 @@ mh_eth1_setup() {
 		in_ns "$NS_A" sysctl -qw net.ipv6.conf.eth0.keep_addr_on_down=1
 }
 
-mh_a_conf() {
+mh_a_conf() {   # [more rloc-iface sections]
 	cat <<EOC
 operating-mode      = MN
 map-request-retries = 2
@@ -366,6 +366,7 @@ database-mapping {
         priority   = 1
         weight     = 50
     }
+${1:-}
 }
 EOC
 }

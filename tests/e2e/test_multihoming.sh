@@ -46,7 +46,13 @@ mkdir -p "$LAB_TMP/bpf-m"
 before=$(lab_snapshot "$NS_A" "$PIN_A")
 
 ms_conf >"$LAB_TMP/ms.conf"
-mh_a_conf >"$LAB_TMP/a.conf"
+# eth2 is named too but made only later (IPv6 only, priority 3).
+mh_a_conf "    rloc-iface {
+        interface  = eth2
+        ip_version = 6
+        priority   = 3
+        weight     = 100
+    }" >"$LAB_TMP/a.conf"
 mn_conf "$EID4_B" "$EID6_B" 2 "$KEY_B" "$MS4" >"$LAB_TMP/b.conf"
 ok "lispd starts in MS mode" node_start m "$LAB_TMP/ms.conf"
 ok "MN A starts with two RLOC interfaces (eth1 down)" node_start a "$LAB_TMP/a.conf"
@@ -125,6 +131,18 @@ ok "eth1 down" ip -n "$NS_A" link set eth1 down
 ok "MS lists eth0's locator again" wait_ms_locs "$EID4_A/32" "$RLOC4_A/2"
 ok "lmn0's MTU is eth0's again (1464)" wait_lmn_mtu 1464
 ok "eth1's MTU back to 1400" ip -n "$NS_A" link set eth1 mtu 1400
+# An RLOC interface absent at start is watched for: once it exists, its
+# addresses join the locator set and it decapsulates like the others.
+ok "eth2 appears after lispd started (a veth into network C, IPv6)" \
+	eval "ip -n '$NS_A' link add eth2 type veth peer name rd netns '$NS_R' &&
+		ip -n '$NS_R' link set rd up && ip -n '$NS_R' addr add 2001:db8:0:5::fe/64 dev rd nodad &&
+		ip -n '$NS_A' addr add 2001:db8:0:5::1/64 dev eth2 nodad && ip -n '$NS_A' link set eth2 up"
+ok "MS lists eth2's locator with its priority too" \
+	wait_ms_locs "$EID4_A/32" "$RLOC4_A/2 2001:db8:0:5::1/3"
+check "A's decap filter is on eth2" \
+	"in_ns '$NS_A' tc filter show dev eth2 ingress | grep -q lispd_decap"
+check "A's log says eth2 is watched" "grep -q 'RLOC interface eth2 appeared: watched' '$(log_of a)'"
+ok "eth2 goes away again" ip -n "$NS_A" link del eth2
 ok "A stops on SIGTERM" node_stop a TERM
 check "A exited 0" "[ $NODE_RC -eq 0 ]"
 after=$(lab_snapshot "$NS_A" "$PIN_A")
