@@ -11,6 +11,10 @@
 # while eth1 is in use, following eth1's MTU when it changes, and back to
 # 1464 once eth1 is gone.
 #
+# eth2 (IPv6 only, priority 3) is named in the configuration but made only
+# after lispd started: once it exists it decapsulates and its address is
+# registered.
+#
 # Asserted: no reply lost (make-before-break: packets still arriving on eth0
 # are decapsulated there while A already sends from eth1), the MS lists
 # both locators with their priorities and then only eth1's, decap counted
