@@ -7,7 +7,8 @@
 #   make fuzz         libFuzzer targets, each for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke   the same, FUZZ_SMOKE_SECONDS (default 20) each; fails on a crash
 #   make bench        data-plane timings in BPF_PROG_TEST_RUN, namespace throughput and
-#                     handover outage over 20 moves (root), Map-Server scale
+#                     handover outage over 20 moves, soft (make-before-break) handover
+#                     between two interfaces over 10 (root), Map-Server scale
 #                     (10 vs 50000 sites; BENCH_MS=0 skips it)
 #                     -> build/bench/results.txt
 #   make vmtest KERNEL=6.1   BPF tests + one end-to-end scenario in a VM with that kernel

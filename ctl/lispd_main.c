@@ -424,6 +424,9 @@ static void teardown(struct daemon *d)
 		close(d->mcache_fd);
 	d->mcache_fd = -1;
 	if (d->host_up) {
+		if (d->host.decap_fd >= 0)
+			close(d->host.decap_fd);
+		d->host.decap_fd = -1;
 		if (host_restore(d->o->state_dir, err, sizeof(err)))
 			log_err("restoring the host: %s", err);
 		else

@@ -1,6 +1,7 @@
 #include "dp_attach.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -421,6 +422,9 @@ int dp_attach(const struct dp_attach_opts *o, struct dp_err *err)
 		st.flags |= DP_ST_CREATED_QDISC_LMN;
 	if (dp_record_write(state_fd, DP_STATE_MAP, &st, err))
 		goto fail;
+	if (o->decap_fd_out)
+		*o->decap_fd_out = fcntl(bpf_program__fd(skel->progs.lispd_decap),
+					 F_DUPFD_CLOEXEC, 0);
 	rc = 0;
 	goto out;
 
@@ -443,5 +447,41 @@ out:
 	if (state_fd >= 0)
 		close(state_fd);
 	lispd_tc__destroy(skel);
+	return rc;
+}
+
+int dp_attach_decap_dev(const char *pin_dir, int prog_fd, const char *dev, struct dp_err *err)
+{
+	const char *pin = pin_dir ? pin_dir : LISPD_PIN_DIR_DEFAULT;
+	struct dp_state st;
+	struct dp_state_dev *d;
+	struct dp_link_info li;
+	bool created_q = false;
+	int fd, rc;
+
+	if (dp_state_read(pin, &st, err))
+		return -1;
+	rc = dp_link_get(dev, &li);
+	if (rc)
+		return dp_fail(err, -rc, "%s: %s", dev, strerror(-rc));
+	if (li.ifindex == st.phys_ifindex || prev_decap(&st, li.ifindex))
+		return 0;
+	if (st.n_decap >= DP_MAX_DECAP_DEVS)
+		return dp_fail(err, ENOSPC, "more than %d RLOC interfaces", DP_MAX_DECAP_DEVS + 1);
+	fd = dp_record_open(pin, DP_STATE_MAP, sizeof(st), err);
+	if (fd < 0)
+		return -1;
+	d = &st.decap[st.n_decap];
+	memset(d, 0, sizeof(*d));
+	d->ifindex = li.ifindex;
+	snprintf(d->name, sizeof(d->name), "%s", dev);
+	rc = dp_tc_attach(li.ifindex, dev, true, prog_fd, PROG_DECAP, 0, false, &created_q,
+			  &d->prog_id, err);
+	if (rc == 0) {
+		d->created_qdisc = created_q;
+		st.n_decap++;
+		rc = dp_record_write(fd, DP_STATE_MAP, &st, err);
+	}
+	close(fd);
 	return rc;
 }

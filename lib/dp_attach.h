@@ -43,6 +43,10 @@ struct dp_attach_opts {
 	 * too. Which one sends is the config's (lib/dp_rlocs). */
 	unsigned n_decap_devs;
 	const char *decap_devs[DP_MAX_DECAP_DEVS];
+	/* When set, gets a new fd of the decap program (or -1), for
+	 * dp_attach_decap_dev once an RLOC interface appears: a daemon that
+	 * dropped CAP_SYS_ADMIN cannot get it back by id. */
+	int *decap_fd_out;
 };
 
 /* flags of struct dp_state */
@@ -92,6 +96,11 @@ unsigned dp_lmn_mtu(unsigned phys_mtu, const struct lisp_ip *rlocs, unsigned n_r
  * filters in place. Refuses (-EBUSY) when another program holds our
  * handle/priority, unless opts->force. 0 or -1 with err filled. */
 int dp_attach(const struct dp_attach_opts *opts, struct dp_err *err);
+
+/* Puts decap (prog_fd, from decap_fd_out) at the ingress of dev, an RLOC
+ * interface that appeared after attach, and records it in the attach
+ * state so detach removes it. Already recorded: 0. 0 or -1 with err. */
+int dp_attach_decap_dev(const char *pin_dir, int prog_fd, const char *dev, struct dp_err *err);
 
 /* Removes our filters, the clsact qdiscs and lmn only if attach created
  * them, addresses it added, the pins and the pin directory if it made it.

@@ -534,6 +534,8 @@ static int setup_eid_routing(struct nl_sock *sk, struct wal *w, uint16_t afi,
 static int setup_ifaces(struct nl_sock *sk, struct wal *w, const struct host_plan *plan,
 			struct mn_host *out, char *errbuf, size_t errlen)
 {
+	struct dp_link_info li;
+
 	out->n_ifaces = plan->n_ifaces;
 	for (unsigned i = 0; i < plan->n_ifaces; i++) {
 		const struct host_plan_iface *p = &plan->ifaces[i];
@@ -545,6 +547,8 @@ static int setup_ifaces(struct nl_sock *sk, struct wal *w, const struct host_pla
 		h->phys_metric = MN_HOST_PHYS_METRIC + i;
 		if (h->ifindex <= 0)
 			continue;
+		if (dp_link_get(p->conf.name, &li) == 0)
+			h->mtu = li.mtu;
 		for (unsigned k = 0; k < p->n_rlocs; k++) {
 			uint16_t f = p->rlocs[k].afi;
 
@@ -557,19 +561,28 @@ static int setup_ifaces(struct nl_sock *sk, struct wal *w, const struct host_pla
 	return 0;
 }
 
-/* The locator set of the interfaces as set up. */
-static unsigned host_locset(const struct mn_host *host, struct mn_locator *out)
+/* The interfaces as set up (or last updated), for mn/locset. */
+static void host_now(const struct mn_host *host, struct mn_iface_now now[MN_MAX_IFACES])
 {
-	struct mn_iface_now now[MN_MAX_IFACES];
-
 	for (unsigned i = 0; i < host->n_ifaces; i++) {
 		now[i].conf = &host->ifs[i].conf;
 		now[i].ifindex = host->ifs[i].ifindex;
 		now[i].n_rlocs = host->ifs[i].n_rlocs;
 		memcpy(now[i].rlocs, host->ifs[i].rlocs, sizeof(now[i].rlocs));
+		now[i].mtu = host->ifs[i].mtu;
 	}
+}
+
+/* The locator set of the interfaces as set up. */
+static unsigned host_locset(const struct mn_host *host, struct mn_locator *out)
+{
+	struct mn_iface_now now[MN_MAX_IFACES];
+
+	host_now(host, now);
 	return mn_locset_build(now, host->n_ifaces, out, MN_MAX_LOCS);
 }
+
+static int update_lmn_mtu(struct wal *w, struct mn_host *host, char *errbuf, size_t errlen);
 
 static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host *out,
 		    char *errbuf, size_t errlen)
@@ -582,7 +595,7 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	struct mn_locator locs[MN_MAX_LOCS];
 	uint32_t table = plan->table ? plan->table : MN_HOST_TABLE_DEFAULT;
 	unsigned n_locs;
-	int rc = -1;
+	int rc = -1, decap_fd = -1;
 
 	if (plan->n_eids > DP_MAX_EIDS || plan->n_petrs > DP_MAX_PETRS || plan->n_rlocs > 2 ||
 	    plan->n_ifaces > MN_MAX_IFACES)
@@ -609,7 +622,8 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 		if (!strcmp(name, plan->phys_name))
 			continue;
 		if (!if_nametoindex(name)) {
-			log_warn("RLOC interface %s does not exist: not used", name);
+			log_warn("RLOC interface %s does not exist yet: used once it appears", name);
+			o.decap_fd_out = &decap_fd;
 			continue;
 		}
 		o.decap_devs[o.n_decap_devs++] = name;
@@ -626,6 +640,7 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 		return fail_msg(errbuf, errlen, "%s", err.msg);
 
 	memset(out, 0, sizeof(*out));
+	out->decap_fd = decap_fd;
 	snprintf(out->pin_dir, sizeof(out->pin_dir), "%s", plan->pin_dir);
 	snprintf(out->lmn_name, sizeof(out->lmn_name), "%s", st.lmn_name);
 	snprintf(out->phys_name, sizeof(out->phys_name), "%s", st.phys_name);
@@ -651,6 +666,10 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	n_locs = host_locset(out, locs);
 	if (host_apply_locators(out, n_locs, locs, errbuf, errlen))
 		goto out;
+	/* attach sized lmn for the sending interface; another one in use
+	 * from the start may leave less. */
+	if (update_lmn_mtu(w, out, errbuf, errlen))
+		goto out;
 	rc = 0;
 out:
 	nl_route_close(sk);
@@ -672,11 +691,40 @@ int host_setup(const struct host_plan *plan, const char *state_dir, struct mn_ho
 					"(host_cleanup_stale)", path);
 		return fail_msg(errbuf, errlen, "%s: %s", path, strerror(errno));
 	}
+	out->decap_fd = -1;
 	rc = do_setup(plan, &w, out, errbuf, errlen);
 	close(w.fd);
-	if (rc)
+	if (rc) {
 		host_restore(state_dir, ignored, sizeof(ignored));
+		if (out->decap_fd >= 0)
+			close(out->decap_fd);
+		out->decap_fd = -1;
+	}
 	return rc;
+}
+
+int host_add_iface(struct mn_host *host, unsigned idx, char *errbuf, size_t errlen)
+{
+	struct mn_host_iface *h;
+	struct dp_link_info li;
+	struct dp_err err;
+	int rc;
+
+	if (idx >= host->n_ifaces)
+		return fail_msg(errbuf, errlen, "no RLOC interface %u", idx);
+	h = &host->ifs[idx];
+	if (h->ifindex > 0)
+		return 0;
+	if (host->decap_fd < 0)
+		return fail_msg(errbuf, errlen, "the decap program was not kept");
+	rc = dp_link_get(h->conf.name, &li);
+	if (rc)
+		return fail_msg(errbuf, errlen, "%s: %s", h->conf.name, strerror(-rc));
+	if (dp_attach_decap_dev(host->pin_dir, host->decap_fd, h->conf.name, &err))
+		return fail_msg(errbuf, errlen, "decap on %s: %s", h->conf.name, err.msg);
+	h->ifindex = li.ifindex;
+	h->mtu = li.mtu;
+	return 0;
 }
 
 int host_open_mcache(const struct mn_host *host, char *errbuf, size_t errlen)
@@ -901,25 +949,28 @@ static int update_table_gw(struct nl_sock *sk, struct wal *w, struct drops *drop
 	return 0;
 }
 
-/* lmn's MTU leaves room for the outer header of the families we send in
- * (56 bytes with an IPv6 RLOC, 36 with IPv4 only), so the stack sizes
- * packets, GSO segments and TCP MSS for the tunnel as it is now. The MTU
- * attach set is logged once, before the first change: restore puts it back
- * whatever happened in between. rlocs holds one RLOC per family over all
- * interfaces; without any nothing changes (nothing leaves anyway). */
-static int update_lmn_mtu(struct wal *w, struct mn_host *host, unsigned n,
-			  const struct lisp_ip *rlocs, char *errbuf, size_t errlen)
+/* lmn's MTU leaves room for the outer header over the interfaces in use:
+ * the smallest of their MTUs less 56 bytes for one with an IPv6 RLOC, 36
+ * with IPv4 only (mn_locset_lmn_mtu), so the stack sizes packets, GSO
+ * segments and TCP MSS for the tunnel as it is now, whichever interface
+ * carries it. The MTU attach set is logged once, before the first change:
+ * restore puts it back whatever happened in between. Without any RLOC
+ * nothing changes (nothing leaves anyway). */
+static int update_lmn_mtu(struct wal *w, struct mn_host *host, char *errbuf, size_t errlen)
 {
-	unsigned mtu = dp_lmn_mtu(host->phys_mtu, rlocs, n);
+	struct mn_iface_now now[MN_MAX_IFACES];
+	unsigned limit = 0, mtu, tunnel;
 	int rc;
 
-	if (n == 0 || host->phys_mtu == 0 || mtu == host->lmn_mtu)
+	host_now(host, now);
+	mtu = tunnel = mn_locset_lmn_mtu(now, host->n_ifaces, &limit);
+	if (mtu == 0 || mtu == host->lmn_mtu)
 		return 0;
 	/* Below 1280 the kernel takes IPv6 (our IPv6 EIDs) off lmn: stay at
 	 * 1280 and let the data plane's Packet Too Big handle the rest. */
 	if (mtu < 1280) {
-		log_warn("%s: the tunnel leaves %u bytes; keeping %s at 1280", host->phys_name,
-			 mtu, host->lmn_name);
+		log_warn("%s: the tunnel leaves %u bytes; keeping %s at 1280",
+			 host->ifs[limit].conf.name, mtu, host->lmn_name);
 		mtu = 1280;
 		if (mtu == host->lmn_mtu)
 			return 0;
@@ -933,15 +984,16 @@ static int update_lmn_mtu(struct wal *w, struct mn_host *host, unsigned n,
 	if (rc)
 		return fail_msg(errbuf, errlen, "setting the MTU of %s to %u: %s", host->lmn_name,
 				mtu, strerror(-rc));
-	log_info("%s: MTU %u -> %u (outer header over IPv%c)", host->lmn_name, host->lmn_mtu,
-		 mtu, of_afi(rlocs, n, LISP_AFI_IPV6) ? '6' : '4');
+	log_info("%s: MTU %u -> %u (%s, MTU %u, outer header over IPv%c)", host->lmn_name,
+		 host->lmn_mtu, mtu, host->ifs[limit].conf.name, host->ifs[limit].mtu,
+		 host->ifs[limit].mtu - tunnel > LISPD_OVERHEAD4 ? '6' : '4');
 	host->lmn_mtu = mtu;
 	return 0;
 }
 
 int host_update_iface(const char *state_dir, struct mn_host *host, unsigned idx, unsigned n,
 		      const struct lisp_ip *rlocs, const bool has_gw[3],
-		      const struct lisp_ip gw[3], char *errbuf, size_t errlen)
+		      const struct lisp_ip gw[3], unsigned mtu, char *errbuf, size_t errlen)
 {
 	struct mn_host_iface *h;
 	char path[4096];
@@ -978,22 +1030,10 @@ int host_update_iface(const char *state_dir, struct mn_host *host, unsigned idx,
 	}
 	h->n_rlocs = n;
 	memcpy(h->rlocs, rlocs, sizeof(h->rlocs[0]) * n);
-	if (rc == 0) {
-		struct lisp_ip fams[2];
-		unsigned n_fams = 0;
-
-		for (uint16_t f = LISP_AFI_IPV4; f <= LISP_AFI_IPV6; f++)
-			for (unsigned i = 0; i < host->n_ifaces; i++) {
-				const struct lisp_ip *r =
-					of_afi(host->ifs[i].rlocs, host->ifs[i].n_rlocs, f);
-
-				if (r) {
-					fams[n_fams++] = *r;
-					break;
-				}
-			}
-		rc = update_lmn_mtu(&w, host, n_fams, fams, errbuf, errlen);
-	}
+	if (mtu)
+		h->mtu = mtu;
+	if (rc == 0)
+		rc = update_lmn_mtu(&w, host, errbuf, errlen);
 	nl_route_close(sk);
 	close(w.fd);
 	drops_apply(state_dir, &drops);

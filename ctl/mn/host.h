@@ -61,6 +61,7 @@ struct host_plan {
 struct mn_host_iface {
 	struct mn_iface_conf conf;
 	int ifindex;                      /* 0: absent at start, not used */
+	unsigned mtu;                     /* its link MTU as last seen (0: unknown) */
 	uint32_t table;
 	uint32_t phys_metric;             /* its demoted main-table defaults */
 	unsigned n_rlocs;                 /* the RLOCs with a rule now */
@@ -80,7 +81,7 @@ struct mn_host {
 	int lmn_ifindex;
 	int phys_ifindex;
 	unsigned phys_mtu;
-	unsigned lmn_mtu;                 /* follows the RLOC families (host_update_iface) */
+	unsigned lmn_mtu;                 /* follows the interfaces in use (host_update_iface) */
 	bool lmn_mtu_logged;              /* attach's MTU is in the state file */
 	unsigned n_rlocs;                 /* our sending RLOCs, at most one per family */
 	struct lisp_ip rlocs[2];
@@ -89,6 +90,9 @@ struct mn_host {
 	struct mn_host_iface ifs[MN_MAX_IFACES];
 	unsigned n_locs;
 	struct mn_locator locs[MN_MAX_LOCS];
+	/* The decap program, kept only while a configured RLOC interface is
+	 * absent (host_add_iface puts it there when it appears); else -1. */
+	int decap_fd;
 };
 
 /* Applies plan. On failure everything done so far is undone and errbuf
@@ -101,14 +105,22 @@ int host_setup(const struct host_plan *plan, const char *state_dir, struct mn_ho
 int host_restore(const char *state_dir, char *errbuf, size_t errlen);
 
 /* Interface idx of host moved: its usable RLOCs are now rlocs (at most
- * one per family, may be none) and its gateways gw (by AFI, where has_gw).
- * Its table's default routes and `from RLOC` rules follow (each change
- * logged in the state file first so host_restore() still undoes exactly
- * what is on the host); a new main-table default via it is demoted. The
- * data plane is host_apply_locators()'s. 0, or -1 with errbuf filled. */
+ * one per family, may be none), its gateways gw (by AFI, where has_gw) and
+ * its link MTU mtu (0: unchanged). Its table's default routes and `from
+ * RLOC` rules follow (each change logged in the state file first so
+ * host_restore() still undoes exactly what is on the host); a new
+ * main-table default via it is demoted; lmn's MTU becomes the smallest the
+ * interfaces with RLOCs leave (mn_locset_lmn_mtu). The data plane is
+ * host_apply_locators()'s. 0, or -1 with errbuf filled. */
 int host_update_iface(const char *state_dir, struct mn_host *host, unsigned idx, unsigned n,
 		      const struct lisp_ip *rlocs, const bool has_gw[3],
-		      const struct lisp_ip gw[3], char *errbuf, size_t errlen);
+		      const struct lisp_ip gw[3], unsigned mtu, char *errbuf, size_t errlen);
+
+/* Interface idx of host, absent at setup, exists now: decap goes onto it
+ * (recorded in the attach state, so restore removes it) and it gets its
+ * ifindex and MTU; its table and rules follow its first host_update_iface.
+ * 0, or -1 with errbuf filled. */
+int host_add_iface(struct mn_host *host, unsigned idx, char *errbuf, size_t errlen);
 
 /* The locator set is now locs (mn_locset_build): the data plane accepts
  * every one of them and sends from the best of each family, switched by

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "dp_attach.h"
+
 unsigned mn_locset_build(const struct mn_iface_now *ifs, unsigned n_ifs, struct mn_locator *out,
 			 unsigned cap)
 {
@@ -64,4 +66,30 @@ bool mn_locset_equal(const struct mn_locator *a, unsigned na, const struct mn_lo
 		    a[i].weight != b[i].weight || a[i].ifindex != b[i].ifindex)
 			return false;
 	return true;
+}
+
+unsigned mn_locset_lmn_mtu(const struct mn_iface_now *ifs, unsigned n_ifs, unsigned *limit)
+{
+	unsigned best = 0;
+
+	for (unsigned i = 0; i < n_ifs; i++) {
+		struct lisp_ip used[2];
+		unsigned n = 0, mtu;
+
+		for (unsigned k = 0; k < ifs[i].n_rlocs && k < 2; k++) {
+			uint16_t f = ifs[i].rlocs[k].afi;
+
+			if ((f == LISP_AFI_IPV4 || f == LISP_AFI_IPV6) && ifs[i].conf->use[f])
+				used[n++] = ifs[i].rlocs[k];
+		}
+		if (n == 0 || ifs[i].mtu == 0)
+			continue;
+		mtu = dp_lmn_mtu(ifs[i].mtu, used, n);
+		if (best == 0 || mtu < best) {
+			best = mtu;
+			if (limit)
+				*limit = i;
+		}
+	}
+	return best;
 }

@@ -25,12 +25,14 @@ struct mn_iface_conf {
 	uint8_t weight[3];
 };
 
-/* One interface now: its usable RLOCs (at most one per family). */
+/* One interface now: its usable RLOCs (at most one per family) and its
+ * link MTU (0: unknown). */
 struct mn_iface_now {
 	const struct mn_iface_conf *conf;
 	int ifindex;
 	unsigned n_rlocs;
 	struct lisp_ip rlocs[2];
+	unsigned mtu;
 };
 
 struct mn_locator {
@@ -53,6 +55,15 @@ const struct mn_locator *mn_locset_best(const struct mn_locator *set, unsigned n
 /* The sending RLOCs (at most one per family, IPv4 first) into out[2];
  * returns the count. */
 unsigned mn_locset_sources(const struct mn_locator *set, unsigned n, struct lisp_ip out[2]);
+
+/* The MTU lmn can offer over these interfaces: the smallest, over every
+ * interface with a usable RLOC of a family it uses, of its link MTU less
+ * the outer header (56 bytes when that RLOC set has IPv6, else 36;
+ * dp_lmn_mtu). Every such interface counts, not only the sending ones: a
+ * priority change or a peer's choice may move traffic onto any of them
+ * without a netlink event. 0 when none has an RLOC and a known MTU;
+ * *limit (may be NULL) gets the index of the interface that sets it. */
+unsigned mn_locset_lmn_mtu(const struct mn_iface_now *ifs, unsigned n_ifs, unsigned *limit);
 
 bool mn_locset_equal(const struct mn_locator *a, unsigned na, const struct mn_locator *b,
 		     unsigned nb);

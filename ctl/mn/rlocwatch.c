@@ -47,6 +47,8 @@ unsigned rloc_view_diff(const struct rloc_view *a, const struct rloc_view *b,
 		if (a->has_gw[f] != b->has_gw[f] ||
 		    (a->has_gw[f] && !lisp_ip_equal(&a->gw[f], &b->gw[f])))
 			changed |= RLOCW_GW;
+	if (a->mtu != b->mtu)
+		changed |= RLOCW_MTU;
 	return changed;
 }
 
@@ -122,6 +124,7 @@ int rloc_view_read(int ifindex, const struct rloc_view *prev, struct rloc_view *
 	}
 	out->link_up = (rtnl_link_get_flags(link) & IFF_UP) &&
 		       (rtnl_link_get_flags(link) & IFF_RUNNING);
+	out->mtu = rtnl_link_get_mtu(link);
 	rtnl_link_put(link);
 	if (rtnl_addr_alloc_cache(sk, &addrs) ||
 	    rtnl_route_alloc_cache(sk, AF_UNSPEC, 0, &routes)) {

@@ -18,6 +18,7 @@
  * 1 IPv4, 2 IPv6). */
 struct rloc_view {
 	bool link_up;             /* IFF_UP and carrier */
+	unsigned mtu;             /* of the link (lmn's MTU follows the smallest in use) */
 	bool has_addr[3];
 	struct lisp_ip addr[3];   /* global, neither tentative nor deprecated */
 	bool has_gw[3];
@@ -27,6 +28,7 @@ struct rloc_view {
 /* What differs between two views. */
 #define RLOCW_RLOCS 0x1u       /* the usable RLOC set */
 #define RLOCW_GW 0x2u          /* a gateway */
+#define RLOCW_MTU 0x4u         /* the link's MTU */
 
 /* The usable RLOCs of v, IPv4 first (at most one per family): an address
  * on an up link, and, for a family in need_gw (index AFI), a gateway to

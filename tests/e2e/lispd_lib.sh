@@ -317,3 +317,69 @@ gap = max((b - a for a, b in zip(ts, ts[1:])), default=float("inf"))
 print("%.1f %d %s" % (gap * 1000, got, sent.group(1) if sent else "?"))
 EOP
 }
+
+# ---- multihoming: A's second link (eth1) into network B ------------------------------------
+# Shared by test_multihoming.sh and the soft-handover benchmark
+# (tests/bench/softhandover.sh). eth1 sits on network B (203.0.113.128/25,
+# the router's rc); A's config names eth0 (priority 2) and eth1 (priority 1,
+# preferred when usable), IPv4 only.
+MH_B4=203.0.113.129
+MH_B_GW4=203.0.113.254
+MH_A_GW4=192.0.2.254
+
+# eth1 down with its address, as a Wi-Fi link not yet associated (up and
+# down once, so its qdisc is what it is after any use). eth0 keeps its IPv6
+# addresses while down, so bringing it back up restores the namespace.
+mh_eth1_setup() {
+	ip -n "$NS_A" link add eth1 type veth peer name rc netns "$NS_R" &&
+		ip -n "$NS_R" link set rc up &&
+		ip -n "$NS_R" addr add $MH_B_GW4/25 dev rc &&
+		ip -n "$NS_A" addr add $MH_B4/25 dev eth1 &&
+		ip -n "$NS_A" link set eth1 up && ip -n "$NS_A" link set eth1 down &&
+		in_ns "$NS_A" sysctl -qw net.ipv6.conf.eth0.keep_addr_on_down=1
+}
+
+mh_a_conf() {   # [more rloc-iface sections]
+	cat <<EOC
+operating-mode      = MN
+map-request-retries = 2
+map-resolver        = { $MS4 }
+map-server {
+    address     = $MS4
+    key-type    = 1
+    key         = "$KEY_A"
+    proxy-reply = off
+}
+database-mapping {
+    eid-prefix = $EID4_A/32
+    iid        = 0
+    ttl        = 10
+    rloc-iface {
+        interface  = eth0
+        ip_version = 4
+        priority   = 2
+        weight     = 100
+    }
+    rloc-iface {
+        interface  = eth1
+        ip_version = 4
+        priority   = 1
+        weight     = 50
+    }
+${1:-}
+}
+EOC
+}
+
+mh_b_cache() {   # sorted locators of A's EID in B's map-cache
+	q b map-cache | json_get "' '.join(sorted(l['rloc'] for e in d if e['eid'] == '$EID4_A/32' for l in e['locators']))"
+}
+mh_wait_b_cache() {   # want [tries of 0.1 s]
+	local i
+	for i in $(seq 1 "${2:-60}"); do
+		[ "$(mh_b_cache 2>/dev/null)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	diag "B caches '$(mh_b_cache)' for $EID4_A, want '$1'"
+	return 1
+}

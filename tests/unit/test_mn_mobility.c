@@ -257,6 +257,50 @@ static void test_locset_255_and_ties(void **state)
 	assert_null(mn_locset_best(set, n, LISP_AFI_IPV4));
 }
 
+
+/* lmn's MTU is set by the smallest interface in use: Ethernet 1500 with
+ * IPv4 and IPv6 (1444), Wi-Fi 1400 with IPv4 (1364); Wi-Fi down: back to
+ * Ethernet's; an IPv6 address on an interface configured for IPv4 only
+ * costs no IPv6 header; nothing in use (or MTUs unknown): 0, no change. */
+static void test_locset_lmn_mtu(void **state)
+{
+	struct mn_iface_conf eth = iconf("eth0", 2, 100, 2, 100);
+	struct mn_iface_conf wifi = iconf("wlan0", 1, 50, -1, 0);
+	struct mn_iface_now now[2] = {
+		inow(&eth, 2, "192.0.2.1", "2001:db8:0:1::1"),
+		inow(&wifi, 3, "203.0.113.129", "2001:db8:0:4::1"),
+	};
+	unsigned limit = 9;
+
+	(void)state;
+	now[0].mtu = 1500;
+	now[1].mtu = 1400;
+	assert_int_equal(mn_locset_lmn_mtu(now, 2, &limit), 1364);
+	assert_int_equal(limit, 1);
+	now[1].mtu = 1480;
+	assert_int_equal(mn_locset_lmn_mtu(now, 2, &limit), 1444);
+	assert_int_equal(limit, 0);
+	now[1].mtu = 1400;
+	now[1].n_rlocs = 0;
+	assert_int_equal(mn_locset_lmn_mtu(now, 2, &limit), 1444);
+	now[0].n_rlocs = 0;
+	assert_int_equal(mn_locset_lmn_mtu(now, 2, NULL), 0);
+	now[0] = inow(&eth, 2, "192.0.2.1", NULL);
+	now[0].mtu = 0;
+	assert_int_equal(mn_locset_lmn_mtu(now, 2, NULL), 0);
+}
+
+/* A change of the link MTU alone is a change the watcher reports. */
+static void test_diff_mtu_only(void **state)
+{
+	struct rloc_view a = view("192.0.2.1", NULL, "192.0.2.254", NULL);
+	struct rloc_view b = a;
+
+	(void)state;
+	a.mtu = 1500;
+	b.mtu = 1400;
+	assert_int_equal(rloc_view_diff(&a, &b, gw_needed), RLOCW_MTU);
+}
 /* The Map-Register after a move carries every locator of the set with its
  * own priority and weight, for the families each mapping uses. */
 static void test_register_carries_locset(void **state)
@@ -671,6 +715,8 @@ int main(void)
 		cmocka_unit_test(test_locset_up_down),
 		cmocka_unit_test(test_locset_255_and_ties),
 		cmocka_unit_test(test_register_carries_locset),
+		cmocka_unit_test(test_locset_lmn_mtu),
+		cmocka_unit_test(test_diff_mtu_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
