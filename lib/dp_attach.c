@@ -135,6 +135,11 @@ static int teardown(const struct dp_state *st, const char *pin_dir, struct dp_er
 	return 0;
 }
 
+void dp_unpin_partial(const char *pin_dir)
+{
+	dp_unpin_all(pin_dir, pinned_maps, sizeof(pinned_maps) / sizeof(pinned_maps[0]), false);
+}
+
 int dp_detach(const char *pin_dir, struct dp_err *err)
 {
 	struct dp_state st;

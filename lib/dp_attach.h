@@ -107,6 +107,11 @@ int dp_attach_decap_dev(const char *pin_dir, int prog_fd, const char *dev, struc
  * -1 with err->errnum ENOENT when nothing is attached there. */
 int dp_detach(const char *pin_dir, struct dp_err *err);
 
+/* What a dp_attach cut short before it wrote its state record (a SIGKILL
+ * while the programs load) leaves in pin_dir: the maps it pinned. Unpins
+ * them; the directory, lmn and qdiscs are the caller's to judge. */
+void dp_unpin_partial(const char *pin_dir);
+
 /* Reads the state record. 0, or -1 (ENOENT: not attached). */
 int dp_state_read(const char *pin_dir, struct dp_state *st, struct dp_err *err);
 

@@ -24,6 +24,7 @@
 #include "dp_pinned.h"
 #include "dp_rlocs.h"
 #include "log.h"
+#include "mn/attach_log.h"
 #include "mn/host.h"
 
 #define STATE_FILE "host.state"
@@ -292,8 +293,14 @@ static void undo_line(struct nl_sock *sk, char *line, char *errbuf, size_t errle
 	if (!strcmp(line, "attach")) {
 		struct dp_err err;
 
-		if (dp_detach(args, &err) && err.errnum != ENOENT)
+		if (dp_detach(args, &err) == 0)
+			return;
+		if (err.errnum == ENOENT)   /* attach cut short: no state record */
+			attach_log_undo_partial(args);
+		else
 			keep_first(errbuf, errlen, failed, "detaching the data plane: %s", err.msg);
+	} else if (attach_log_undo(line, args)) {
+		/* what an attach cut short may have left (mn/attach_log.h) */
 	} else if (!strcmp(line, "route")) {
 		if (parse_route(args, &r, &extra))
 			return;
@@ -594,7 +601,8 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	struct nl_sock *sk;
 	struct mn_locator locs[MN_MAX_LOCS];
 	uint32_t table = plan->table ? plan->table : MN_HOST_TABLE_DEFAULT;
-	unsigned n_locs;
+	char pre[ATTACH_LOG_MAX][320];
+	unsigned n_locs, n_pre;
 	int rc = -1, decap_fd = -1;
 
 	if (plan->n_eids > DP_MAX_EIDS || plan->n_petrs > DP_MAX_PETRS || plan->n_rlocs > 2 ||
@@ -632,12 +640,20 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	if (dp_state_read(plan->pin_dir, &st, NULL) == 0)
 		return fail_msg(errbuf, errlen, "a data plane is already attached at %s (by "
 				"lispd-bpf?); detach it first", plan->pin_dir);
+	n_pre = attach_log_lines(plan->pin_dir, o.lmn_dev ? o.lmn_dev : DP_LMN_DEFAULT,
+				 plan->phys_name, pre);
+	for (unsigned i = 0; i < n_pre; i++)
+		if (wal_append(w, "%s", pre[i]))
+			return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
 	if (wal_append(w, "attach %s", plan->pin_dir))
 		return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));
 	if (dp_attach(&o, &err))
 		return fail_msg(errbuf, errlen, "attaching the data plane: %s", err.msg);
-	if (dp_state_read(plan->pin_dir, &st, &err))
+	if (dp_state_read(plan->pin_dir, &st, &err)) {
+		if (decap_fd >= 0)
+			close(decap_fd);
 		return fail_msg(errbuf, errlen, "%s", err.msg);
+	}
 
 	memset(out, 0, sizeof(*out));
 	out->decap_fd = decap_fd;

@@ -383,3 +383,37 @@ mh_wait_b_cache() {   # want [tries of 0.1 s]
 	diag "B caches '$(mh_b_cache)' for $EID4_A, want '$1'"
 	return 1
 }
+
+# ---- comparable host state ------------------------------------------------------------------
+# What lab_snapshot lists (links, addresses, routes of every table, rules,
+# qdiscs, filters) plus the pinned objects and the state directory, in one
+# process per tool (the crash test takes dozens), and without what differs
+# between two equal runs: interface indexes (lmn0 is recreated), BPF program
+# ids, the random MACs of lmn0's veth pair and hence its link-local
+# addresses. Sorted, as the kernel lists routes by address, but not made
+# unique: a duplicated route, rule or filter shows as an extra line. The
+# nonce and xTR-ID files stay by design (docs/ARCHITECTURE.md).
+host_snapshot() {   # ns pin state-dir
+	local devs d
+	devs=$(ip -n "$1" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }')
+	{
+		printf 'link show\naddr show\n' | ip -n "$1" -o -batch -
+		printf 'route show table all\nrule show\n' | ip -n "$1" -4 -batch -
+		printf 'route show table all\nrule show\n' | ip -n "$1" -6 -batch -
+		tc -n "$1" qdisc show
+	} | _snap_norm | sort
+	# Filters in device order, each device named (tc's lines do not say).
+	for d in $devs; do
+		echo "== filters $d"
+		printf 'filter show dev %s ingress\nfilter show dev %s egress\n' "$d" "$d" |
+			tc -n "$1" -batch - 2>&1 | _snap_norm
+	done
+	echo "== pins"
+	(cd "$(dirname "$2")" && find . -mindepth 1 -printf '%p %m\n' | sort)
+	echo "== state dir"
+	ls "$3" 2>/dev/null | grep -vx -e nonce -e xtr-id
+}
+_snap_norm() {
+	sed -E 's/^[0-9]+: //; s/ state [A-Z]+//; s/ qlen [0-9]+//; s/valid_lft.*//; s/ id [0-9]+//g;
+		s/:\[[0-9]+\]//g; s/link\/ether [0-9a-f:]+/link\/ether MAC/; s/fe80::[0-9a-f:]+/fe80::LL/g'
+}
