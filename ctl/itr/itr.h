@@ -143,6 +143,10 @@ struct itr_mc_entry {
 	 * SMR-invoked request asks for the latest such SMR's source EID. */
 	struct ev_timer smr_timer;
 	struct lisp_ip smr_src;
+	/* The ITR-RLOCs (the peer's locators when it sent it) of the SMR the
+	 * last or pending request answers: the same set again inside the
+	 * interval is the same news (the peer tells each of our RLOCs). */
+	uint64_t smr_itr_hash;
 	struct ev_timer timer;
 };
 

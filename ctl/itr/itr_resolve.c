@@ -413,12 +413,30 @@ void itr_on_smr_timer(struct ev_timer *t, void *arg)
 	smr_request(e->itr, e, &e->smr_src, now_ms(e->itr));
 }
 
+/* FNV-1a over the SMR's ITR-RLOCs, in the order sent. */
+static uint64_t smr_itr_hash(const struct lisp_map_request *req)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (unsigned i = 0; i < req->n_itr; i++) {
+		const struct lisp_addr *a = &req->itr[i];
+		uint8_t b[18] = { (uint8_t)(a->ip.afi >> 8), (uint8_t)a->ip.afi };
+
+		if (a->kind != LISP_ADDR_IP)
+			continue;
+		memcpy(b + 2, a->ip.bytes, 16);
+		for (unsigned k = 0; k < sizeof(b); k++)
+			h = (h ^ b[k]) * 0x100000001b3ull;
+	}
+	return h;
+}
+
 void itr_on_smr(struct itr *itr, const struct lisp_map_request *req)
 {
 	const struct lisp_addr *s = &req->source_eid;
 	uint32_t iid = s->has_iid ? s->iid : 0;
 	struct itr_mc_entry *e;
-	uint64_t now = now_ms(itr);
+	uint64_t now = now_ms(itr), h;
 
 	itr->ctr.smr_received++;
 	if (s->kind != LISP_ADDR_IP) {
@@ -431,23 +449,31 @@ void itr_on_smr(struct itr *itr, const struct lisp_map_request *req)
 		itr->ctr.smr_ignored++;
 		return;
 	}
+	h = smr_itr_hash(req);
 	if (e->last_smr_ms && now - e->last_smr_ms < itr->t.smr_interval_ms) {
 		/* Not dropped: the peer's mapping may have changed again since
 		 * our last request was answered (a move seen as two changes, an
 		 * IPv4 then an IPv6 address), so one trailing request at the end
 		 * of the interval takes every SMR of the interval; the bound of
-		 * one request per entry per interval holds. */
+		 * one request per entry per interval holds. The same ITR-RLOCs
+		 * as the SMR already answered are the same news (one SMR per RLOC
+		 * of ours): no trailing request for those, so it does not push
+		 * the peer's next move to the end of another interval. */
 		itr->ctr.smr_rate_limited++;
-		e->smr_src = s->ip;
-		if (!ev_timer_armed(&e->smr_timer)) {
-			itr->ctr.smr_deferred++;
-			ev_timer_arm_at(itr->loop, &e->smr_timer,
-					e->last_smr_ms + itr->t.smr_interval_ms);
+		if (ev_timer_armed(&e->smr_timer) || h == e->smr_itr_hash) {
+			if (ev_timer_armed(&e->smr_timer))
+				e->smr_src = s->ip;
+			return;
 		}
+		e->smr_src = s->ip;
+		e->smr_itr_hash = h;
+		itr->ctr.smr_deferred++;
+		ev_timer_arm_at(itr->loop, &e->smr_timer, e->last_smr_ms + itr->t.smr_interval_ms);
 		return;
 	}
 	/* After the interval: at once (a trailing request still armed, only
 	 * possible if the loop ran late, is taken by this one). */
 	ev_timer_cancel(itr->loop, &e->smr_timer);
+	e->smr_itr_hash = h;
 	smr_request(itr, e, &s->ip, now);
 }

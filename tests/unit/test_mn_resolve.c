@@ -433,7 +433,8 @@ static void test_smr_second_deferred_to_interval_end(void **state)
 	assert_int_equal(f->n, 1);  /* at once */
 	fx_send_reply(f, assert_smr_invoked(f, 0, PEER_EID), "198.19.7.0/24", 10, 0, 1, half,
 		      prio, up);
-	fx_rx_smr(f, PEER, PEER_EID);
+	/* The peer's locators changed again: its ITR-RLOCs say so. */
+	fx_rx_smr_itr(f, PEER, PEER_EID, PEER_NEW6);
 	assert_int_equal(f->n, 1);  /* inside the interval: nothing at once */
 	assert_int_equal(f->mn->itr.ctr.smr_rate_limited, 1);
 	assert_int_equal(f->mn->itr.ctr.smr_deferred, 1);
@@ -466,7 +467,7 @@ static void test_smr_many_coalesced_into_one(void **state)
 	fx_send_reply(f, assert_smr_invoked(f, 0, PEER_EID), "198.19.7.0/24", 10, 0, 1, locs,
 		      prio, up);
 	for (unsigned i = 0; i < 20; i++)
-		fx_rx_smr(f, PEER, i == 19 ? "198.19.7.8" : PEER_EID);
+		fx_rx_smr_itr(f, PEER, i == 19 ? "198.19.7.8" : PEER_EID, PEER_NEW6);
 	assert_int_equal(f->n, 1);
 	assert_int_equal(f->mn->itr.ctr.smr_rate_limited, 20);
 	assert_int_equal(f->mn->itr.ctr.smr_deferred, 1);
@@ -500,6 +501,35 @@ static void test_smr_after_interval_at_once(void **state)
 	fx_free(f);
 }
 
+/* The peer tells each of our RLOCs: the same SMR again (same ITR-RLOCs)
+ * inside the interval is the news already asked about. It brings no
+ * trailing request, which would push the peer's next move, 1 s later, to
+ * the end of another interval. */
+static void test_smr_same_news_no_trailing(void **state)
+{
+	struct fx *f = with_entry();
+	static const char *const locs[] = { PEER_NEW4 };
+	static const uint8_t prio[] = { 1 };
+	static const bool up[] = { true };
+
+	(void)state;
+	for (unsigned i = 0; i < 3; i++)
+		fx_rx_smr(f, PEER, PEER_EID);
+	assert_int_equal(f->n, 1);
+	fx_send_reply(f, assert_smr_invoked(f, 0, PEER_EID), "198.19.7.0/24", 10, 0, 1, locs,
+		      prio, up);
+	fx_rx_smr(f, PEER, PEER_EID);
+	assert_int_equal(f->mn->itr.ctr.smr_rate_limited, 3);
+	assert_int_equal(f->mn->itr.ctr.smr_deferred, 0);
+	fx_run(f, 110);
+	assert_int_equal(f->n, 1);
+	/* The next move, after the interval: at once. */
+	fx_rx_smr_itr(f, PEER, PEER_EID, PEER_NEW4);
+	assert_int_equal(f->n, 2);
+	assert_smr_invoked(f, 1, PEER_EID);
+	fx_free(f);
+}
+
 /* The mapping system withdraws the entry (TTL 0) before the interval ends:
  * nothing cached, nothing to refresh, no trailing request. */
 static void test_smr_deferred_dropped_with_entry(void **state)
@@ -513,7 +543,7 @@ static void test_smr_deferred_dropped_with_entry(void **state)
 	fx_rx_smr(f, PEER, PEER_EID);
 	fx_send_reply(f, assert_smr_invoked(f, 0, PEER_EID), "198.19.7.0/24", 10, 0, 1, locs,
 		      prio, up);
-	fx_rx_smr(f, PEER, PEER_EID);
+	fx_rx_smr_itr(f, PEER, PEER_EID, PEER_NEW6);
 	assert_int_equal(f->mn->itr.ctr.smr_deferred, 1);
 	assert_int_equal(miss(f, "198.19.7.9"), 0);
 	fx_send_reply(f, fx_ecm_request(f, 1)->nonce, "198.19.7.0/24", 0, 0, 1, locs, prio, up);
@@ -545,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_smr_many_coalesced_into_one),
 		cmocka_unit_test(test_smr_after_interval_at_once),
 		cmocka_unit_test(test_smr_deferred_dropped_with_entry),
+		cmocka_unit_test(test_smr_same_news_no_trailing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -314,8 +314,10 @@ static inline void fx_send_reply(struct fx *f, uint64_t nonce, const char *prefi
 }
 
 /* An SMR (S=1 Map-Request) from a peer's RLOC whose source EID is
- * source_eid, naming our IPv4 EID, as a peer sends it after its move. */
-static inline void fx_rx_smr(struct fx *f, const char *from, const char *source_eid)
+ * source_eid, naming our IPv4 EID, as a peer sends it after its move;
+ * itr_rloc: its ITR-RLOC (the peer's locators then). */
+static inline void fx_rx_smr_itr(struct fx *f, const char *from, const char *source_eid,
+				 const char *itr_rloc)
 {
 	struct lisp_map_request *q = calloc(1, sizeof(*q));
 	uint8_t buf[1500];
@@ -326,12 +328,17 @@ static inline void fx_rx_smr(struct fx *f, const char *from, const char *source_
 	q->smr = true;
 	q->source_eid = tu_addr(source_eid);
 	q->n_itr = 1;
-	q->itr[0] = tu_addr(from);
+	q->itr[0] = tu_addr(itr_rloc);
 	q->n_eid = 1;
 	q->eid[0] = tu_prefix(MN_EID4 "/32");
 	assert_int_equal(lisp_map_request_encode(buf, sizeof(buf), &len, q, NULL), 0);
 	free(q);
 	fx_rx(f, from, LISP_CONTROL_PORT, buf, len);
+}
+
+static inline void fx_rx_smr(struct fx *f, const char *from, const char *source_eid)
+{
+	fx_rx_smr_itr(f, from, source_eid, from);
 }
 
 #endif
