@@ -75,6 +75,18 @@ static void send_one(struct mn *mn, const struct lisp_prefix *peer, const struct
 	q->source_eid = ours->addr;
 	for (unsigned i = 0; i < mn->n_rlocs; i++)
 		lisp_addr_from_ip(&q->itr[q->n_itr++], &mn->rlocs[i]);
+	/* Then every other locator we advertise: the ITR-RLOCs tell the peer
+	 * what changed, and it takes a second SMR inside its interval only
+	 * when they differ (itr_on_smr), e.g. when a locator we do not send
+	 * from went away. */
+	for (unsigned i = 0; i < mn->n_locs && q->n_itr < LISP_MAX_ITR_RLOCS; i++) {
+		bool dup = false;
+
+		for (unsigned k = 0; k < mn->n_rlocs; k++)
+			dup |= lisp_ip_equal(&mn->locs[i].addr, &mn->rlocs[k]);
+		if (!dup)
+			lisp_addr_from_ip(&q->itr[q->n_itr++], &mn->locs[i].addr);
+	}
 	q->n_eid = 1;
 	q->eid[0] = *peer;
 	if (lisp_map_request_encode(mn->tx, sizeof(mn->tx), &len, q, NULL)) {
