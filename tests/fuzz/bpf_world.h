@@ -4,7 +4,7 @@
  * of every program is reachable from a frame alone. Header-only, included
  * by fuzz_bpf.c only (split for size).
  *
- * The map-cache holds one prefix per action (negative entries, an entry
+ * The map-cache holds one encap prefix, one prefix per action (negative entries, an entry
  * without locators, one pointing back at our own RLOCs), under instance 0
  * and under BW_IID, so the input's config byte can switch instance-ids on
  * and still hit everything. */
@@ -23,6 +23,8 @@
 #define BW_EID6 "2001:db8:e1d::1"
 #define BW_PEER4 "198.18.0.2"           /* covered by the encap entries */
 #define BW_PEER6 "2001:db8:e1d::2"
+#define BW_MISS4 "198.19.0.1"           /* EID space, not in the map-cache */
+#define BW_MISS6 "2001:db8:e1d:100::1"
 #define BW_LOC4 "203.0.113.11"          /* the peer's locators */
 #define BW_LOC6 "2001:db8:0:2::11"
 #define BW_PETR4 "192.0.2.200"
@@ -131,7 +133,9 @@ static inline void bw_mcache_family(const struct bw *w, uint32_t iid, uint8_t fa
 	memset(&v, 0, sizeof(v));
 	tb_loc(&v.ls, LISPD_AF_INET, BW_LOC4, 1, 50, true);
 	tb_loc(&v.ls, LISPD_AF_INET6, BW_LOC6, 1, 50, true);
-	bw_mc(w, iid, fam, v4 ? "198.18.0.0" : "2001:db8:e1d::", v4 ? 15 : 48, &v);
+	/* Narrower than the PxTR's EID space (/15, /48): the rest of it
+	 * misses (198.19.0.0/16, 2001:db8:e1d:100::/56 on). */
+	bw_mc(w, iid, fam, v4 ? "198.18.0.0" : "2001:db8:e1d::", v4 ? 16 : 56, &v);
 	for (unsigned i = 0; i < sizeof(actions); i++) {
 		memset(&v, 0, sizeof(v));
 		v.action = actions[i];

@@ -19,7 +19,7 @@
  * a new verdict or a new miss path is kept.
  *
  * Seeds: FUZZ_BPF_SEEDS=DIR fuzz_bpf writes valid frames for every program
- * (each verdict of the world at least once) into DIR and exits. */
+ * into DIR and exits. FUZZ_BPF_TRACE=1 prints each input's verdict. */
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -40,6 +40,7 @@ static uint8_t fb_paths[BW_NPROG][LISPD_STAT_MAX];
 static struct bw world;
 static int ncpu;
 static struct ring_buffer *rb[2];
+static bool trace;   /* FUZZ_BPF_TRACE set: each input's program and verdict on stderr */
 
 /* Counters that come on top of a verdict counter, never instead of one. */
 static bool fb_informational(uint32_t s)
@@ -224,6 +225,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(before, after, sizeof(after));
 	if (verdict == LISPD_STAT_MAX)
 		BC_FAIL("program %d returned %u without counting a verdict", prog, ret);
+	if (trace)
+		fprintf(stderr, "fuzz_bpf: program %d variant %#x: %s\n", prog, data[1] & 0x1f,
+			dp_stat_name(verdict));
 	fb_check_output(prog, verdict, ret, in, ilen, out, o.data_size_out, &c);
 	return 0;
 }
@@ -238,6 +242,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	if (seeds)
 		exit(fb_write_seeds(seeds) ? 1 : 0);
+	trace = getenv("FUZZ_BPF_TRACE") != NULL;
 	/* Only this thread moves: BPF_PROG_TEST_RUN runs in the caller's
 	 * namespace, and the MTU set here is the private loopback's. */
 	if (tb_enter_netns()) {

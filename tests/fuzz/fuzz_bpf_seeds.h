@@ -35,6 +35,9 @@ static size_t fb_plain(uint8_t *b, uint8_t fam, const char *src, const char *dst
 }
 
 /* A LISP frame: outer ofam to our RLOC (dst), inner ifam src -> dst. */
+static uint8_t fb_outer_ttl = 30;    /* of the next fb_lisp frame */
+static uint16_t fb_inner_payload = 32;
+
 static size_t fb_lisp(uint8_t *b, uint8_t ofam, const char *odst, uint8_t ifam, const char *isrc,
 		      const char *idst, uint32_t iid, uint8_t kk)
 {
@@ -48,10 +51,11 @@ static size_t fb_lisp(uint8_t *b, uint8_t ofam, const char *odst, uint8_t ifam, 
 		h.iid = iid;
 	}
 	tb_ip_init(&i, ifam, isrc, idst);
+	i.payload = fb_inner_payload;
 	n = tb_build_ip(inner, &i);
 	tb_ip_init(&o, ofam, ofam == LISPD_AF_INET ? BW_MN_RLOC4 : BW_MN_RLOC6, odst);
 	o.sport = 0xC123;
-	o.ttl = 30;
+	o.ttl = fb_outer_ttl;
 	return tb_lisp_frame(b, &o, LISPD_DATA_PORT, &h, inner, n);
 }
 
@@ -59,10 +63,11 @@ static int fb_write_seeds(const char *dir)
 {
 	static const char *const dst4[] = { BW_PEER4, "198.18.1.1", "198.18.2.1", "198.18.3.1",
 					    "198.18.4.1", "198.18.6.1", "198.18.7.1", "198.18.8.1",
-					    BW_HOST4 };
+					    BW_HOST4, BW_MISS4 };
 	static const char *const dst6[] = { BW_PEER6, "2001:db8:e1d:1::1", "2001:db8:e1d:2::1",
 					    "2001:db8:e1d:3::1", "2001:db8:e1d:6::1",
-					    "2001:db8:e1d:7::1", "2001:db8:e1d:8::1", BW_HOST6 };
+					    "2001:db8:e1d:7::1", "2001:db8:e1d:8::1", BW_HOST6,
+					    BW_MISS6 };
 	uint8_t b[TB_PKT_MAX];
 	int rc = 0;
 
@@ -82,8 +87,9 @@ static int fb_write_seeds(const char *dir)
 				      fb_plain(b, LISPD_AF_INET6, s6, dst6[i], 6, 20, 0));
 		rc |= fb_save(dir, prog, 0, b, fb_plain(b, LISPD_AF_INET, s4, BW_PEER4, 17, 1460, 0x4000));
 		rc |= fb_save(dir, prog, 0, b, fb_plain(b, LISPD_AF_INET, s4, BW_PEER4, 17, 1460, 0));
+		rc |= fb_save(dir, prog, 0, b, fb_plain(b, LISPD_AF_INET6, s6, BW_PEER6, 17, 1440, 0));
 		rc |= fb_save(dir, prog, BW_V_NO_RLOC4, b,
-			      fb_plain(b, LISPD_AF_INET6, s6, BW_PEER6, 17, 1440, 0));
+			      fb_plain(b, LISPD_AF_INET6, s6, BW_PEER6, 17, 100, 0));
 		rc |= fb_save(dir, prog, BW_V_IID, b, fb_plain(b, LISPD_AF_INET, s4, BW_PEER4, 1, 60, 0));
 		b[12] = 0x08;
 		b[13] = 0x06;   /* ARP */
@@ -95,9 +101,9 @@ static int fb_write_seeds(const char *dir)
 		const char *isrc4 = prog == BW_PETR ? BW_EID4 : BW_PEER4;
 		const char *isrc6 = prog == BW_PETR ? BW_EID6 : BW_PEER6;
 		const char *idst4[] = { prog == BW_PETR ? BW_HOST4 : BW_EID4, BW_PEER4, "198.18.2.9",
-					"198.18.8.9", "198.18.9.9" };
+					"198.18.8.9", "198.18.9.9", BW_MISS4 };
 		const char *idst6[] = { prog == BW_PETR ? BW_HOST6 : BW_EID6, BW_PEER6,
-					"2001:db8:e1d:2::9", "2001:db8:e1d:9::9" };
+					"2001:db8:e1d:2::9", "2001:db8:e1d:9::9", BW_MISS6 };
 
 		if (prog == BW_PITR)
 			break;
@@ -121,6 +127,19 @@ static int fb_write_seeds(const char *dir)
 					      LISPD_IID_DATA_MAP_NOTIFY, 0));
 			rc |= fb_save(dir, prog, 0, b,
 				      fb_lisp(b, (uint8_t)ofam, o, LISPD_AF_INET6, isrc6, idst6[0], 0, 1));
+			rc |= fb_save(dir, prog, 0, b,   /* an instance-id not ours */
+				      fb_lisp(b, (uint8_t)ofam, o, LISPD_AF_INET, isrc4, idst4[0], 7, 0));
+			rc |= fb_save(dir, prog, 0, b,   /* a spoofed source */
+				      fb_lisp(b, (uint8_t)ofam, o, LISPD_AF_INET, BW_HOST4, idst4[0], 0, 0));
+			/* Hairpin (PETR) with TTL 1, and too big once re-encapsulated. */
+			fb_outer_ttl = 1;
+			rc |= fb_save(dir, prog, 0, b,
+				      fb_lisp(b, (uint8_t)ofam, o, LISPD_AF_INET, isrc4, BW_PEER4, 0, 0));
+			fb_outer_ttl = 30;
+			fb_inner_payload = 1430;
+			rc |= fb_save(dir, prog, 0, b,
+				      fb_lisp(b, (uint8_t)ofam, o, LISPD_AF_INET, isrc4, BW_PEER4, 0, 0));
+			fb_inner_payload = 32;
 		}
 	}
 	return rc ? -1 : 0;
