@@ -6,7 +6,7 @@
 #   make check-asan-e2e  lispd, lispd-bpf, lig under ASan + UBSan through some e2e tests
 #   make check-asan-e2e-all  the same through every e2e test (long; not in CI)
 #   make fuzz         libFuzzer targets, each for FUZZ_SECONDS (default 60)
-#   make fuzz-smoke   the same, FUZZ_SMOKE_SECONDS (default 20) each; fails on a crash
+#   make fuzz-smoke   the same, FUZZ_SMOKE_SECONDS (default 15) each; fails on a crash
 #   make bench        data-plane timings in BPF_PROG_TEST_RUN, namespace throughput and
 #                     handover outage over 20 moves, soft (make-before-break) handover
 #                     between two interfaces over 10 (root), Map-Server scale
@@ -77,7 +77,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SMOKE_SECONDS ?= 15
 
 .PHONY: all lib bpf progs tests check check-unit check-asan check-asan-e2e check-asan-e2e-all fuzz fuzz-build fuzz-smoke \
 	bench deps vmlinux install uninstall clean vmtest vmtest-full vmtest-matrix
@@ -216,7 +216,10 @@ $(BUILD)/fuzz/lib/%.o: lib/%.c | $(SKELS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
+
+# The BPF harness embeds both skeletons and reuses the BPF tests' builders.
+$(BUILD)/fuzz/fuzz_bpf: $(SKELS) $(wildcard tests/fuzz/*.h) tests/unit/test_bpf_util.h
 
 fuzz-build: $(FUZZ_BINS)
 

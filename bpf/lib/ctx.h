@@ -28,6 +28,11 @@ static __always_inline long lispd_load(void *ctx, int hook, __u32 off, void *to,
 {
 	void *data, *end, *p;
 
+	/* The bound is checked on the register the pointer is built from:
+	 * with off = base + const, clang may test base instead, and verifiers
+	 * before ~6.10 do not carry that bound over to off (the PxTR object
+	 * stopped loading on 6.1 when a spill made l3_len such a base). */
+	lispd_barrier_var(off);
 	if (off <= LISPD_DIRECT_MAX_OFF) {
 		if (hook == LISPD_HOOK_XDP) {
 			data = (void *)(long)((struct xdp_md *)ctx)->data;

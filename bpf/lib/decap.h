@@ -103,6 +103,7 @@ lispd_decap_classify_lisp(void *ctx, int hook, const struct lispd_dp_config *cfg
 {
 	__u8 lh[LISPD_UDP_HLEN + LISPD_LISP_HLEN];
 	__u32 off, iid, want_iid;
+	__be16 inner_len;
 	__u16 udp_len;
 	__u8 family, first, inner_family;
 
@@ -151,6 +152,19 @@ lispd_decap_classify_lisp(void *ctx, int hook, const struct lispd_dp_config *cfg
 	}
 	if (lispd_parse_ip(ctx, hook, off, inner_family, &d->in))
 		return LISPD_DC_DROP;
+	/* The inner packet's own length must fit in the UDP datagram that
+	 * carried it: delivered or forwarded, a longer claim is a truncated
+	 * packet (found by tests/fuzz/fuzz_bpf). */
+	if (lispd_load(ctx, hook, off + (inner_family == LISPD_AF_INET ? 2 : 4), &inner_len,
+		       sizeof(inner_len)))
+		return LISPD_DC_DROP;
+	udp_len -= sizeof(lh);
+	if (inner_family == LISPD_AF_INET) {
+		if (bpf_ntohs(inner_len) < d->in.l3_len || bpf_ntohs(inner_len) > udp_len)
+			return LISPD_DC_DROP;
+	} else if ((__u32)bpf_ntohs(inner_len) + LISPD_IP6_HLEN > udp_len) {
+		return LISPD_DC_DROP;
+	}
 	*stat = LISPD_STAT_DECAP_OK;
 	return LISPD_DC_DELIVER;
 }

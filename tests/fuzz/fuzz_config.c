@@ -7,6 +7,18 @@
 #include "config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+const char *__asan_default_options(void);
+
+/* libConfuse allocates and frees hundreds of small blocks per parse; with
+ * ASan's default 256 MiB quarantine of freed blocks, cache misses made
+ * half of the run time (1000 parses of lispd.conf.example: 3.4 s, 1.9 s
+ * with 16 MiB, 0.44 s without ASan). A use after free is still caught
+ * within the last 16 MiB freed, i.e. the last few thousand parses.
+ * ASAN_OPTIONS in the environment still overrides this. */
+const char *__asan_default_options(void)
+{
+	return "quarantine_size_mb=16";
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

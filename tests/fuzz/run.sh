@@ -10,6 +10,9 @@
 #   fuzz_pcap                    the interop captures and the wire test's
 #                                capture, whole
 #   fuzz_config                  tests/config/*.conf and lispd.conf.example
+#   fuzz_bpf                     frames for every data-plane program, written
+#                                by the target itself (FUZZ_BPF_SEEDS=DIR);
+#                                needs root (BPF_PROG_TEST_RUN, private netns)
 # Each target's corpus lives in $BUILD/fuzz/corpus/<target>/ and grows across
 # runs; crash/timeout/leak reproducers land in $BUILD/fuzz/artifacts/<target>/.
 # Exit status is non-zero if any target crashed or could not run.
@@ -51,6 +54,11 @@ for f in tests/config/*.conf lispd.conf.example; do
 	[ -f "$f" ] && cp "$f" "$(seed_dir fuzz_config)/"
 done
 
+if [ -x "$FUZZ/fuzz_bpf" ]; then
+	FUZZ_BPF_SEEDS="$(seed_dir fuzz_bpf)" "$FUZZ/fuzz_bpf" >/dev/null 2>&1 ||
+		diag "fuzz_bpf could not write its seeds"
+fi
+
 targets=$(ls "$FUZZ"/fuzz_* 2>/dev/null | grep -v '\.d$')
 if [ -z "$targets" ]; then
 	echo "not ok 1 - no fuzz targets in $FUZZ (run make fuzz-build)"
@@ -64,9 +72,12 @@ for bin in $targets; do
 	artifacts=$FUZZ/artifacts/$name/
 	log=$FUZZ/logs/$name.log
 	mkdir -p "$corpus" "$artifacts" "$FUZZ/logs"
+	extra=()
+	# fuzz_bpf skips inputs over 2 + 2048 bytes (program, variant, frame).
+	[ "$name" = fuzz_bpf ] && extra=(-max_len=2050)
 	# -timeout: one input running 10 s is a hang; rss limit: a leak-like blowup.
 	"$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=1 -artifact_prefix="$artifacts" "$corpus" >"$log" 2>&1
+		-print_final_stats=1 -artifact_prefix="$artifacts" "${extra[@]}" "$corpus" >"$log" 2>&1
 	rc=$?
 	runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$')
 	if [ "$rc" -eq 0 ]; then

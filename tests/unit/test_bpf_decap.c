@@ -465,6 +465,49 @@ static void test_malformed(void **state)
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 0);
 }
 
+/* An inner packet claiming more bytes than the UDP datagram carried (or an
+ * IPv4 total length below its own header) is dropped as truncated, never
+ * delivered cut short; found by tests/fuzz/fuzz_bpf. Claiming fewer (the
+ * rest is padding) is fine: the stack trims it. */
+static void set_inner_len(uint8_t *frame, size_t n, uint8_t inner_family, uint16_t len)
+{
+	size_t in = 14 + 20 + 16, off = in + (inner_family == LISPD_AF_INET ? 2 : 4);
+
+	put_u16(frame, n, &off, len, NULL, "inner len");
+	if (inner_family == LISPD_AF_INET) {
+		frame[in + 10] = frame[in + 11] = 0;
+		off = in + 10;
+		put_u16(frame, n, &off, tb_csum(frame + in, 20, 0), NULL, "inner csum");
+	}
+}
+
+static void test_inner_longer_than_datagram(void **state)
+{
+	struct tb *t = *state;
+	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
+	struct lisp_pkt l;
+	size_t n, il, out_len;
+
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	n = lisp_frame(&l, frame, inner, &il);
+	set_inner_len(frame, n, LISPD_AF_INET, (uint16_t)(il + 1));
+	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
+	set_inner_len(frame, n, LISPD_AF_INET, 19);
+	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
+	lisp_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
+	n = lisp_frame(&l, frame, inner, &il);
+	set_inner_len(frame, n, LISPD_AF_INET6, (uint16_t)(il - 40 + 1));
+	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_TRUNC), 3);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 0);
+
+	/* One byte less than carried: delivered, the byte after it kept. */
+	set_inner_len(frame, n, LISPD_AF_INET6, (uint16_t)(il - 40 - 1));
+	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
+	assert_int_equal(out_len, 14 + il);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 1);
+}
+
 /* ---- not ours: untouched ---------------------------------------------------- */
 
 static void test_not_lisp_passes(void **state)
@@ -723,6 +766,7 @@ int main(void)
 		DECAP_TEST(tc, test_data_map_notify_punted),
 		DECAP_TEST(tc, test_inner_dst_not_ours),
 		DECAP_TEST(tc, test_malformed),
+		DECAP_TEST(tc, test_inner_longer_than_datagram),
 		DECAP_TEST(tc, test_not_lisp_passes),
 		DECAP_TEST(tc, test_round_trip),
 		DECAP_TEST(tc, test_interop_oor),
@@ -746,6 +790,7 @@ int main(void)
 		DECAP_TEST(xdp, test_data_map_notify_punted),
 		DECAP_TEST(xdp, test_inner_dst_not_ours),
 		DECAP_TEST(xdp, test_malformed),
+		DECAP_TEST(xdp, test_inner_longer_than_datagram),
 		DECAP_TEST(xdp, test_not_lisp_passes),
 		DECAP_TEST(xdp, test_round_trip),
 		DECAP_TEST(xdp, test_interop_oor),

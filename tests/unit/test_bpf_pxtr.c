@@ -353,6 +353,15 @@ static void test_petr_pass_and_header_checks(void **state)
 	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_SHOT);
 	assert_int_equal(px_stat(p, LISPD_STAT_DROP_DECAP_KEY_ID), 1);
 	assert_int_equal(px_stat(p, LISPD_STAT_PETR_DECAP_OK), 0);
+
+	/* An inner IPv6 payload length beyond the datagram (found by
+	 * fuzz_bpf): dropped, not forwarded truncated. */
+	lisp_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET6);
+	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len), TB_ACT_OK);
+	in[14 + 40 + 16 + 4] = 0xaf;
+	assert_int_equal(tb_run(p->petr_fd, in, in_len, out, &out_len), TB_ACT_SHOT);
+	assert_int_equal(px_stat(p, LISPD_STAT_DROP_DECAP_TRUNC), 1);
+	assert_int_equal(px_stat(p, LISPD_STAT_PETR_DECAP_OK), 1);
 }
 
 /* ---- PITR ------------------------------------------------------------------- */
