@@ -118,6 +118,9 @@ enum lispd_miss_policy {
 #define LISPD_CFG_RLOC6 0x02     /* rloc6 is valid */
 #define LISPD_CFG_USE_IID 0x04   /* send I=1 + iid; accept only that iid */
 #define LISPD_CFG_LMN_MAC 0x08   /* lmn_mac is valid: TC decap addresses frames to it */
+/* MN decap: the outer source must be a locator of the inner source's
+ * map-cache entry (anti-spoofing; off by default, see docs/DATAPATH.md). */
+#define LISPD_CFG_DECAP_SRC_CHECK 0x10
 
 struct lispd_dp_config {
 	__u32 flags;          /* LISPD_CFG_* */
@@ -262,6 +265,9 @@ enum lispd_stat {
 	LISPD_STAT_DROP_PETR_HAIRPIN_TTL,   /* TTL / hop limit would reach 0 */
 	LISPD_STAT_DROP_PETR_HAIRPIN_TOO_BIG, /* too big for the RLOC interface once re-encapsulated */
 	LISPD_STAT_DROP_PETR_HAIRPIN_GSO_FAMILY, /* GSO packet whose outer family would change */
+	/* MN decap source check (LISPD_CFG_DECAP_SRC_CHECK) */
+	LISPD_STAT_DROP_DECAP_SRC_UNKNOWN,  /* inner source not in the map-cache */
+	LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC, /* outer source not a locator of its entry */
 	LISPD_STAT_MAX,
 };
 

@@ -52,6 +52,8 @@ static const char *const names[LISPD_STAT_MAX] = {
 	[LISPD_STAT_DROP_PETR_HAIRPIN_TTL] = "drop_petr_hairpin_ttl",
 	[LISPD_STAT_DROP_PETR_HAIRPIN_TOO_BIG] = "drop_petr_hairpin_too_big",
 	[LISPD_STAT_DROP_PETR_HAIRPIN_GSO_FAMILY] = "drop_petr_hairpin_gso_family",
+	[LISPD_STAT_DROP_DECAP_SRC_UNKNOWN] = "drop_decap_src_unknown",
+	[LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC] = "drop_decap_src_not_rloc",
 };
 
 const char *dp_stat_name(unsigned idx)

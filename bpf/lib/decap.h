@@ -169,6 +169,53 @@ lispd_decap_classify_lisp(void *ctx, int hook, const struct lispd_dp_config *cfg
 	return LISPD_DC_DELIVER;
 }
 
+/* Is the address a (family, 4 words; IPv4 in a[0]) one of the set's
+ * locators? Every locator listed counts, up or down, whatever its
+ * priority: a peer may send from any RLOC of its mapping. */
+static __always_inline int lispd_locset_has(const struct lispd_locset *ls, __u8 family,
+					    const __u32 *a)
+{
+	__u32 n = ls->n_locators;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < LISPD_MAX_LOCATORS; i++) {
+		const struct lispd_locator *l = &ls->loc[i];
+		const __u32 *la = (const __u32 *)l->addr;
+
+		if (i >= n)
+			break;
+		if (l->family != family || la[0] != a[0])
+			continue;
+		if (family == LISPD_AF_INET || (la[1] == a[1] && la[2] == a[2] && la[3] == a[3]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Anti-spoofing (LISPD_CFG_DECAP_SRC_CHECK): the outer source must be a
+ * locator of the map-cache entry covering the inner source. 0 when it is,
+ * else the drop counter. No entry is a drop too: with the check on, a
+ * peer's packets arrive only once we have resolved its mapping. */
+static __always_inline __u32 lispd_decap_src_check(void *ctx, int hook,
+						   const struct lispd_dp_config *cfg,
+						   const struct lispd_decap_info *d)
+{
+	const struct lispd_mc_value *v;
+	__u32 src[4] = {};
+
+	v = lispd_mc_lookup_addr(lispd_cfg_iid(cfg), d->in.family, d->in.src);
+	if (!v)
+		return LISPD_STAT_DROP_DECAP_SRC_UNKNOWN;
+	if (d->o.family == LISPD_AF_INET) {
+		if (lispd_load(ctx, hook, LISPD_ETH_HLEN + 12, src, 4))
+			return LISPD_STAT_DROP_DECAP_TRUNC;
+	} else if (lispd_load(ctx, hook, LISPD_ETH_HLEN + 8, src, 16)) {
+		return LISPD_STAT_DROP_DECAP_TRUNC;
+	}
+	return lispd_locset_has(&v->ls, d->o.family, src) ? 0 : LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC;
+}
+
 /* Decides what happens to the frame at the mobile node; *stat is the
  * counter of a PASS or DROP verdict (a DELIVER is counted by the caller
  * once delivery worked). */
@@ -184,6 +231,15 @@ lispd_decap_classify(void *ctx, int hook, const struct lispd_dp_config *cfg,
 	if (!lispd_is_local_eid(lispd_cfg_iid(cfg), d->in.family, d->in.dst)) {
 		*stat = LISPD_STAT_DROP_DECAP_NOT_OUR_EID;
 		return LISPD_DC_DROP;
+	}
+	/* Optional anti-spoofing: the outer source vouched for by the map-cache. */
+	if (cfg->flags & LISPD_CFG_DECAP_SRC_CHECK) {
+		__u32 drop = lispd_decap_src_check(ctx, hook, cfg, d);
+
+		if (drop) {
+			*stat = drop;
+			return LISPD_DC_DROP;
+		}
 	}
 	return LISPD_DC_DELIVER;
 }

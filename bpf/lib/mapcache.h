@@ -8,18 +8,26 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 
-static __always_inline struct lispd_mc_value *lispd_mc_lookup(__u32 iid, const struct lispd_flow *f)
+/* The entry covering addr (16 bytes, IPv4 in the first 4) in instance iid. */
+static __always_inline struct lispd_mc_value *lispd_mc_lookup_addr(__u32 iid, __u8 family,
+								   const __u8 *addr)
 {
 	struct lispd_mc_key key;
 
 	__builtin_memset(&key, 0, sizeof(key));
-	key.prefixlen = LISPD_MC_KEY_FIXED_BITS + (f->family == LISPD_AF_INET ? 32 : 128);
+	key.prefixlen = LISPD_MC_KEY_FIXED_BITS + (family == LISPD_AF_INET ? 32 : 128);
 	key.iid[0] = (__u8)(iid >> 16);
 	key.iid[1] = (__u8)(iid >> 8);
 	key.iid[2] = (__u8)iid;
-	key.family = f->family;
-	__builtin_memcpy(key.addr, f->dst, sizeof(key.addr));
+	key.family = family;
+	__builtin_memcpy(key.addr, addr, sizeof(key.addr));
 	return bpf_map_lookup_elem(&lispd_mcache, &key);
+}
+
+/* The entry for the flow's destination. */
+static __always_inline struct lispd_mc_value *lispd_mc_lookup(__u32 iid, const struct lispd_flow *f)
+{
+	return lispd_mc_lookup_addr(iid, f->family, f->dst);
 }
 
 /* The locator for this flow, or NULL when the set has none usable or the

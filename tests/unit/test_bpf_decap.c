@@ -744,6 +744,134 @@ static void test_rloc_map_only(void **state)
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 1);
 }
 
+/* ---- anti-spoofing: the outer source a locator of the inner source's ----
+ * ---- mapping (LISPD_CFG_DECAP_SRC_CHECK) ------------------------------- */
+
+#define OTHER_RLOC4 "203.0.113.77"
+#define OTHER_RLOC6 "2001:db8:0:9::77"
+
+static void set_src_check(struct tb *t, bool on)
+{
+	if (on)
+		t->cfg.flags |= LISPD_CFG_DECAP_SRC_CHECK;
+	else
+		t->cfg.flags &= ~(uint32_t)LISPD_CFG_DECAP_SRC_CHECK;
+	assert_int_equal(tb_push_cfg(t), 0);
+}
+
+/* The mapping of the peer's EID prefix (PEER4's /24 or PEER6's /64) in
+ * instance iid: locators of both families that are not the outer source,
+ * plus peer_rloc of family loc_family when given. */
+static void add_peer_mapping(struct tb *t, uint32_t iid, uint8_t inner_family,
+			     uint8_t loc_family, const char *peer_rloc, bool up)
+{
+	struct lispd_mc_value v;
+
+	memset(&v, 0, sizeof(v));
+	v.action = LISPD_ACT_ENCAP;
+	tb_loc(&v.ls, LISPD_AF_INET, OTHER_RLOC4, 1, 50, true);
+	tb_loc(&v.ls, LISPD_AF_INET6, OTHER_RLOC6, 1, 50, true);
+	if (peer_rloc)
+		tb_loc(&v.ls, loc_family, peer_rloc, up ? 2 : 255, 0, up);
+	if (inner_family == LISPD_AF_INET)
+		assert_int_equal(tb_add_mc(t, iid, LISPD_AF_INET, "198.19.1.0", 24, &v), 0);
+	else
+		assert_int_equal(tb_add_mc(t, iid, LISPD_AF_INET6, "2001:db8:e1d:2::", 64, &v), 0);
+}
+
+/* Off (the default): delivered with or without a mapping, whatever the
+ * outer source. */
+static void test_src_check_off(void **state)
+{
+	struct tb *t = *state;
+	struct lisp_pkt l;
+
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
+	add_peer_mapping(t, 0, LISPD_AF_INET, 0, NULL, true);
+	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 2);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_SRC_UNKNOWN), 0);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC), 0);
+}
+
+/* On: no mapping -> dropped (unknown); a mapping without the outer source
+ * among its locators -> dropped (not a locator); with it -> delivered,
+ * byte for byte as without the check. */
+static void check_src(struct tb *t, uint8_t inner_family, uint8_t outer_family)
+{
+	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
+	const char *peer_rloc = outer_family == LISPD_AF_INET ? PEER_RLOC4 : PEER_RLOC6;
+	struct lisp_pkt l;
+	size_t n, il, out_len;
+
+	set_src_check(t, true);
+	lisp_pkt_init(&l, inner_family, outer_family);
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_SRC_UNKNOWN);
+	add_peer_mapping(t, 0, inner_family, 0, NULL, true);
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC);
+	add_peer_mapping(t, 0, inner_family, outer_family, peer_rloc, true);
+	n = lisp_frame(&l, frame, inner, &il);
+	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
+	assert_int_equal(out_len, 14 + il);
+	assert_memory_equal(out + 14, inner, il);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 1);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_SRC_UNKNOWN), 1);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC), 1);
+	/* Another peer's EID from the same outer source: not its mapping. */
+	tb_addr(l.inner.src, inner_family,
+		inner_family == LISPD_AF_INET ? "198.19.2.7" : "2001:db8:e1d:3::7");
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_SRC_UNKNOWN);
+	/* Off again: delivered. */
+	set_src_check(t, false);
+	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
+}
+
+static void test_src_check_4in4(void **state) { check_src(*state, LISPD_AF_INET, LISPD_AF_INET); }
+static void test_src_check_6in6(void **state) { check_src(*state, LISPD_AF_INET6, LISPD_AF_INET6); }
+static void test_src_check_4in6(void **state) { check_src(*state, LISPD_AF_INET, LISPD_AF_INET6); }
+static void test_src_check_6in4(void **state) { check_src(*state, LISPD_AF_INET6, LISPD_AF_INET); }
+
+/* Every listed locator counts, even one down or of priority 255; a
+ * negative entry (no locators) has none; an IPv4 locator whose bytes begin
+ * an IPv6 outer source is not it; the lookup is in our instance only. */
+static void test_src_check_edges(void **state)
+{
+	struct tb *t = *state;
+	struct lispd_mc_value neg;
+	struct lisp_pkt l;
+
+	set_src_check(t, true);
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	add_peer_mapping(t, 0, LISPD_AF_INET, LISPD_AF_INET, PEER_RLOC4, false);
+	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
+
+	memset(&neg, 0, sizeof(neg));
+	neg.action = LISPD_ACT_NATIVE_FORWARD;
+	assert_int_equal(tb_add_mc(t, 0, LISPD_AF_INET, "198.19.1.0", 24, &neg), 0);
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC);
+
+	/* Outer IPv6 2001:db8:..., an IPv4 locator 32.1.13.184 (its first
+	 * four bytes). */
+	add_peer_mapping(t, 0, LISPD_AF_INET, LISPD_AF_INET, "32.1.13.184", true);
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET6);
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC);
+
+	/* Instance 42: the mapping in instance 0 does not vouch. */
+	t->cfg.flags |= LISPD_CFG_USE_IID;
+	t->cfg.iid = 42;
+	assert_int_equal(tb_push_cfg(t), 0);
+	assert_int_equal(tb_add_eid(t, 42, LISPD_AF_INET, EID4), 0);
+	add_peer_mapping(t, 0, LISPD_AF_INET, LISPD_AF_INET, PEER_RLOC4, true);
+	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
+	l.lh.i = true;
+	l.lh.iid = 42;
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_SRC_UNKNOWN);
+	add_peer_mapping(t, 42, LISPD_AF_INET, LISPD_AF_INET, PEER_RLOC4, true);
+	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
+	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 2);
+}
+
 #define DECAP_TEST(hook, fn) \
 	{ #hook "/" #fn, fn, setup_##hook, teardown, NULL }
 
@@ -794,6 +922,18 @@ int main(void)
 		DECAP_TEST(xdp, test_not_lisp_passes),
 		DECAP_TEST(xdp, test_round_trip),
 		DECAP_TEST(xdp, test_interop_oor),
+		DECAP_TEST(tc, test_src_check_off),
+		DECAP_TEST(tc, test_src_check_4in4),
+		DECAP_TEST(tc, test_src_check_6in6),
+		DECAP_TEST(tc, test_src_check_4in6),
+		DECAP_TEST(tc, test_src_check_6in4),
+		DECAP_TEST(tc, test_src_check_edges),
+		DECAP_TEST(xdp, test_src_check_off),
+		DECAP_TEST(xdp, test_src_check_4in4),
+		DECAP_TEST(xdp, test_src_check_6in6),
+		DECAP_TEST(xdp, test_src_check_4in6),
+		DECAP_TEST(xdp, test_src_check_6in4),
+		DECAP_TEST(xdp, test_src_check_edges),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
