@@ -210,6 +210,8 @@ static int read_config(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_conf
 	if (c->mode == LISPD_MODE_PXTR)
 		return lispd_cfg_read_mappings(ctx, root, c) || lispd_cfg_read_pxtr(ctx, root, c) ? -1
 												  : 0;
+	if (lispd_cfg_get_bool(&top, "decap-source-check", false, &c->decap_src_check))
+		return -1;
 	n = cfg_size(root, "map-server");
 	for (unsigned i = 0; i < n; i++)
 		if (read_map_server(ctx, cfg_getnsec(root, "map-server", i), c))

@@ -168,6 +168,9 @@ struct lispd_config {
 	struct lispd_cfg_mapping *statics;    /* static-map-cache (ttl_min unused) */
 
 	struct lispd_cfg_rloc_probing rloc_probing;
+	/* decap-source-check (MN): decapsulate only packets whose outer source
+	 * is a locator of the inner source's map-cache entry. Default off. */
+	bool decap_src_check;
 
 	/* operating-mode = MS only (empty otherwise). */
 	unsigned n_sites;

@@ -36,6 +36,7 @@ static const struct role_key {
 	{ "proxy-etr-ipv6", IN_MN },
 	{ "rloc-probing", IN_MN },
 	{ "nat-traversal", IN_MN },
+	{ "decap-source-check", IN_MN },
 	{ "static-map-cache", IN_MN | IN_PXTR },
 	{ "map-resolver", IN_MN | IN_PXTR },
 	{ "map-request-retries", IN_MN | IN_PXTR },

@@ -135,7 +135,7 @@ static const struct unsupported_key unsupported_keys[] = {
 
 static cfg_opt_t top_opts[] = {
 	O_STR("debug"), O_STR("map-request-retries"), O_STR("log-file"),
-	O_STR("operating-mode"),
+	O_STR("operating-mode"), O_STR("decap-source-check"),
 	O_LIST("map-resolver"), O_LIST("proxy-itrs"),
 	O_SEC("map-server", map_server_opts),
 	O_SEC("proxy-etr", petr_opts),

@@ -203,6 +203,8 @@ static int fill_config(int fd, const struct dp_attach_opts *o, const struct dp_s
 		memcpy(cfg.lmn_mac, lmn->mac, sizeof(cfg.lmn_mac));
 	}
 	cfg.miss_policy = o->miss_policy;
+	if (o->decap_src_check)
+		cfg.flags |= LISPD_CFG_DECAP_SRC_CHECK;
 	for (i = 0; i < o->n_petrs; i++)
 		if (dp_locset_add(&cfg.petr, dp_family_of_afi(o->petrs[i].afi), o->petrs[i].bytes,
 				  1, 100, true))

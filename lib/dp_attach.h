@@ -38,6 +38,8 @@ struct dp_attach_opts {
 	unsigned n_petrs;
 	struct lisp_ip petrs[DP_MAX_PETRS];
 	uint8_t miss_policy;      /* enum lispd_miss_policy */
+	bool decap_src_check;     /* LISPD_CFG_DECAP_SRC_CHECK: outer source a locator of
+				   * the inner source's map-cache entry */
 	bool force;               /* replace another program at our handle/prio */
 	/* Further RLOC interfaces (multihoming): TC decap at their ingress
 	 * too. Which one sends is the config's (lib/dp_rlocs). */

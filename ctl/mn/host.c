@@ -619,6 +619,7 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	memcpy(o.rlocs, plan->rlocs, sizeof(plan->rlocs[0]) * plan->n_rlocs);
 	o.use_iid = plan->use_iid;
 	o.iid = plan->iid;
+	o.decap_src_check = plan->decap_src_check;
 	o.n_petrs = plan->n_petrs;
 	memcpy(o.petrs, plan->petrs, sizeof(plan->petrs[0]) * plan->n_petrs);
 	/* While a mapping is unknown, the PETR carries the flow's first packets. */

@@ -51,6 +51,7 @@ struct host_plan {
 	struct lisp_ip rlocs[2];
 	bool use_iid;
 	uint32_t iid;
+	bool decap_src_check;             /* decap-source-check */
 	unsigned n_petrs;
 	struct lisp_ip petrs[MN_HOST_MAX_PETRS];
 	uint32_t table;                   /* 0 = MN_HOST_TABLE_DEFAULT */

@@ -253,6 +253,7 @@ int rlocs_plan(const struct lispd_config *cfg, struct host_plan *plan, char *err
 	plan->n_rlocs = plan->n_eids = plan->n_petrs = plan->n_ifaces = 0;
 	plan->use_iid = false;
 	plan->iid = 0;
+	plan->decap_src_check = cfg->decap_src_check;
 	if (cfg->n_mappings == 0) {
 		snprintf(errbuf, errlen, "%s: no database-mapping: a mobile node needs an EID",
 			 src);

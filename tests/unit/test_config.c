@@ -327,6 +327,39 @@ static void test_debug_forms(void **state)
 	}
 }
 
+/* decap-source-check: off unless set; the boolean words; nothing else. */
+static void test_decap_source_check(void **state)
+{
+	static const struct { const char *v; bool want; } cases[] = {
+		{ "on", true }, { "off", false }, { "yes", true }, { "FALSE", false },
+	};
+	struct lispd_config c;
+	char text[512], err[256];
+
+	(void)state;
+	assert_int_equal(lispd_config_load_string(BASE, "x", &c, err, sizeof(err)), 0);
+	assert_false(c.decap_src_check);
+	lispd_config_free(&c);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), BASE "decap-source-check = %s\n", cases[i].v);
+		if (lispd_config_load_string(text, "x", &c, err, sizeof(err)))
+			fail_msg("decap-source-check = %s: %s", cases[i].v, err);
+		assert_int_equal(c.decap_src_check, cases[i].want);
+		lispd_config_free(&c);
+	}
+}
+
+static void expect_fail(const char *text, const char *marker, const char *want);
+
+static void test_decap_source_check_refused(void **state)
+{
+	(void)state;
+	expect_fail(BASE "decap-source-check = strict\n", "decap-source-check",
+		    "decap-source-check 'strict' is not on or off");
+	expect_fail(BASE "decap-source-check = on\ndecap-source-check = off\n",
+		    "decap-source-check = off", "decap-source-check given twice");
+}
+
 /* ---- refusals ------------------------------------------------------------- */
 
 /* text must be refused with "lispd.conf:LINE: " (LINE = line of the nth
@@ -819,6 +852,8 @@ int main(void)
 		cmocka_unit_test(test_example_parses),
 		cmocka_unit_test(test_retries_zero_and_default),
 		cmocka_unit_test(test_debug_forms),
+		cmocka_unit_test(test_decap_source_check),
+		cmocka_unit_test(test_decap_source_check_refused),
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_unsupported_options),
 		cmocka_unit_test(test_lisp_site_line),

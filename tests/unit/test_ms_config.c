@@ -176,6 +176,8 @@ static void test_role_keys(void **state)
 		    "eid-prefix = 198.18.0.10", "database-mapping is a mobile-node option");
 	expect_fail(MS SITE "map-request-retries = 2\n", "map-request-retries",
 		    "map-request-retries is a mobile-node option");
+	expect_fail(MS SITE "decap-source-check = on\n", "decap-source-check",
+		    "decap-source-check is a mobile-node option");
 	expect_fail(MS SITE "proxy-etr-ipv4 {\n address = 192.0.2.5\n}\n", "address",
 		    "proxy-etr-ipv4 is a mobile-node option");
 	/* The role keys are refused wherever operating-mode stands. */

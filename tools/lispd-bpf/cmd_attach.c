@@ -56,6 +56,8 @@ int cmd_attach(struct cli *c)
 				o.miss_policy = LISPD_MISS_PETR;
 			else
 				rc = v ? cli_error("miss must be drop or petr, not \"%s\"", v) : 1;
+		} else if (!strcmp(a, "src-check")) {
+			o.decap_src_check = true;
 		} else if (!strcmp(a, "force")) {
 			o.force = true;
 		} else {

@@ -84,6 +84,8 @@ static void print_text(const struct status *s)
 	if (cfg->flags & LISPD_CFG_USE_IID)
 		printf("iid %u\n", cfg->iid);
 	printf("miss %s\n", cfg->miss_policy == LISPD_MISS_PETR ? "petr" : "drop");
+	if (cfg->flags & LISPD_CFG_DECAP_SRC_CHECK)
+		printf("src-check on\n");
 	for (i = 0; i < cfg->petr.n_locators && i < LISPD_MAX_LOCATORS; i++) {
 		dp_ip_from_map(&ip, cfg->petr.loc[i].family, cfg->petr.loc[i].addr);
 		printf("petr %s\n", ip_str(&ip, buf, sizeof(buf)));
@@ -140,6 +142,7 @@ static void print_json(const struct status *s, const struct cli *c)
 	else
 		jw_null(&w, "iid");
 	jw_str(&w, "miss", cfg->miss_policy == LISPD_MISS_PETR ? "petr" : "drop");
+	jw_bool(&w, "src_check", cfg->flags & LISPD_CFG_DECAP_SRC_CHECK);
 	jw_open_arr(&w, "petrs");
 	for (i = 0; i < cfg->petr.n_locators && i < LISPD_MAX_LOCATORS; i++) {
 		dp_ip_from_map(&ip, cfg->petr.loc[i].family, cfg->petr.loc[i].addr);

@@ -13,7 +13,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: lispd-bpf [-j] [-p] COMMAND ...\n"
 	      "  attach dev IFACE [lmn NAME] [eid ADDR]... [rloc ADDR]... [iid N]\n"
-	      "         [petr ADDR]... [miss drop|petr] [pin DIR] [force]\n"
+	      "         [petr ADDR]... [miss drop|petr] [src-check] [pin DIR] [force]\n"
 	      "  detach [pin DIR]\n"
 	      "  status [pin DIR]\n"
 	      "  stats [pin DIR]\n"
