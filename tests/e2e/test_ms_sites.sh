@@ -246,20 +246,31 @@ check "the MS logged each refusal with its reason" "grep -q 'authentication fail
 	grep -q 'algorithm 1, the site uses key-type 2' '$(log_of m)' &&
 	grep -q '198.18.64.0/18: the prefix is a static registered site' '$(log_of m)'"
 
-# ---- SIGHUP: new key for S1, S2 no longer takes more-specifics ------------------------------------
-# On a slow machine the T-bit minute (or the 3 minutes of the others) may
-# run out before the reload: registering again restarts them, so what
-# follows checks the reload and the expiry, not the machine's speed.
-if [ $(($(date +%s) - T0)) -gt 40 ]; then
+# ---- expiry: B sent nothing since its one Map-Register with T and TTL 1 -----------------------------
+# On a slow machine the minute may be nearly over already: B registers
+# again, so the check is of the expiry, not of the machine's speed.
+if [ $(($(date +%s) - T0)) -gt 50 ]; then
 	out=$(ms_reg b "$RLOC6_B" --key "$K1" --alg 1 --nonce 8 --xtr-id $X2 --site-id 2 --ttl-expire \
 		--record "2001:db8:e1d::7/128,1,$RLOC6_B/1/100")
 	T0=$(date +%s)
 	ok "(slow run) B registers 2001:db8:e1d::7/128 again: Map-Notify" notified "$out" 8
-	out=$(ms_reg a "$RLOC6_A" --key "$K2" --alg 2 --truncated --nonce 102 --xtr-id $X1 --site-id 1 \
-		--record "2001:db8:e1d:100::/64,5,$R2_LOCS")
-	ok "(slow run) A registers 2001:db8:e1d:100::/64 again: Map-Notify" notified "$out" 102
 fi
-expired0=$(ctr registrations-expired)
+expired0=$(ctr registrations-expired) regs0=$(ctr registrations)
+check "2001:db8:e1d::7/128 still registered $(($(date +%s) - T0)) s after its register" \
+	"[ \"\$(ms_locs 2001:db8:e1d::7/128)\" = '$RLOC6_B/1/100' ]"
+left=$((T0 + 62 - $(date +%s)))
+[ $left -gt 0 ] && sleep $left
+ok "2001:db8:e1d::7/128 expired after its minute (registrations-expired +1)" \
+	wait_json m counters "d['ms']['registrations-expired'] == $expired0 + 1 and d['ms']['registrations'] == $regs0 - 1" 50
+check "... gone from the MS's registrations and its site" "q m registrations | json_get \
+	\"'2001:db8:e1d::7/128' not in [r['eid-prefix'] for r in d['registrations']]\" | grep -qx True &&
+	q m sites | json_get \"[s['registrations'] for s in d['sites'] if s['eid-prefix'] == '2001:db8:e1d::7/128']\" | grep -qxF '[0]'"
+ok "lig 2001:db8:e1d::7: negative, the /128 site, TTL 1" lig_is 2001:db8:e1d::7 "2001:db8:e1d::7/128 1 True"
+check "the registrations without the T bit are still there" \
+	"[ \"\$(ms_locs 2001:db8:e1d:100::/64)\" = '$(sorted_locs "$R2_LOCS")' ]"
+
+
+# ---- SIGHUP: new key for S1, S2 no longer takes more-specifics ------------------------------------
 ms_state >"$LAB_TMP/state0"
 reloads0=$(q m status | json_get "d['daemon']['reloads']")
 ms_sites_conf "$K1_NEW" false >"$LAB_TMP/ms.conf"
@@ -269,7 +280,7 @@ ok "SIGHUP: S1 with a new key, S2 without more-specifics" \
 ms_prefixes() { q m registrations | json_get "' '.join(sorted(r['eid-prefix'] for r in d['registrations']))"; }
 check "two registrations dropped (counted): 198.18.1.0/24 (old key), 198.18.20.0/24 (more-specific)" \
 	"[ \"\$(ctr registrations-dropped-on-reload)\" = 2 ] &&
-	 [ \"\$(ms_prefixes)\" = '198.18.64.0/18 2001:db8:e1d:100::/64 2001:db8:e1d::7/128' ]"
+	 [ \"\$(ms_prefixes)\" = '198.18.64.0/18 2001:db8:e1d:100::/64' ]"
 check "... each logged with its reason" "grep -q 'registration of 198.18.1.0/24 dropped: its site.s key changed' '$(log_of m)' &&
 	grep -q 'registration of 198.18.20.0/24 dropped: its site no longer accepts more-specifics' '$(log_of m)'"
 check "the other registrations unchanged" "ms_state | python3 -c 'import json, sys
@@ -287,20 +298,6 @@ out=$(ms_reg a "$RLOC4_A" --key "$K1_NEW" --alg 1 --nonce 401 --xtr-id $X1 --sit
 	--record "198.18.1.0/24,5,$R1_LOCS")
 ok "the new key does (Map-Notify)" notified "$out" 401
 ok "lig 198.18.1.77: A's locators again" lig_is 198.18.1.77 "198.18.1.0/24 5 False $(sorted_locs "$R1_LOCS")"
-
-# ---- expiry: B sent nothing since its one Map-Register with T and TTL 1 -----------------------------
-check "2001:db8:e1d::7/128 still registered $(($(date +%s) - T0)) s after its register" \
-	"[ \"\$(ms_locs 2001:db8:e1d::7/128)\" = '$RLOC6_B/1/100' ]"
-left=$((T0 + 62 - $(date +%s)))
-[ $left -gt 0 ] && sleep $left
-ok "2001:db8:e1d::7/128 expired after its minute (registrations-expired +1)" \
-	wait_json m counters "d['ms']['registrations-expired'] == $expired0 + 1 and d['ms']['registrations'] == 3" 50
-check "... gone from the MS's registrations and its site" "q m registrations | json_get \
-	\"'2001:db8:e1d::7/128' not in [r['eid-prefix'] for r in d['registrations']]\" | grep -qx True &&
-	q m sites | json_get \"[s['registrations'] for s in d['sites'] if s['eid-prefix'] == '2001:db8:e1d::7/128']\" | grep -qxF '[0]'"
-ok "lig 2001:db8:e1d::7: negative, the /128 site, TTL 1" lig_is 2001:db8:e1d::7 "2001:db8:e1d::7/128 1 True"
-check "the registrations without the T bit are still there" \
-	"[ \"\$(ms_locs 2001:db8:e1d:100::/64)\" = '$(sorted_locs "$R2_LOCS")' ]"
 
 ok "MS: SIGTERM" node_stop m TERM
 check "MS exit status 0 ($NODE_RC)" "[ '$NODE_RC' = 0 ]"
