@@ -460,11 +460,12 @@ void itr_on_smr(struct itr *itr, const struct lisp_map_request *req)
 		 * of ours): no trailing request for those, so it does not push
 		 * the peer's next move to the end of another interval. */
 		itr->ctr.smr_rate_limited++;
-		if (ev_timer_armed(&e->smr_timer) || h == e->smr_itr_hash) {
-			if (ev_timer_armed(&e->smr_timer))
-				e->smr_src = s->ip;
+		if (ev_timer_armed(&e->smr_timer)) {
+			e->smr_src = s->ip;   /* the trailing request asks for the latest */
 			return;
 		}
+		if (h == e->smr_itr_hash)
+			return;
 		e->smr_src = s->ip;
 		e->smr_itr_hash = h;
 		itr->ctr.smr_deferred++;
