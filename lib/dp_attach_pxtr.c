@@ -178,6 +178,11 @@ int dp_pxtr_detach(const char *pin_dir, struct dp_err *err)
 	return teardown(&st, pin, err);
 }
 
+void dp_pxtr_unpin_partial(const char *pin_dir)
+{
+	dp_unpin_all(pin_dir, pinned_maps, sizeof(pinned_maps) / sizeof(pinned_maps[0]), false);
+}
+
 /* ---- attach -------------------------------------------------------------------- */
 
 static int load(struct lispd_pxtr **out, const char *pin, struct dp_err *err)

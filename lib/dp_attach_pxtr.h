@@ -44,6 +44,11 @@ int dp_pxtr_attach(const struct dp_pxtr_opts *o, struct dp_err *err);
  * directory if attach made it. -1 with ENOENT when nothing is attached. */
 int dp_pxtr_detach(const char *pin_dir, struct dp_err *err);
 
+/* What a dp_pxtr_attach cut short before it wrote its state record (a
+ * SIGKILL while the programs load) leaves in pin_dir: the maps it pinned.
+ * Unpins them; the directory and qdiscs are the caller's to judge. */
+void dp_pxtr_unpin_partial(const char *pin_dir);
+
 /* Replaces the content of the EID-space trie (fd of LISPD_MAP_EID_SPACE)
  * with these prefixes in instance iid (their own iid is ignored). Adds
  * first, then removes what is gone, so a prefix kept across the change is

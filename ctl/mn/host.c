@@ -18,13 +18,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/attach_log.h"
 #include "core/nl.h"
 #include "dp_attach.h"
 #include "dp_link.h"
 #include "dp_pinned.h"
 #include "dp_rlocs.h"
 #include "log.h"
-#include "mn/attach_log.h"
 #include "mn/host.h"
 
 #define STATE_FILE "host.state"
@@ -296,11 +296,11 @@ static void undo_line(struct nl_sock *sk, char *line, char *errbuf, size_t errle
 		if (dp_detach(args, &err) == 0)
 			return;
 		if (err.errnum == ENOENT)   /* attach cut short: no state record */
-			attach_log_undo_partial(args);
+			dp_unpin_partial(args);
 		else
 			keep_first(errbuf, errlen, failed, "detaching the data plane: %s", err.msg);
 	} else if (attach_log_undo(line, args)) {
-		/* what an attach cut short may have left (mn/attach_log.h) */
+		/* what an attach cut short may have left (core/attach_log.h) */
 	} else if (!strcmp(line, "route")) {
 		if (parse_route(args, &r, &extra))
 			return;
@@ -602,6 +602,7 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	struct mn_locator locs[MN_MAX_LOCS];
 	uint32_t table = plan->table ? plan->table : MN_HOST_TABLE_DEFAULT;
 	char pre[ATTACH_LOG_MAX][320];
+	const char *devs[ATTACH_LOG_DEVS];
 	unsigned n_locs, n_pre;
 	int rc = -1, decap_fd = -1;
 
@@ -641,8 +642,10 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	if (dp_state_read(plan->pin_dir, &st, NULL) == 0)
 		return fail_msg(errbuf, errlen, "a data plane is already attached at %s (by "
 				"lispd-bpf?); detach it first", plan->pin_dir);
-	n_pre = attach_log_lines(plan->pin_dir, o.lmn_dev ? o.lmn_dev : DP_LMN_DEFAULT,
-				 plan->phys_name, pre);
+	devs[0] = o.phys_dev;
+	memcpy(devs + 1, o.decap_devs, sizeof(devs[0]) * o.n_decap_devs);
+	n_pre = attach_log_lines(plan->pin_dir, o.lmn_dev ? o.lmn_dev : DP_LMN_DEFAULT, devs,
+				 1 + o.n_decap_devs, pre);
 	for (unsigned i = 0; i < n_pre; i++)
 		if (wal_append(w, "%s", pre[i]))
 			return fail_msg(errbuf, errlen, "state file: %s", strerror(errno));

@@ -1,5 +1,8 @@
-/* PxTR host setup: one record line ("attach PIN_DIR") written before the
- * attach; restoring detaches that pin directory and removes the record. */
+/* PxTR host setup: a record written before the attach: the pin directory
+ * and clsact qdiscs that do not exist yet (core/attach_log.h), then
+ * "attach PIN_DIR". Restoring undoes the lines last to first: detaches that
+ * pin directory (or unpins what an attach cut short pinned), then removes
+ * what of the rest exists, and drops the record. */
 #include "pxtr/pxtr_host.h"
 
 #include <errno.h>
@@ -11,21 +14,39 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "core/attach_log.h"
 #include "dp_attach_pxtr.h"
 #include "dp_pinned.h"
 
 #define RECORD_FILE "pxtr.state"
+#define RECORD_LINES (ATTACH_LOG_MAX + 1)
+#define RECORD_LINE_MAX 4200
 
 static void record_path(char *buf, size_t len, const char *dir)
 {
 	snprintf(buf, len, "%s/%s", dir, RECORD_FILE);
 }
 
-static int write_record(const char *path, const char *pin_dir, char *errbuf, size_t errlen)
+/* All lines in one write, then fsync: a crash leaves them all or a torn
+ * last line, which restore ignores. */
+static int write_record(const char *path, const char *pin_dir, const struct dp_pxtr_opts *o,
+			char *errbuf, size_t errlen)
 {
-	char line[4200];
+	char pre[ATTACH_LOG_MAX][320], text[RECORD_LINES * 330 + RECORD_LINE_MAX];
+	const char *devs[2] = { o->rloc_dev, o->native_dev };
+	unsigned n_pre;
+	size_t len = 0;
 	int fd, n;
 
+	n_pre = attach_log_lines(pin_dir, NULL, devs, 2, pre);
+	for (unsigned i = 0; i < n_pre; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n", pre[i]);
+	n = snprintf(text + len, sizeof(text) - len, "attach %s\n", pin_dir);
+	if (n <= 0 || (size_t)n >= sizeof(text) - len) {
+		snprintf(errbuf, errlen, "%s: pin directory name too long", path);
+		return -1;
+	}
+	len += (size_t)n;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		if (errno == EEXIST)
@@ -34,8 +55,7 @@ static int write_record(const char *path, const char *pin_dir, char *errbuf, siz
 			snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	n = snprintf(line, sizeof(line), "attach %s\n", pin_dir);
-	if (n <= 0 || (size_t)n >= sizeof(line) || write(fd, line, (size_t)n) != n || fsync(fd)) {
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd)) {
 		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno ? errno : EIO));
 		close(fd);
 		unlink(path);
@@ -70,9 +90,6 @@ int pxtr_host_setup(const struct lispd_config *cfg, const char *pin_dir, const c
 		snprintf(errbuf, errlen, "%s: %s", state_dir, strerror(errno));
 		return -1;
 	}
-	record_path(path, sizeof(path), state_dir);
-	if (write_record(path, pin_dir, errbuf, errlen))
-		return -1;
 	memset(&o, 0, sizeof(o));
 	o.pin_dir = pin_dir;
 	o.rloc_dev = c->rloc_iface;
@@ -82,6 +99,9 @@ int pxtr_host_setup(const struct lispd_config *cfg, const char *pin_dir, const c
 	o.iid = c->iid;
 	o.n_eid_space = c->n_eid_space;
 	o.eid_space = c->eid_space;
+	record_path(path, sizeof(path), state_dir);
+	if (write_record(path, pin_dir, &o, errbuf, errlen))
+		return -1;
 	if (dp_pxtr_attach(&o, &err)) {
 		/* A first attach that fails leaves nothing behind. */
 		snprintf(errbuf, errlen, "attaching the PxTR data plane: %s", err.msg);
@@ -91,10 +111,33 @@ int pxtr_host_setup(const struct lispd_config *cfg, const char *pin_dir, const c
 	return 0;
 }
 
+/* Undoes one record line; false (errbuf filled) when a detach failed. */
+static bool undo_line(char *line, char *errbuf, size_t errlen)
+{
+	struct dp_err err;
+	char *arg = strchr(line, ' ');
+
+	if (!arg)
+		return true;
+	*arg++ = '\0';
+	if (strcmp(line, "attach")) {
+		attach_log_undo(line, arg);   /* unknown keywords: not ours, left */
+		return true;
+	}
+	if (dp_pxtr_detach(arg, &err) == 0)
+		return true;
+	if (err.errnum == ENOENT) {   /* attach cut short: no state record */
+		dp_pxtr_unpin_partial(arg);
+		return true;
+	}
+	snprintf(errbuf, errlen, "detaching the PxTR data plane at %s: %s", arg, err.msg);
+	return false;
+}
+
 int pxtr_host_restore(const char *state_dir, char *errbuf, size_t errlen)
 {
-	char path[4096], line[4200];
-	struct dp_err err;
+	char path[4096], lines[RECORD_LINES][RECORD_LINE_MAX];
+	unsigned n = 0;
 	int rc = 0;
 	FILE *fp;
 
@@ -106,18 +149,16 @@ int pxtr_host_restore(const char *state_dir, char *errbuf, size_t errlen)
 		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	/* A record torn by a crash (no newline) was written before the attach
-	 * started: nothing was put on. */
-	if (fgets(line, sizeof(line), fp) && strchr(line, '\n') &&
-	    strncmp(line, "attach ", 7) == 0) {
-		line[strcspn(line, "\n")] = '\0';
-		if (dp_pxtr_detach(line + 7, &err) && err.errnum != ENOENT) {
-			snprintf(errbuf, errlen, "detaching the PxTR data plane at %s: %s", line + 7,
-				 err.msg);
-			rc = -1;
-		}
+	/* A line torn by a crash (no newline) was written before the attach
+	 * started, like every line after it would have been. */
+	while (n < RECORD_LINES && fgets(lines[n], sizeof(lines[n]), fp) && strchr(lines[n], '\n')) {
+		lines[n][strcspn(lines[n], "\n")] = '\0';
+		n++;
 	}
 	fclose(fp);
+	while (n--)
+		if (!undo_line(lines[n], errbuf, errlen))
+			rc = -1;
 	/* Every step was tried; another attempt would meet the same errors. */
 	unlink(path);
 	return rc;
