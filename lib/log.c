@@ -156,26 +156,20 @@ void lispd_log(enum lispd_log_level level, const char *fmt, ...)
 bool lispd_log_ratelimit_pass(struct lispd_log_ratelimit *rl, uint64_t now_ms,
 			      uint64_t *suppressed)
 {
+	const struct tb_rate r = {
+		.tokens = rl->interval_ms ? 1 : 0,
+		.period_ms = rl->interval_ms ? rl->interval_ms : 1,
+		.burst = rl->burst,
+	};
+
 	if (!rl->started) {
 		rl->started = true;
-		rl->tokens = rl->burst;
-		rl->last_ms = now_ms;
-	} else if (rl->interval_ms > 0 && now_ms > rl->last_ms) {
-		uint64_t earned = (now_ms - rl->last_ms) / rl->interval_ms;
-
-		if (earned > 0) {
-			uint64_t t = rl->tokens + earned;
-
-			rl->tokens = t > rl->burst ? rl->burst : (uint32_t)t;
-			/* Keep the remainder so a steady trickle is not starved. */
-			rl->last_ms += earned * rl->interval_ms;
-		}
+		tb_fill(&rl->b, &r, now_ms);
 	}
-	if (rl->tokens == 0) {
+	if (!tb_take_now(&rl->b, &r, now_ms)) {
 		rl->suppressed++;
 		return false;
 	}
-	rl->tokens--;
 	if (suppressed)
 		*suppressed = rl->suppressed;
 	rl->suppressed = 0;

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "token_bucket.h"
+
 enum lispd_log_level {
 	LISPD_LOG_ERR = 0,
 	LISPD_LOG_WARN,
@@ -53,10 +55,9 @@ void lispd_vlog(enum lispd_log_level level, const char *fmt, va_list ap)
  * next message that passes says how many were suppressed. */
 struct lispd_log_ratelimit {
 	uint32_t burst;
-	uint32_t interval_ms;
-	uint32_t tokens;
+	uint32_t interval_ms;  /* one message more per interval; 0: burst only */
 	bool started;
-	uint64_t last_ms;      /* time tokens were last credited */
+	struct tbucket b;
 	uint64_t suppressed;   /* dropped since the last message that passed */
 };
 

@@ -145,8 +145,10 @@ static void send_register(struct mn_reg *r)
 static void start_round(struct mn_reg *r)
 {
 	struct mn *mn = r->mn;
-	uint64_t now = mn_now(mn), iv = mn->t.reg_min_interval_ms;
-	uint64_t full = iv * MN_REG_ROUND_BURST;
+	const struct tb_rate rate = {
+		.tokens = 1, .period_ms = mn->t.reg_min_interval_ms, .burst = MN_REG_ROUND_BURST,
+	};
+	uint64_t now = mn_now(mn);
 
 	/* A flapping link must not turn into a Map-Register storm: a few moves
 	 * register at once, beyond that one round per interval, started when
@@ -154,20 +156,14 @@ static void start_round(struct mn_reg *r)
 	 * (rounds in between would be outdated at once). */
 	if (!r->started) {
 		r->started = true;
-		r->credit_ms = full;
-	} else {
-		r->credit_ms += now - r->credit_at_ms;
-		if (r->credit_ms > full)
-			r->credit_ms = full;
+		tb_fill(&r->rounds, &rate, now);
 	}
-	r->credit_at_ms = now;
-	if (r->credit_ms < iv) {
+	if (!tb_take_now(&r->rounds, &rate, now)) {
 		mn->ctr.reg_rate_limited++;
 		r->awaiting = false;   /* the timer starts a round, not a retransmission */
-		ev_timer_arm(mn->loop, &r->timer, (uint32_t)(iv - r->credit_ms));
+		ev_timer_arm(mn->loop, &r->timer, (uint32_t)tb_wait_ms(&r->rounds, &rate));
 		return;
 	}
-	r->credit_ms -= iv;
 	r->round++;
 	r->attempts = 0;
 	r->awaiting = true;

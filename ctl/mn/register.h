@@ -12,6 +12,7 @@
 
 #include "core/evloop.h"
 #include "lisp_addr.h"
+#include "token_bucket.h"
 
 struct mn;
 
@@ -50,9 +51,9 @@ struct mn_reg {
 	uint64_t sent, notifies, auth_failures;
 	uint64_t last_ok_ms;         /* 0 = never */
 	/* Token bucket of new rounds (MN_REG_ROUND_BURST deep, one token per
-	 * reg_min_interval_ms), kept as credit in ms as of credit_at_ms. */
+	 * reg_min_interval_ms); full at the first round. */
 	bool started;
-	uint64_t credit_ms, credit_at_ms;
+	struct tbucket rounds;
 };
 
 /* What a map-server's registration has seen, kept across a reload for a

@@ -19,16 +19,10 @@ static uint32_t hash_ip(const struct lisp_ip *ip, unsigned cap)
 	return h % cap;
 }
 
-static void refill(struct ms_rl_bucket *b, uint32_t rate, uint32_t size, uint64_t now)
+static void set_rates(struct ms_rl *rl, uint32_t rate, uint32_t burst, uint32_t rate_total)
 {
-	uint64_t cap = (uint64_t)size * 1000;
-
-	/* rate tokens/s = rate milli-tokens/ms. */
-	if (now > b->last_ms)
-		b->milli += (now - b->last_ms) * rate;
-	if (b->milli > cap)
-		b->milli = cap;
-	b->last_ms = now;
+	rl->per_source = (struct tb_rate){ .tokens = rate, .period_ms = 1000, .burst = burst };
+	rl->all = (struct tb_rate){ .tokens = rate_total, .period_ms = 1000, .burst = rate_total };
 }
 
 int ms_rl_init(struct ms_rl *rl, unsigned cap, uint32_t rate, uint32_t burst,
@@ -45,24 +39,17 @@ int ms_rl_init(struct ms_rl *rl, unsigned cap, uint32_t rate, uint32_t burst,
 		rl->heads[i] = MS_RL_NONE;
 	rl->cap = cap;
 	rl->newest = rl->oldest = MS_RL_NONE;
-	rl->rate = rate;
-	rl->burst = burst;
-	rl->rate_total = rate_total;
-	rl->total.milli = (uint64_t)rate_total * 1000;
-	rl->total.last_ms = now_ms;
+	set_rates(rl, rate, burst, rate_total);
+	tb_fill(&rl->total, &rl->all, now_ms);
 	return 0;
 }
 
 void ms_rl_set(struct ms_rl *rl, uint32_t rate, uint32_t burst, uint32_t rate_total)
 {
-	rl->rate = rate;
-	rl->burst = burst;
-	rl->rate_total = rate_total;
-	if (rl->total.milli > (uint64_t)rate_total * 1000)
-		rl->total.milli = (uint64_t)rate_total * 1000;
+	set_rates(rl, rate, burst, rate_total);
+	tb_clamp(&rl->total, &rl->all);
 	for (unsigned i = 0; i < rl->n; i++)
-		if (rl->e[i].b.milli > (uint64_t)burst * 1000)
-			rl->e[i].b.milli = (uint64_t)burst * 1000;
+		tb_clamp(&rl->e[i].b, &rl->per_source);
 }
 
 static uint32_t find(const struct ms_rl *rl, const struct lisp_ip *ip)
@@ -130,8 +117,7 @@ static uint32_t get(struct ms_rl *rl, const struct lisp_ip *ip, uint64_t now)
 	}
 	h = hash_ip(ip, rl->cap);
 	rl->e[i].key = *ip;
-	rl->e[i].b.milli = (uint64_t)rl->burst * 1000;
-	rl->e[i].b.last_ms = now;
+	tb_fill(&rl->e[i].b, &rl->per_source, now);
 	rl->e[i].hnext = rl->heads[h];
 	rl->heads[h] = i;
 	list_push_newest(rl, i);
@@ -144,7 +130,7 @@ enum ms_rl_verdict ms_rl_take(struct ms_rl *rl, const struct lisp_ip *const *src
 	uint32_t idx[MS_RL_MAX_KEYS];
 	unsigned k = 0;
 
-	refill(&rl->total, rl->rate_total, rl->rate_total, now_ms);
+	tb_refill(&rl->total, &rl->all, now_ms);
 	for (unsigned j = 0; j < n && k < MS_RL_MAX_KEYS; j++) {
 		uint32_t i;
 		bool dup = false;
@@ -159,17 +145,17 @@ enum ms_rl_verdict ms_rl_take(struct ms_rl *rl, const struct lisp_ip *const *src
 			dup |= idx[m] == i;
 		if (dup)
 			continue;
-		refill(&rl->e[i].b, rl->rate, rl->burst, now_ms);
+		tb_refill(&rl->e[i].b, &rl->per_source, now_ms);
 		idx[k++] = i;
 	}
 	for (unsigned m = 0; m < k; m++)
-		if (rl->e[idx[m]].b.milli < 1000)
+		if (!tb_ready(&rl->e[idx[m]].b, &rl->per_source))
 			return MS_RL_SOURCE;
-	if (rl->total.milli < 1000)
+	if (!tb_ready(&rl->total, &rl->all))
 		return MS_RL_TOTAL;
 	for (unsigned m = 0; m < k; m++)
-		rl->e[idx[m]].b.milli -= 1000;
-	rl->total.milli -= 1000;
+		tb_take(&rl->e[idx[m]].b, &rl->per_source);
+	tb_take(&rl->total, &rl->all);
 	return MS_RL_PASS;
 }
 

@@ -5,8 +5,8 @@
  * address of the sender's choosing; these buckets bound how much of that
  * one source, and everybody together, can cause.
  *
- * Tokens are kept in thousandths so that integer arithmetic refills a
- * fraction of a token per millisecond exactly. Time is the caller's (ms). */
+ * The buckets are lib/token_bucket's (rates per second, on the caller's
+ * millisecond clock). */
 #ifndef MS_RATELIMIT_H
 #define MS_RATELIMIT_H
 
@@ -14,30 +14,26 @@
 #include <stdint.h>
 
 #include "lisp_addr.h"
+#include "token_bucket.h"
 
 #define MS_RL_SOURCES 4096   /* sources remembered (the table never grows) */
 #define MS_RL_MAX_KEYS 2     /* sources charged per request; cap must be >= */
 
-struct ms_rl_bucket {
-	uint64_t milli;      /* tokens x 1000 */
-	uint64_t last_ms;    /* last refill */
-};
-
 struct ms_rl_entry {
 	struct lisp_ip key;
-	struct ms_rl_bucket b;
+	struct tbucket b;
 	uint32_t hnext;          /* hash chain; MS_RL_NONE ends it */
 	uint32_t newer, older;   /* recency list */
 };
 
 struct ms_rl {
-	uint32_t rate, burst;            /* per source: tokens/s, bucket size */
-	uint32_t rate_total;             /* every source: tokens/s, bucket size */
+	struct tb_rate per_source;       /* rate tokens a second, burst */
+	struct tb_rate all;              /* every source: rate_total a second */
 	unsigned cap, n;
 	struct ms_rl_entry *e;
 	uint32_t *heads;                 /* cap hash chains */
 	uint32_t newest, oldest;
-	struct ms_rl_bucket total;
+	struct tbucket total;
 	uint64_t evicted;                /* sources replaced in a full table */
 };
 
