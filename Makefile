@@ -92,7 +92,7 @@ lib: $(LIB_A)
 bpf: $(BPF_OBJS) $(SKELS)
 progs: $(PROGS)
 # bench_ms needs no root: built with the tests so -Werror sees it every time.
-tests: $(UNIT_BINS) $(BUILD)/bench/bench_ms
+tests: $(UNIT_BINS) $(BUILD)/bench/bench_ms $(BUILD)/tests/missflood
 
 $(BUILD)/obj/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
@@ -129,6 +129,11 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_COMMON_OBJS) $(CTL_A) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+# A sender of the e2e flood test (sendmmsg: a million datagrams in seconds).
+$(BUILD)/tests/missflood: tests/e2e/missflood.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 # ---- tests -----------------------------------------------------------------
 check: all

@@ -52,6 +52,7 @@ PX_NATIVE=203.0.113.1
 HOST=203.0.113.50
 MN_EID=198.18.0.1
 MN_SPOOF=198.51.100.77   # an EID of the MN outside the PxTR's eid-space
+MN_EID6=2001:db8:e1d::1  # the MN's IPv6 EID (the scan of a million EIDs comes from it)
 STATIC=198.19.255.0/24   # a static entry of the PxTR (to nowhere)
 UNREG_MS=198.18.0.201    # an EID nobody registers (the MS flood asks for it)
 KEY="e2e-pxtr-key-never-logged"
@@ -90,6 +91,13 @@ lisp-site {
 }
 lisp-site {
     eid-prefix            = $MN_SPOOF/32
+    key-type              = 2
+    key                   = "$KEY"
+    accept-more-specifics = false
+    proxy-reply           = off
+}
+lisp-site {
+    eid-prefix            = $MN_EID6/128
     key-type              = 2
     key                   = "$KEY"
     accept-more-specifics = false
@@ -151,6 +159,12 @@ database-mapping {
 }
 database-mapping {
     eid-prefix = $MN_SPOOF/32
+    interface  = eth0
+    priority   = 1
+    weight     = 100
+}
+database-mapping {
+    eid-prefix = $MN_EID6/128
     interface  = eth0
     priority   = 1
     weight     = 100
@@ -469,19 +483,26 @@ check "spoofs: no map-cache entry from a forged reply, the host's entry unchange
 check "spoofs: the registration stays" "q m registrations | json_get \"d[0]['state']\" | grep -qx registered"
 
 # ---- a scan of unknown EIDs from the MN ------------------------------------------------------
-# Every packet misses the map-cache: the data plane reports at most
-# miss-rate events a second (100, burst 100), lispd sends at most one
-# Map-Request per event and prefix (plus its retries), its tables stay
-# within their bounds and its memory does not grow with the scan.
+# A million datagrams from the MN's IPv6 EID, each to a different address
+# of 2001:db8:e1d::/48 (missflood.c, sendmmsg; at most MISS_S seconds):
+# every one misses the map-cache (or falls in a negative entry learnt
+# meanwhile). The data plane reports at most miss-rate events a second
+# (100, burst 100), lispd sends at most one Map-Request per event and
+# prefix (plus its retries), its tables stay within their bounds and its
+# memory does not grow with the scan.
 MISS_N=${MISS_N:-1000000}
+MISS_S=${MISS_S:-30}
 rss_of() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 bpf_stat() { in_ns "$NS_M" "$LISPD_BPF" stats pin "$PIN_M" | awk -v n="$1" '$1 == n { print $2 }'; }
 c0=$(q m counters)
 ev0=$(bpf_stat miss_event)
 rss0=$(rss_of "${PID[m]}" VmRSS) hwm0=$(rss_of "${PID[m]}" VmHWM)
-in_ns "$NS_M" python3 tests/e2e/missflood.py "$MN_EID" "$MISS_N" "$FLOOD_S" "$UNREG" >"$LAB_TMP/miss.json"
+in_ns "$NS_M" "$BUILD/tests/missflood" "$MN_EID6" "$MISS_N" "$MISS_S" >"$LAB_TMP/miss.json"
 sleep 1
 sent=$(json_get "d['sent']" <"$LAB_TMP/miss.json") secs=$(json_get "d['seconds']" <"$LAB_TMP/miss.json")
+distinct=$(json_get "d['distinct']" <"$LAB_TMP/miss.json")
+check "miss scan: $distinct of $MISS_N distinct unknown EIDs sent to in ${secs}s" \
+	"[ $distinct -eq $MISS_N ] && [ $sent -eq $MISS_N ]"
 ev=$(($(bpf_stat miss_event) - ev0))
 rate_ltd=$(bpf_stat miss_event_rate_limited) dedup=$(bpf_stat miss_event_dedup) rbfull=$(bpf_stat miss_event_ringbuf_full)
 mdelta() { q m counters | json_get "d['mn']['$1'] - $(echo "$c0" | json_get "d['mn']['$1']")"; }
