@@ -9,6 +9,7 @@
 #include "lib/ctx.h"
 #include "lib/defs.h"
 #include "lib/mapcache.h"
+#include "lib/miss.h"
 #include "lib/parse.h"
 
 /* What the outer headers told us. */
@@ -196,17 +197,28 @@ static __always_inline int lispd_locset_has(const struct lispd_locset *ls, __u8 
 /* Anti-spoofing (LISPD_CFG_DECAP_SRC_CHECK): the outer source must be a
  * locator of the map-cache entry covering the inner source. 0 when it is,
  * else the drop counter. No entry is a drop too: with the check on, a
- * peer's packets arrive only once we have resolved its mapping. */
+ * peer's packets arrive only once we have resolved its mapping, so the
+ * drop asks for it (a miss event for the inner source, from our EID, under
+ * the same per-destination and overall rates as any miss). */
 static __always_inline __u32 lispd_decap_src_check(void *ctx, int hook,
 						   const struct lispd_dp_config *cfg,
-						   const struct lispd_decap_info *d)
+						   struct lispd_decap_info *d)
 {
 	const struct lispd_mc_value *v;
 	__u32 src[4] = {};
+	__u8 eid[16];
 
 	v = lispd_mc_lookup_addr(lispd_cfg_iid(cfg), d->in.family, d->in.src);
-	if (!v)
+	if (!v) {
+		/* The way back: to the inner source, from the inner destination
+		 * (d is not used after a drop; swapped in place to keep the
+		 * stack small). */
+		__builtin_memcpy(eid, d->in.src, sizeof(eid));
+		__builtin_memcpy(d->in.src, d->in.dst, sizeof(eid));
+		__builtin_memcpy(d->in.dst, eid, sizeof(eid));
+		lispd_miss_notify(cfg, lispd_cfg_iid(cfg), &d->in, LISPD_MISS_NO_ENTRY);
 		return LISPD_STAT_DROP_DECAP_SRC_UNKNOWN;
+	}
 	if (d->o.family == LISPD_AF_INET) {
 		if (lispd_load(ctx, hook, LISPD_ETH_HLEN + 12, src, 4))
 			return LISPD_STAT_DROP_DECAP_TRUNC;

@@ -341,6 +341,26 @@ check "A's map-cache: B's EIDs with the IPv6 RLOC first" "q a map-cache | json_g
 	\"sorted(min(e['locators'], key=lambda l: l['priority'])['rloc'] for e in d if e['eid'] in ('$EID4_B/32', '$EID6_B/128'))\" |
 	grep -qxF \"['$RLOC6_B', '$RLOC6_B']\""
 
+# ---- anti-spoofing on B: A starts the flow ---------------------------------------------------------
+# B restarts with decap-source-check = on and an empty map-cache; A, which
+# has B's mapping, pings B. A's first packet is dropped (no mapping of its
+# source at B) and the drop makes B ask for A's mapping: the next packets
+# pass. Without that, B would never learn A (it answers nothing) and the
+# ping would never get a reply.
+ok "MN B: SIGTERM" node_stop b TERM
+sed 's/^operating-mode .*/&\ndecap-source-check = on/' "$LAB_TMP/b6.conf" >"$LAB_TMP/b6-src.conf"
+ok "MN B starts with decap-source-check = on" eval 'node_start b "$LAB_TMP/b6-src.conf" && registered b'
+bstat() { in_ns "$NS_B" "$LISPD_BPF" stats pin "$(pin_of b)" | awk -v n="$1" '$1 == n { print $2 }'; }
+check "B knows no mapping of A yet" "! q b map-cache | grep -q '$EID4_A/32'"
+ok "ping IPv4 EID A -> B: answered once B resolved A" ping_eid a "$EID4_A" "$EID4_B"
+check "B dropped A's first packets as from an unknown source ($(bstat drop_decap_src_unknown))" \
+	"[ '$(bstat drop_decap_src_unknown)' -ge 1 ]"
+check "... asked for A's mapping from that drop, and holds it now" \
+	"q b counters | json_get \"d['mn']['miss_events'] >= 1\" | grep -qx True &&
+	 q b map-cache | json_get \"any(e['eid'] == '$EID4_A/32' and e['action'] == 'encap' for e in d)\" | grep -qx True"
+check "none of A's packets, from A's own RLOC, was taken for spoofed" \
+	"[ '$(bstat drop_decap_src_not_rloc)' = 0 ]"
+
 # ---- SIGTERM everywhere ---------------------------------------------------------------------------
 for n in a b m; do
 	ok "$n: SIGTERM" node_stop $n TERM

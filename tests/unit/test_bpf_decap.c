@@ -802,12 +802,24 @@ static void check_src(struct tb *t, uint8_t inner_family, uint8_t outer_family)
 {
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
 	const char *peer_rloc = outer_family == LISPD_AF_INET ? PEER_RLOC4 : PEER_RLOC6;
+	struct tb_events e;
 	struct lisp_pkt l;
 	size_t n, il, out_len;
 
 	set_src_check(t, true);
 	lisp_pkt_init(&l, inner_family, outer_family);
+	assert_int_equal(tb_drain_misses(t, &e), 0);
 	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_SRC_UNKNOWN);
+	/* The drop asks for the source's mapping: a miss event for the inner
+	 * source, from our EID (the way back), once per interval. */
+	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_SRC_UNKNOWN);
+	assert_int_equal(tb_drain_misses(t, &e), 0);
+	assert_int_equal(e.n, 1);
+	assert_int_equal(e.ev[0].family, inner_family);
+	assert_int_equal(e.ev[0].reason, LISPD_MISS_NO_ENTRY);
+	assert_memory_equal(e.ev[0].dst, l.inner.src, inner_family == LISPD_AF_INET ? 4 : 16);
+	assert_memory_equal(e.ev[0].src, l.inner.dst, inner_family == LISPD_AF_INET ? 4 : 16);
+	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT_DEDUP), 1);
 	add_peer_mapping(t, 0, inner_family, 0, NULL, true);
 	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC);
 	add_peer_mapping(t, 0, inner_family, outer_family, peer_rloc, true);
@@ -816,8 +828,11 @@ static void check_src(struct tb *t, uint8_t inner_family, uint8_t outer_family)
 	assert_int_equal(out_len, 14 + il);
 	assert_memory_equal(out + 14, inner, il);
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 1);
-	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_SRC_UNKNOWN), 1);
+	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_SRC_UNKNOWN), 2);
 	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC), 1);
+	/* A known source with the wrong outer source is spoofed: no request. */
+	assert_int_equal(tb_drain_misses(t, &e), 0);
+	assert_int_equal(e.n, 0);
 	/* Another peer's EID from the same outer source: not its mapping. */
 	tb_addr(l.inner.src, inner_family,
 		inner_family == LISPD_AF_INET ? "198.19.2.7" : "2001:db8:e1d:3::7");

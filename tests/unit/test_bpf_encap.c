@@ -245,38 +245,17 @@ static void test_iid(void **state)
 
 /* ---- misses and negative entries ------------------------------------------ */
 
-struct events {
-	int n;
-	struct lispd_miss_event ev[16];
-};
-
-static int on_event(void *ctx, void *data, size_t len)
+/* Fails the test when the ring buffer cannot be read. */
+static void drain(struct tb *t, struct tb_events *e)
 {
-	struct events *e = ctx;
-
-	assert_int_equal(len, sizeof(struct lispd_miss_event));
-	if (e->n < 16)
-		memcpy(&e->ev[e->n], data, sizeof(e->ev[0]));
-	e->n++;
-	return 0;
-}
-
-static void drain(struct tb *t, struct events *e)
-{
-	struct ring_buffer *rb;
-
-	memset(e, 0, sizeof(*e));
-	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.lispd_miss_rb), on_event, e, NULL);
-	assert_non_null(rb);
-	assert_true(ring_buffer__consume(rb) >= 0);
-	ring_buffer__free(rb);
+	assert_int_equal(tb_drain_misses(t, e), 0);
 }
 
 static void test_miss_drop_notifies(void **state)
 {
 	struct tb *t = *state;
 	uint8_t want[16];
-	struct events e;
+	struct tb_events e;
 	struct tb_ip p;
 
 	peer_packet(&p, LISPD_AF_INET6);
@@ -300,7 +279,7 @@ static void test_miss_drop_notifies(void **state)
 static void test_miss_dedupe(void **state)
 {
 	struct tb *t = *state;
-	struct events e;
+	struct tb_events e;
 	struct tb_ip p;
 
 	t->cfg.miss_interval_ms = 60000;
@@ -330,7 +309,7 @@ static void test_miss_dedupe(void **state)
 static void test_miss_rate_cap(void **state)
 {
 	struct tb *t = *state;
-	struct events e;
+	struct tb_events e;
 	struct tb_ip p;
 	char dst[32];
 
@@ -379,7 +358,7 @@ static void test_miss_petr(void **state)
 {
 	struct tb *t = *state;
 	uint8_t out[TB_PKT_MAX];
-	struct events e;
+	struct tb_events e;
 	struct tb_ip p;
 	size_t n;
 
@@ -455,7 +434,7 @@ static void test_negative_send_map_request(void **state)
 {
 	struct tb *t = *state;
 	uint8_t out[TB_PKT_MAX];
-	struct events e;
+	struct tb_events e;
 	struct tb_ip p;
 	size_t n;
 

@@ -193,6 +193,43 @@ static inline void tb_loc(struct lispd_locset *ls, uint8_t family, const char *a
 }
 
 /* Sum over CPUs of one counter. */
+/* Miss events the programs put in the ring buffer (the first 16 kept). */
+struct tb_events {
+	int n;
+	int bad_len;
+	struct lispd_miss_event ev[16];
+};
+
+static inline int tb_on_event(void *ctx, void *data, size_t len)
+{
+	struct tb_events *e = ctx;
+
+	if (len != sizeof(struct lispd_miss_event)) {
+		e->bad_len++;
+		return 0;
+	}
+	if (e->n < 16)
+		memcpy(&e->ev[e->n], data, sizeof(e->ev[0]));
+	e->n++;
+	return 0;
+}
+
+/* Takes every event waiting; 0, or -1 when the buffer could not be read or
+ * held an event of the wrong size. */
+static inline int tb_drain_misses(struct tb *t, struct tb_events *e)
+{
+	struct ring_buffer *rb;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	rb = ring_buffer__new(bpf_map__fd(t->skel->maps.lispd_miss_rb), tb_on_event, e, NULL);
+	if (!rb)
+		return -1;
+	rc = ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	return rc < 0 || e->bad_len ? -1 : 0;
+}
+
 static inline uint64_t tb_stat(struct tb *t, uint32_t idx)
 {
 	int ncpu = libbpf_num_possible_cpus();
