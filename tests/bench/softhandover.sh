@@ -17,7 +17,10 @@
 #
 # Per move: requests lost (icmp_seq without a reply up to the last reply,
 # so packets in flight when ping is stopped do not count) and the outage
-# (longest gap without a reply). Prints total and per-move loss and outage
+# (longest gap without a reply). The outage is the measure: with requests
+# unanswered, iputils ping waits up to 10 ms (its MININTERVAL) for a reply
+# before the next one, so during an outage it sends about 100 a second,
+# not 500, and the loss counts a fifth of the time. Prints total and per-move loss and outage
 # median/p95/max, appends them to $RESULTS. BENCH_SOFT_DEBUG=PREFIX: each move on
 # stderr, ping logs and lispd logs kept as PREFIX.*. Runs only in its own namespaces; removed on exit.
 set -u
@@ -117,15 +120,18 @@ eth0_up() {
 }
 
 # A peer RLOC gets at most one SMR per 3 s (ctl/mn/smr.c): each change of
-# A's locator set waits that long after the one before, so B hears of every
-# change and the bench measures handovers, not that limit.
+# A's locator set waits that long after B took the one before (B's cache
+# shows it, so A's SMR went out before that), so B hears of every change at
+# once and the bench measures handovers, not that limit. (Counted from
+# before the change instead, the way back fell inside the limit: A owed B
+# a trailing SMR, sent when the 3 s ran out, some 300 ms later.)
 LAST=0
 spaced() {
 	local wait
 	wait=$(python3 -c "import time; print(max(0, $LAST + 3.2 - time.time()))")
 	sleep "$wait"
-	LAST=$(date +%s.%N)
 }
+taken() { LAST=$(date +%s.%N); }
 t0=$(date +%s)
 : >"$LAB_TMP/base"
 for i in $(seq 1 "$BASELINE"); do
@@ -142,9 +148,11 @@ for i in $(seq 1 "$MOVES"); do
 	ping_start "$LAB_TMP/ping.log"
 	eth1_up || die "move $i: eth1 up failed"
 	mh_wait_b_cache "$RLOC4_A $MH_B4" 150 || die "move $i: B did not cache both locators"
+	taken
 	spaced
 	ip -n "$NS_A" link set eth0 down || die "move $i: eth0 down failed"
 	mh_wait_b_cache "$MH_B4" 150 || die "move $i: B did not drop eth0's locator"
+	taken
 	ping_stop "$LAB_TMP/ping.log" >>"$LAB_TMP/soft"
 	[ -n "${BENCH_SOFT_DEBUG:-}" ] && echo "soft $i: $(tail -1 "$LAB_TMP/soft") at $(($(date +%s) - t0)) s" >&2
 	# Back: eth0 up, then eth1 down.
@@ -152,9 +160,11 @@ for i in $(seq 1 "$MOVES"); do
 	ping_start "$LAB_TMP/ping.log"
 	eth0_up || die "move $i: eth0 up failed"
 	mh_wait_b_cache "$RLOC4_A $MH_B4" 150 || die "move $i back: B did not cache both locators"
+	taken
 	spaced
 	ip -n "$NS_A" link set eth1 down || die "move $i: eth1 down failed"
 	mh_wait_b_cache "$RLOC4_A" 150 || die "move $i back: B did not drop eth1's locator"
+	taken
 	ping_stop "$LAB_TMP/ping.log" >>"$LAB_TMP/back"
 	[ -n "${BENCH_SOFT_DEBUG:-}" ] && echo "back $i: $(tail -1 "$LAB_TMP/back") at $(($(date +%s) - t0)) s" >&2
 done
