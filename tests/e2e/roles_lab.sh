@@ -12,6 +12,12 @@
 # Nodes: m (MN), p (PxTR), s (MS); node_start, node_stop, q, wait_json from
 # lispd_lib.sh. The MN's proxy-etr is the PxTR, the MS its map-server and
 # everybody's map-resolver. roles_cleanup removes everything.
+#
+# A test may set, before it calls the functions below:
+#   ROLES_MN_EIDS      the MN's EID prefixes (default $MN_EID/32): a
+#                      database-mapping each, and a site each at the MS
+#   ROLES_HOST_ROUTES  prefixes the host routes via the PITR (default the
+#                      PxTR's eid-space, 198.18.0.0/15)
 
 NS_M=$LAB_ID-rm
 NS_P=$LAB_ID-rp
@@ -28,6 +34,8 @@ PX_NATIVE=203.0.113.1
 HOST=203.0.113.50
 MN_EID=198.18.0.1
 KEY="e2e-roles-key-never-logged"
+ROLES_MN_EIDS="$MN_EID/32"
+ROLES_HOST_ROUTES="198.18.0.0/15"
 
 ns_of() { case $1 in m) echo "$NS_M" ;; p) echo "$NS_P" ;; s) echo "$NS_S" ;; h) echo "$NS_H" ;; esac; }
 pin_of() { case $1 in m) echo "$PIN_M" ;; p) echo "$PIN_P" ;; s) echo "$LAB_TMP/bpf-s/lispd" ;; esac; }
@@ -40,19 +48,22 @@ roles_cleanup() {
 	ip netns del "$NS_S" 2>/dev/null
 }
 
-# MS: one site (the MN's EID); with an argument, one more site.
+# MS: a site per EID of the MN; with an argument, one more site (proxy-
+# replied).
 roles_ms_conf() {   # [extra site prefix]
-	cat <<EOC
-operating-mode = MS
-control-iface  = eth0
+	local e
+	printf 'operating-mode = MS\ncontrol-iface  = eth0\n'
+	for e in $ROLES_MN_EIDS; do
+		cat <<EOC
 lisp-site {
-    eid-prefix            = $MN_EID/32
+    eid-prefix            = $e
     key-type              = 2
     key                   = "$KEY"
     accept-more-specifics = false
     proxy-reply           = off
 }
 EOC
+	done
 	[ -n "${1:-}" ] && cat <<EOC
 lisp-site {
     eid-prefix            = $1
@@ -65,21 +76,22 @@ EOC
 	return 0
 }
 
-# PxTR (and MN): with an argument, one static-map-cache entry for that
-# prefix to nowhere.
-roles_static() {   # [prefix]
-	[ -n "${1:-}" ] && cat <<EOC
+# PxTR (and MN): a static-map-cache entry to nowhere for each prefix.
+roles_static() {   # [prefix...]
+	local p
+	for p in "$@"; do
+		cat <<EOC
 static-map-cache {
-    eid-prefix = $1
+    eid-prefix = $p
     rloc-address {
         address = 192.0.2.99
     }
 }
 EOC
-	return 0
+	done
 }
 
-roles_pxtr_conf() {   # [static prefix]
+roles_pxtr_conf() {   # [static prefix...]
 	cat <<EOC
 operating-mode      = PxTR
 map-request-retries = 2
@@ -91,10 +103,11 @@ pxtr {
     eid-space    = { 198.18.0.0/15 }
 }
 EOC
-	roles_static "${1:-}"
+	roles_static "$@"
 }
 
-roles_mn_conf() {   # [static prefix]
+roles_mn_conf() {   # [static prefix...]
+	local e
 	cat <<EOC
 operating-mode      = MN
 map-request-retries = 2
@@ -110,18 +123,22 @@ proxy-etr {
     priority = 1
     weight   = 100
 }
+EOC
+	for e in $ROLES_MN_EIDS; do
+		cat <<EOC
 database-mapping {
-    eid-prefix = $MN_EID/32
+    eid-prefix = $e
     interface  = eth0
     priority   = 1
     weight     = 100
 }
 EOC
-	roles_static "${1:-}"
+	done
+	roles_static "$@"
 }
 
 roles_lab_up() {
-	local ns
+	local ns r
 	for ns in "$NS_M" "$NS_P" "$NS_H" "$NS_S"; do
 		ip netns add "$ns" || return 1
 		ip -n "$ns" link set lo up
@@ -145,7 +162,11 @@ roles_lab_up() {
 	ip -n "$NS_S" addr add "$MS/25" dev eth0
 	ip -n "$NS_S" route add default via "$PX_MS_SIDE"
 	ip -n "$NS_H" addr add "$HOST/24" dev eth0
-	ip -n "$NS_H" route add 198.18.0.0/15 via "$PX_NATIVE"
+	# The PITR announces the EID space to the non-LISP side; here, routes.
+	for r in $ROLES_HOST_ROUTES; do
+		ip -n "$NS_H" route add "$r" via "$PX_NATIVE" || return 1
+	done
+	# Forwarding is the router's policy: lispd checks it, never sets it.
 	in_ns "$NS_P" sysctl -qw net.ipv4.ip_forward=1 || return 1
 	mkdir -p "$LAB_TMP/bpf-m" "$LAB_TMP/bpf-p" "$LAB_TMP/bpf-s" || return 1
 	mount -t bpf bpf "$LAB_TMP/bpf-m" && LAB_MOUNTS="$LAB_MOUNTS $LAB_TMP/bpf-m" || return 1

@@ -31,45 +31,23 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lab.sh
 . tests/e2e/lispd_lib.sh
+. tests/e2e/roles_lab.sh
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
 	tap_done
 fi
 
-NS_M=$LAB_ID-pm
-NS_P=$LAB_ID-pp
-NS_H=$LAB_ID-ph
-NS_S=$LAB_ID-ps
-PIN_M=$LAB_TMP/bpf-m/lispd
-PIN_P=$LAB_TMP/bpf-p/pxtr
-
-MN_RLOC=192.0.2.1
-PX_RLOC=192.0.2.2
-PX_MS_SIDE=192.0.2.130
-MS=192.0.2.129
-PX_NATIVE=203.0.113.1
-HOST=203.0.113.50
-MN_EID=198.18.0.1
 MN_SPOOF=198.51.100.77   # an EID of the MN outside the PxTR's eid-space
 MN_EID6=2001:db8:e1d::1  # the MN's IPv6 EID (the scan of a million EIDs comes from it)
 STATIC=198.19.255.0/24   # a static entry of the PxTR (to nowhere)
 UNREG_MS=198.18.0.201    # an EID nobody registers (the MS flood asks for it)
-KEY="e2e-pxtr-key-never-logged"
-
-cleanup() {
-	lab_cleanup
-	ip netns del "$NS_M" 2>/dev/null
-	ip netns del "$NS_P" 2>/dev/null
-	ip netns del "$NS_H" 2>/dev/null
-	ip netns del "$NS_S" 2>/dev/null
-}
-trap cleanup EXIT
+ROLES_MN_EIDS="$MN_EID/32 $MN_SPOOF/32 $MN_EID6/128"
+ROLES_HOST_ROUTES="198.18.0.0/15 198.51.100.0/24"
+trap roles_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# ---- per-node daemons (m: MN, p: PxTR, s: MS) -----------------------------------------
-ns_of() { case $1 in m) echo "$NS_M" ;; p) echo "$NS_P" ;; s) echo "$NS_S" ;; esac; }
-pin_of() { case $1 in m) echo "$PIN_M" ;; p) echo "$PIN_P" ;; s) echo "$LAB_TMP/bpf-s/lispd" ;; esac; }
+# ---- per-node daemons (m: MN, p: PxTR, s: MS): tests/e2e/roles_lab.sh ----------------------
 # ctl_of, log_of, node_start, node_stop, q, wait_json: tests/e2e/lispd_lib.sh
 quiet_in_ns() { in_ns "$@" >/dev/null; }
 
@@ -77,138 +55,12 @@ stat_of() {   # ns pin counter
 	in_ns "$1" "$LISPD_BPF" stats pin "$2" | awk -v n="$3" '$1 == n { print $2 }'
 }
 
-# ---- configurations ---------------------------------------------------------------------
-ms_conf() {
-	cat <<EOC
-operating-mode = MS
-control-iface  = eth0
-lisp-site {
-    eid-prefix            = $MN_EID/32
-    key-type              = 2
-    key                   = "$KEY"
-    accept-more-specifics = false
-    proxy-reply           = off
-}
-lisp-site {
-    eid-prefix            = $MN_SPOOF/32
-    key-type              = 2
-    key                   = "$KEY"
-    accept-more-specifics = false
-    proxy-reply           = off
-}
-lisp-site {
-    eid-prefix            = $MN_EID6/128
-    key-type              = 2
-    key                   = "$KEY"
-    accept-more-specifics = false
-    proxy-reply           = off
-}
-EOC
-}
-
-pxtr_conf() {   # [extra static prefix]
-	cat <<EOC
-operating-mode      = PxTR
-map-request-retries = 2
-map-resolver        = { $MS }
-pxtr {
-    rloc-iface   = eth0
-    native-iface = eth1
-    rloc-address = { $PX_RLOC }
-    eid-space    = { 198.18.0.0/15 }
-}
-static-map-cache {
-    eid-prefix = $STATIC
-    rloc-address {
-        address = 192.0.2.99
-    }
-}
-EOC
-	[ -n "${1:-}" ] && cat <<EOC
-static-map-cache {
-    eid-prefix = $1
-    rloc-address {
-        address = 192.0.2.98
-    }
-}
-EOC
-	return 0
-}
-
-mn_conf() {
-	cat <<EOC
-operating-mode      = MN
-map-request-retries = 2
-map-resolver        = { $MS }
-map-server {
-    address     = $MS
-    key-type    = 2
-    key         = "$KEY"
-    proxy-reply = off
-}
-proxy-etr {
-    address  = $PX_RLOC
-    priority = 1
-    weight   = 100
-}
-database-mapping {
-    eid-prefix = $MN_EID/32
-    interface  = eth0
-    priority   = 1
-    weight     = 100
-}
-database-mapping {
-    eid-prefix = $MN_SPOOF/32
-    interface  = eth0
-    priority   = 1
-    weight     = 100
-}
-database-mapping {
-    eid-prefix = $MN_EID6/128
-    interface  = eth0
-    priority   = 1
-    weight     = 100
-}
-EOC
-}
-
-# ---- the namespaces -------------------------------------------------------------------------
+# ---- the namespaces and configurations: tests/e2e/roles_lab.sh ------------------------------
 setup() {
-	local ns
-	for ns in "$NS_M" "$NS_P" "$NS_H" "$NS_S"; do
-		ip netns add "$ns" || return 1
-		ip -n "$ns" link set lo up
-		in_ns "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-			net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-	done
-	ip -n "$NS_M" link add eth0 type veth peer name eth0 netns "$NS_P" || return 1
-	ip -n "$NS_P" link add eth1 type veth peer name eth0 netns "$NS_H" || return 1
-	ip -n "$NS_P" link add eth2 type veth peer name eth0 netns "$NS_S" || return 1
-	ip -n "$NS_M" link set eth0 up
-	ip -n "$NS_P" link set eth0 up
-	ip -n "$NS_P" link set eth1 up
-	ip -n "$NS_P" link set eth2 up
-	ip -n "$NS_H" link set eth0 up
-	ip -n "$NS_S" link set eth0 up
-	ip -n "$NS_M" addr add "$MN_RLOC/25" dev eth0
-	ip -n "$NS_M" route add default via "$PX_RLOC"
-	ip -n "$NS_P" addr add "$PX_RLOC/25" dev eth0
-	ip -n "$NS_P" addr add "$PX_NATIVE/24" dev eth1
-	ip -n "$NS_P" addr add "$PX_MS_SIDE/25" dev eth2
-	ip -n "$NS_S" addr add "$MS/25" dev eth0
-	ip -n "$NS_S" route add default via "$PX_MS_SIDE"
-	ip -n "$NS_H" addr add "$HOST/24" dev eth0
-	# The PITR announces the EID space to the non-LISP side; here, a route.
-	ip -n "$NS_H" route add 198.18.0.0/15 via "$PX_NATIVE"
-	ip -n "$NS_H" route add 198.51.100.0/24 via "$PX_NATIVE"
-	# Forwarding is the router's policy: lispd checks it, never sets it.
-	in_ns "$NS_P" sysctl -qw net.ipv4.ip_forward=1 || return 1
-	mkdir -p "$LAB_TMP/bpf-m" "$LAB_TMP/bpf-p" "$LAB_TMP/bpf-s" || return 1
-	mount -t bpf bpf "$LAB_TMP/bpf-m" && LAB_MOUNTS="$LAB_MOUNTS $LAB_TMP/bpf-m" || return 1
-	mount -t bpf bpf "$LAB_TMP/bpf-p" && LAB_MOUNTS="$LAB_MOUNTS $LAB_TMP/bpf-p" || return 1
-	ms_conf >"$LAB_TMP/ms.conf"
-	pxtr_conf >"$LAB_TMP/pxtr.conf"
-	mn_conf >"$LAB_TMP/mn.conf"
+	roles_lab_up || return 1
+	roles_ms_conf >"$LAB_TMP/ms.conf"
+	roles_pxtr_conf "$STATIC" >"$LAB_TMP/pxtr.conf"
+	roles_mn_conf >"$LAB_TMP/mn.conf"
 }
 FLOOD_S=${FLOOD_S:-2}
 ok "four namespaces (MN, PxTR, MS, host), PxTR forwarding" setup
