@@ -26,6 +26,9 @@ BG=""
 : >"$LOG"
 
 say() { echo "$*" | tee -a "$LOG"; }
+# A check that did not hold: noted in $TMP/failed (the report's checks run
+# in subshells) and counted in the verdict and the exit status.
+failed() { echo "$*" >>"$TMP/failed"; }
 # Runs a command with its output into the log only.
 run() {
 	echo "\$ $*" >>"$LOG"
@@ -88,8 +91,11 @@ for r in d["results"]:
     print("  %s %-20s %s: %s, answered by %s in %s ms" % (
         n, r["eid"], "registered" if r["registered"] else "NOT REGISTERED",
         locs or "no locator", who if r["answered"] else "nobody", r["rtt_ms"]))
+    if not r["registered"]:
+        print("lig self of %s %s: not registered" % (n, r["eid"]), file=sys.stderr)
 EOP
-done
+done 2>"$TMP/lig-failed"
+[ -s "$TMP/lig-failed" ] && cat "$TMP/lig-failed" >>"$TMP/failed"
 lab q ms registrations >"$TMP/ms-regs.json" 2>>"$LOG"
 cat "$TMP/ms-regs.json" >>"$LOG"
 say "  map-server: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["registrations"]
@@ -105,6 +111,7 @@ ping_eids() {   # node src dst
 	local out
 	out=$(lab exec "$1" ping -c 3 -i 0.2 -W 2 -w 6 -I "$2" "$3" 2>&1)
 	echo "$out" >>"$LOG"
+	echo "$out" | grep -q ' 3 received' || failed "ping $2 -> $3: fewer than 3 replies"
 	echo "$out" | awk '/packets transmitted/ { s = $1; r = $4 }
 		/^rtt/ { split($4, a, "/"); avg = a[2] }
 		END { printf "%s/%s replies%s", r + 0, s + 0, avg ? ", avg " avg " ms" : "" }'
@@ -122,6 +129,7 @@ tcp_eids() {   # from to src dst
 		"$TMP/payload" >>"$LOG" 2>&1; then
 		kill "$rpid" 2>/dev/null
 		wait "$rpid"
+		failed "TCP $3 -> $4: the sender failed"
 		echo "FAILED"
 		return
 	fi
@@ -131,6 +139,7 @@ tcp_eids() {   # from to src dst
 	if [ "$got" = "$WANT" ]; then
 		echo "2 MB, SHA-256 matches, $(since "$t0") s"
 	else
+		failed "TCP $3 -> $4: received $got"
 		echo "FAILED (received $got)"
 	fi
 }
@@ -157,6 +166,7 @@ if [ "$PXTR" = 1 ]; then
 	say "  PxTR data plane: PETR decapsulated $(($(stat_of petr_decap_ok) - ${petr0:-0})), PITR encapsulated $(($(stat_of encap_ok) - ${pitr0:-0})) packets"
 else
 	say "  skipped: this lispd refuses operating-mode = PxTR (see the pxtr log in $LOG)"
+	failed "the PxTR did not start"
 fi
 
 # ---- map-cache --------------------------------------------------------------------------
@@ -217,11 +227,13 @@ rel() { awk -v a="$T0" -v b="$1" 'BEGIN { printf "%.1f", b - a }'; }
 if [ "$ok_now" = no ]; then
 	say "  no steady reply from $MN1_EID4 within $HANDOVER_WAIT s of the move"
 	say "  handover: FAILED (see $LOG)"
+	failed "handover: no steady reply within $HANDOVER_WAIT s"
 else
 	say "  t=$(rel "$gend") s   mn2's pings answered again"
 	say "  outage $outage s (replies stopped at t=$(rel "$gstart") s; $lost echo requests unanswered: ping sends fewer while unanswered), recovered $method"
 	if [ "$method" != "by lispd alone" ]; then
 		say "  handover: lispd needed a restart to recover: a regression of its mobility (see $LOG)"
+		failed "handover: lispd needed a restart"
 	fi
 fi
 say "  mn2's BPF map-cache now:"
@@ -229,3 +241,13 @@ lab mcache mn2 brief 2>>"$LOG" >"$TMP/mc2"
 sed 's/^/    /' "$TMP/mc2" | tee -a "$LOG"
 grep -q " $old4 " "$TMP/mc2" &&
 	say "    (an entry unused since the move keeps the old RLOC until its TTL runs out)"
+
+say
+say "== Result"
+if [ -s "$TMP/failed" ]; then
+	say "  $(wc -l <"$TMP/failed") checks failed:"
+	sed 's/^/    /' "$TMP/failed" | tee -a "$LOG"
+	exit 1
+fi
+say "  every check passed"
+exit 0

@@ -11,7 +11,8 @@
 # mn1's whole new locator set and reaches mn1's EIDs; a restart then
 # registers without a replay refusal), and `down` after a crash (lispd
 # killed with SIGKILL) and after an interrupted `up`, each leaving no
-# namespace, mount, process or file behind.
+# namespace, mount, process or file behind; last, the README's demo
+# command (scripts/demo.sh) passes every check of its report and exits 0.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -27,13 +28,14 @@ fi
 NAME=e2e$$
 NAME2=e2e${$}b
 NAME3=e2e${$}c
+NAME4=e2e${$}d
 RUN_BASE=$(mktemp -d /tmp/lispd-e2e-lab.XXXXXX)
 export LAB_RUN_BASE=$RUN_BASE
 lab() { tools/lab/lab.sh -n "$NAME" "$@"; }
 
 cleanup() {
 	local n
-	for n in "$NAME" "$NAME2" "$NAME3"; do tools/lab/lab.sh -n "$n" down 2>/dev/null; done
+	for n in "$NAME" "$NAME2" "$NAME3" "$NAME4"; do tools/lab/lab.sh -n "$n" down 2>/dev/null; done
 	rm -rf "$RUN_BASE"
 }
 trap cleanup EXIT
@@ -247,4 +249,18 @@ wait "$UP"
 rc=$?
 check "an up interrupted half-way fails ($rc)" "[ $rc -ne 0 ]"
 ok "... and removed what it had built" nothing_left "$NAME3"
+
+# ---- the README's demo command -----------------------------------------------------------------
+# Its exit status is the verdict of its checks (a user or a script runs it
+# as `scripts/demo.sh && ...`); the report ends with that verdict.
+DEMO_LAB=$NAME4 DEMO_LOG=$RUN_BASE/demo.log scripts/demo.sh >"$RUN_BASE/demo.out" 2>&1
+rc=$?
+demo_passed() {
+	[ "$rc" -eq 0 ] && grep -q '^  every check passed$' "$RUN_BASE/demo.out" ||
+		{ diag "exit $rc; report:"; sed 's/^/#   /' "$RUN_BASE/demo.out"; return 1; }
+}
+ok "scripts/demo.sh: exit 0, every check passed" demo_passed
+check "... the handover recovered by lispd alone" "grep -q 'recovered by lispd alone' '$RUN_BASE/demo.out'"
+check "... the map-server reported 4 registered EID prefixes" "grep -q 'map-server: 4 EID prefixes registered' '$RUN_BASE/demo.out'"
+ok "... and removed its lab" nothing_left "$NAME4"
 tap_done
