@@ -23,11 +23,7 @@ fi
 diag() { echo "# $*" >&2; }
 . tests/e2e/lab.sh
 . tests/e2e/lispd_lib.sh
-cleanup() {
-	lab_cleanup
-	ip netns del "$NS_M" 2>/dev/null
-}
-trap cleanup EXIT
+trap lab_ms_cleanup EXIT
 trap 'exit 130' INT TERM
 
 die() {

@@ -42,8 +42,7 @@ PING=""
 cleanup() {
 	[ -n "$PING" ] && kill "$PING" 2>/dev/null
 	[ -n "${BENCH_SOFT_DEBUG:-}" ] && for n in a b m; do cp "$(log_of $n)" "$BENCH_SOFT_DEBUG.lispd-$n"; done
-	lab_cleanup
-	ip netns del "$NS_M" 2>/dev/null
+	lab_ms_cleanup
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

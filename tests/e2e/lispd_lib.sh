@@ -267,6 +267,12 @@ ms_ns_up() {
 		ip -n "$NS_M" -6 route add default via 2001:db8:0:3::fe
 }
 
+# The mapping lab's teardown: lab.sh's nodes, then the map-server's namespace.
+lab_ms_cleanup() {
+	lab_cleanup
+	ip netns del "$NS_M" 2>/dev/null
+}
+
 # ---- handover: access network B on A's link ------------------------------------------------
 # Shared by test_handover.sh and the handover benchmark (tests/bench/handover.sh).
 # Network B is the upper half of 203.0.113.0/24 (the map-server's link has

@@ -11,10 +11,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lab.sh
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
 trap lab_cleanup EXIT
 ok "lab of three namespaces is up" lab_up
 

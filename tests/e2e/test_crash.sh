@@ -29,15 +29,8 @@ BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lab.sh
 . tests/e2e/lispd_lib.sh
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
-cleanup() {
-	lab_cleanup
-	ip netns del "$NS_M" 2>/dev/null
-}
-trap cleanup EXIT
+tap_require_root "network namespaces, BPF"
+trap lab_ms_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 ROUNDS=${CRASH_ROUNDS:-3}

@@ -33,10 +33,7 @@ BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lispd_lib.sh
 . tests/e2e/roles_lab.sh
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
 
 MN_SPOOF=198.51.100.77   # an EID of the MN outside the PxTR's eid-space
 MN_EID6=2001:db8:e1d::1  # the MN's IPv6 EID (the scan of a million EIDs comes from it)

@@ -20,18 +20,11 @@ BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lab.sh
 . tests/e2e/lispd_lib.sh
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
 
 # NEW4, NEW6, NEW_GW4, NEW_GW6, net_b_up, move_a, outage_of: tests/e2e/lispd_lib.sh
 
-cleanup() {
-	lab_cleanup
-	ip netns del "$NS_M" 2>/dev/null
-}
-trap cleanup EXIT
+trap lab_ms_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 ok "lab: router, two mobile nodes, a map-server, access network B on A's link" \

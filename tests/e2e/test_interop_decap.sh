@@ -20,10 +20,7 @@ PCAP=tests/interop/data/final-c-mn.pcap
 MN_RLOC=192.0.2.66
 MN_EID=10.3.3.3
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
 trap lab_cleanup EXIT
 
 ok "lab of three namespaces is up" lab_up

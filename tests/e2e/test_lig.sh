@@ -16,10 +16,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-$PWD/build}
 LIG=${LIG:-$BUILD/lig}
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces)"
-	tap_done
-fi
+tap_require_root "network namespaces"
 
 ID=lig-e2e-$$
 NS_C=$ID-c

@@ -25,17 +25,10 @@ BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lispd_lib.sh
 LIG=${LIG:-$BUILD/lig}
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
 # NS_M, MS4, MS6, KEY_A, KEY_B, ms_conf, mn_conf, ms_ns_up: tests/e2e/lispd_lib.sh
 
-cleanup() {
-	lab_cleanup
-	ip netns del "$NS_M" 2>/dev/null
-}
-trap cleanup EXIT
+trap lab_ms_cleanup EXIT
 # An interrupted run (Ctrl-C, run.sh's timeout) still cleans up.
 trap 'exit 1' INT TERM HUP
 

@@ -21,20 +21,10 @@ BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lab.sh
 . tests/e2e/lispd_lib.sh
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
-if ! command -v tshark >/dev/null; then
-	echo "ok 1 # SKIP needs tshark"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
+tap_require_cmd tshark
 
-cleanup() {
-	lab_cleanup
-	ip netns del "$NS_M" 2>/dev/null
-}
-trap cleanup EXIT
+trap lab_ms_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 PHYS_MTU=1500

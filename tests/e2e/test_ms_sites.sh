@@ -27,16 +27,9 @@ BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lispd_lib.sh
 LIG=${LIG:-$BUILD/lig}
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces)"
-	tap_done
-fi
+tap_require_root "network namespaces"
 
-cleanup() {
-	lab_cleanup
-	ip netns del "$NS_M" 2>/dev/null
-}
-trap cleanup EXIT
+trap lab_ms_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 K1="ms-sites-key-one-never-logged"

@@ -28,20 +28,13 @@ BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lab.sh
 . tests/e2e/lispd_lib.sh
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
 
 B4=$MH_B4             # A's address on network B (eth1)
 B_GW4=$MH_B_GW4
 A_GW4=$MH_A_GW4
 
-cleanup() {
-	lab_cleanup
-	ip netns del "$NS_M" 2>/dev/null
-}
-trap cleanup EXIT
+trap lab_ms_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 ok "lab: router, two mobile nodes, a map-server, A's second link into network B" \

@@ -20,10 +20,7 @@ BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lispd_lib.sh
 . tests/e2e/roles_lab.sh
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
 trap roles_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 

@@ -35,10 +35,7 @@ BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lispd_lib.sh
 . tests/e2e/roles_lab.sh
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
 
 MN_SPOOF=198.51.100.77   # an EID of the MN outside the PxTR's eid-space
 STATIC=198.19.255.0/24   # a static entry of the PxTR (to nowhere)

@@ -20,10 +20,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-$PWD/build}
 export BUILD
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
 
 . tools/lab/plan.sh
 NAME=hp$$

@@ -16,10 +16,7 @@ BUILD=${BUILD:-$PWD/build}
 XFER=tests/e2e/xfer.py
 XFER_BYTES=$((8 * 1024 * 1024))
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
 trap lab_cleanup EXIT
 
 ok "lab of three namespaces is up" lab_up

@@ -15,10 +15,7 @@ BUILD=${BUILD:-$PWD/build}
 . tests/e2e/lispd_lib.sh
 . tests/e2e/roles_lab.sh
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ok 1 # SKIP needs root (network namespaces, BPF)"
-	tap_done
-fi
+tap_require_root "network namespaces, BPF"
 if ! command -v valgrind >/dev/null; then
 	echo "ok 1 # SKIP valgrind is not installed (scripts/deps.sh installs it)"
 	tap_done

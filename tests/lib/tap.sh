@@ -2,6 +2,8 @@
 #   ok "description" command args...   runs the command, records ok / not ok
 #   check "description" CONDITION      same, for a shell condition string
 #   tap_done                            prints the plan; exits 1 if anything failed
+#   tap_require_root "what for"         ends the test as skipped unless root
+#   tap_require_cmd COMMAND             ends the test as skipped without COMMAND
 _tap_n=0
 _tap_failed=0
 
@@ -33,4 +35,16 @@ tap_done() {
 	echo "1..$_tap_n"
 	[ "$_tap_failed" -eq 0 ]
 	exit $?
+}
+
+tap_require_root() {   # what for
+	[ "$(id -u)" -eq 0 ] && return 0
+	echo "ok 1 # SKIP needs root ($1)"
+	tap_done
+}
+
+tap_require_cmd() {   # command
+	command -v "$1" >/dev/null && return 0
+	echo "ok 1 # SKIP needs $1"
+	tap_done
 }
