@@ -10,10 +10,14 @@ scripts/deps.sh || exit 1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# Each step says how long it took: CI must stay under 20 minutes in all.
 step() {
+	local t0=$SECONDS rc
 	echo "==> $*"
 	"$@" 2>&1 | tee -a "$log"
-	return "${PIPESTATUS[0]}"
+	rc=${PIPESTATUS[0]}
+	echo "<== $* (exit $rc, $((SECONDS - t0)) s; $SECONDS s so far)"
+	return "$rc"
 }
 
 rc=0
