@@ -30,9 +30,9 @@
 #define LISPD_CFG_MAX_STATIC 1024
 #define LISPD_CFG_MAX_RLOCS 16           /* per mapping */
 #define LISPD_CFG_KEY_MAX 256            /* bytes of a map-server key */
-#define LISPD_CFG_MAX_FILE_SIZE (1024 * 1024)
+#define LISPD_CFG_MAX_FILE_SIZE (16 * 1024 * 1024)
 #define LISPD_CFG_MAX_IID 0xffffffu      /* 24-bit instance-id */
-#define LISPD_CFG_MAX_SITES 16384        /* lisp-site sections */
+#define LISPD_CFG_MAX_SITES 65536        /* lisp-site sections */
 #define LISPD_CFG_MAX_STATIC_SITES 4096  /* ms-static-registered-site sections */
 #define LISPD_CFG_MAX_EID_SPACE 256      /* pxtr eid-space prefixes */
 

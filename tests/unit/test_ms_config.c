@@ -121,6 +121,52 @@ static void test_defaults_and_forms(void **state)
 
 /* ms-limits: defaults without the section, each key read, bad values
  * refused naming the key, and the section refused outside an MS. */
+/* n lisp-sites, one /32 and one key each, as a map-server of n mobile
+ * nodes has them; site i is 198.18.0.0 + i. */
+static char *sites_text(unsigned n)
+{
+	size_t cap = 64 + (size_t)n * 96, len;
+	char *t = malloc(cap);
+
+	assert_non_null(t);
+	len = (size_t)snprintf(t, cap, MS);
+	for (unsigned i = 0; i < n; i++)
+		len += (size_t)snprintf(t + len, cap - len,
+					"lisp-site {\n eid-prefix = 198.%u.%u.%u/32\n key-type = 2\n"
+					" key = \"mn-%05u-key\"\n}\n",
+					18 + (i >> 16), (i >> 8) & 0xff, i & 0xff, i);
+	assert_true(len < cap);
+	return t;
+}
+
+/* The most lisp-sites one file may hold fit within the file size limit
+ * (they once did not: 1 MiB held about 10000 sites of the 16384 allowed),
+ * and every one of them is loaded; one more is refused at its section. */
+static void test_site_count(void **state)
+{
+	struct lispd_config c;
+	struct lisp_prefix p;
+	char err[256];
+	char *t;
+
+	(void)state;
+	t = sites_text(LISPD_CFG_MAX_SITES);
+	assert_true(strlen(t) <= LISPD_CFG_MAX_FILE_SIZE);
+	if (lispd_config_load_string(t, "x", &c, err, sizeof(err)) != 0)
+		fail_msg("%u sites refused: %s", LISPD_CFG_MAX_SITES, err);
+	assert_int_equal(c.n_sites, LISPD_CFG_MAX_SITES);
+	p = tu_prefix("198.18.255.255/32");
+	tu_assert_prefix_equal(&c.sites[LISPD_CFG_MAX_SITES - 1].eid, &p);
+	assert_int_equal(c.sites[LISPD_CFG_MAX_SITES - 1].key_len, strlen("mn-65535-key"));
+	assert_memory_equal(c.sites[LISPD_CFG_MAX_SITES - 1].key, "mn-65535-key",
+			    strlen("mn-65535-key"));
+	lispd_config_free(&c);
+	free(t);
+	t = sites_text(LISPD_CFG_MAX_SITES + 1);
+	expect_fail(t, "198.19.0.0/32", "more than 65536 lisp-site sections");
+	free(t);
+}
+
 static void test_limits(void **state)
 {
 	struct lispd_config c;
@@ -232,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_defaults_and_forms),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_site_count),
 		cmocka_unit_test(test_role_keys),
 		cmocka_unit_test(test_bad_sites),
 	};
