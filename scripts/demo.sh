@@ -9,12 +9,17 @@
 #   DEMO_LOG=FILE       log file (default /tmp/lispd-demo-<time>.log)
 #   HANDOVER_WAIT=S     how long to wait for traffic to come back after the
 #                       move (default 75: the record TTL is 1 minute)
+#   DEMO_NO_BUILD=1     no package install and no build: run the programs
+#                       already in $BUILD (default build/), as the test
+#                       suite does with its own (plain or sanitizer) build
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (network namespaces, BPF)" >&2; exit 1; }
-scripts/deps.sh || exit 1
-make -j2 all >/dev/null || { echo "demo: the build failed" >&2; exit 1; }
+if [ "${DEMO_NO_BUILD:-0}" != 1 ]; then
+	scripts/deps.sh || exit 1
+	make -j2 all >/dev/null || { echo "demo: the build failed" >&2; exit 1; }
+fi
 
 . tools/lab/plan.sh
 NAME=${DEMO_LAB:-demo}
