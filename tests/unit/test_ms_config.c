@@ -119,8 +119,6 @@ static void test_defaults_and_forms(void **state)
 	lispd_config_free(&c);
 }
 
-/* ms-limits: defaults without the section, each key read, bad values
- * refused naming the key, and the section refused outside an MS. */
 /* n lisp-sites, one /32 and one key each, as a map-server of n mobile
  * nodes has them; site i is 198.18.0.0 + i. */
 static char *sites_text(unsigned n)
@@ -167,6 +165,8 @@ static void test_site_count(void **state)
 	free(t);
 }
 
+/* ms-limits: defaults without the section, each key read, bad values
+ * refused naming the key, and the section refused outside an MS. */
 static void test_limits(void **state)
 {
 	struct lispd_config c;
