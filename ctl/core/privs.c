@@ -11,46 +11,22 @@
 
 #include "log.h"
 
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
 #endif
 
-#define CAP(n) (UINT64_C(1) << (n))
+#define CAP(n) PRIVS_CAP(n)
 
-/* What each role keeps once it is set up, and why. Everything a role does
- * only at start (loading and attaching the BPF programs, creating lmn0,
- * binding UDP 4342, SO_BINDTODEVICE, cleaning a crashed run's state) is
- * done before the drop and needs nothing here. lispd stays uid 0, so the
- * files it made at start (state directory, pins, control socket, pid
- * file) remain its own without CAP_DAC_OVERRIDE.
- *
- *  MN    CAP_NET_ADMIN  a move changes the `from RLOC` rules and the
- *                       table's default routes; SIGTERM removes lmn0, the
- *                       routes, rules, addresses, TC filters and qdiscs
- *        CAP_BPF        map-cache and runtime-config map updates (a move,
- *                       a Map-Reply, a reload's static entries); before
- *                       Linux 6.5 every bpf() command needs it when
- *                       kernel.unprivileged_bpf_disabled is set, as
- *                       Debian's default is
- *  PxTR  CAP_NET_ADMIN  SIGTERM removes the PETR/PITR TC filters and qdiscs
- *        CAP_BPF        map-cache and eid-space updates (resolution, reload)
- *  MS    nothing        it only answers on UDP sockets bound at start (port
- *                       4342, not below 1024) and reads its configuration
- *
- * Nobody keeps CAP_NET_RAW (no raw socket; SO_BINDTODEVICE is set once, at
- * start), CAP_NET_BIND_SERVICE (4342 > 1023) or CAP_SYS_ADMIN. */
-static const struct {
-	enum lispd_cfg_mode mode;
-	uint64_t keep;
-} role_caps[] = {
-	{ LISPD_MODE_MN, CAP(CAP_NET_ADMIN) | CAP(CAP_BPF) },
-	{ LISPD_MODE_PXTR, CAP(CAP_NET_ADMIN) | CAP(CAP_BPF) },
-	{ LISPD_MODE_MS, 0 },
-};
+/* What a role keeps once it is set up is its table entry's caps_kept
+ * (core/role.h), with its reasons beside it. Everything a role does only at
+ * start (loading and attaching the BPF programs, creating lmn0, binding UDP
+ * 4342, SO_BINDTODEVICE, cleaning a crashed run's state) is done before the
+ * drop and needs nothing kept. lispd stays uid 0, so the files it made at
+ * start (state directory, pins, control socket, pid file) remain its own
+ * without CAP_DAC_OVERRIDE. Nobody keeps CAP_NET_RAW (no raw socket;
+ * SO_BINDTODEVICE is set once, at start), CAP_NET_BIND_SERVICE (4342 >
+ * 1023) or CAP_SYS_ADMIN. */
 
 static const char *const cap_names[] = {
 	"cap_chown", "cap_dac_override", "cap_dac_read_search", "cap_fowner", "cap_fsetid",
@@ -63,14 +39,6 @@ static const char *const cap_names[] = {
 	"cap_mac_admin", "cap_syslog", "cap_wake_alarm", "cap_block_suspend", "cap_audit_read",
 	"cap_perfmon", "cap_bpf", "cap_checkpoint_restore",
 };
-
-uint64_t privs_kept(enum lispd_cfg_mode mode)
-{
-	for (size_t i = 0; i < sizeof(role_caps) / sizeof(role_caps[0]); i++)
-		if (role_caps[i].mode == mode)
-			return role_caps[i].keep;
-	return 0;   /* a role not in the table keeps nothing */
-}
 
 const char *privs_names(uint64_t caps, char *buf, size_t len)
 {
@@ -140,11 +108,11 @@ static int drop_bounding(uint64_t keep, bool can_setpcap, char *errbuf, size_t e
 	return left;
 }
 
-int privs_drop(enum lispd_cfg_mode mode, char *errbuf, size_t errlen)
+int privs_drop(uint64_t keep, char *errbuf, size_t errlen)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[2];
-	uint64_t keep = privs_kept(mode), want;
+	uint64_t want;
 	char names[512];
 	int left;
 

@@ -14,75 +14,27 @@
 #include "mn/rlocs.h"
 #include "mn/rlocwatch.h"
 
-int rlocs_iface_addr(const char *ifname, uint16_t afi, struct lisp_ip *out)
+struct holder_ctx {
+	const struct lisp_ip *ip;
+	char *ifname;
+	size_t len;
+};
+
+static bool holds(struct rtnl_addr *a, struct nl_cache *links, void *arg)
 {
-	struct nl_sock *sk = nl_route_open();
-	struct nl_cache *links = NULL, *addrs = NULL;
-	int family = afi == LISP_AFI_IPV4 ? AF_INET : AF_INET6;
-	int ifindex, rc = 1;
+	const struct holder_ctx *c = arg;
+	struct lisp_ip got;
 
-	if (!sk)
-		return -1;
-	if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &links) ||
-	    rtnl_addr_alloc_cache(sk, &addrs)) {
-		errno = EIO;
-		rc = -1;
-		goto out;
-	}
-	ifindex = rtnl_link_name2i(links, ifname);
-	if (ifindex <= 0)
-		goto out;
-	for (struct nl_object *o = nl_cache_get_first(addrs); o; o = nl_cache_get_next(o)) {
-		struct rtnl_addr *a = (struct rtnl_addr *)o;
-
-		if (rtnl_addr_get_ifindex(a) != ifindex || rtnl_addr_get_family(a) != family ||
-		    rtnl_addr_get_scope(a) != RT_SCOPE_UNIVERSE ||
-		    (rtnl_addr_get_flags(a) & (IFA_F_TENTATIVE | IFA_F_DEPRECATED)))
-			continue;
-		if (nl_addr_to_ip(rtnl_addr_get_local(a), out) == 0) {
-			rc = 0;
-			break;
-		}
-	}
-out:
-	if (addrs)
-		nl_cache_free(addrs);
-	if (links)
-		nl_cache_free(links);
-	nl_route_close(sk);
-	return rc;
+	return nl_addr_to_ip(rtnl_addr_get_local(a), &got) == 0 && lisp_ip_equal(&got, c->ip) &&
+	       rtnl_link_i2name(links, rtnl_addr_get_ifindex(a), c->ifname, c->len);
 }
 
 /* The interface holding ip, into ifname; 0 or 1 when none does. */
 static int iface_of_addr(const struct lisp_ip *ip, char *ifname, size_t len)
 {
-	struct nl_sock *sk = nl_route_open();
-	struct nl_cache *links = NULL, *addrs = NULL;
-	int rc = 1;
+	struct holder_ctx c = { .ip = ip, .ifname = ifname, .len = len };
 
-	if (!sk)
-		return -1;
-	if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &links) || rtnl_addr_alloc_cache(sk, &addrs)) {
-		rc = -1;
-		goto out;
-	}
-	for (struct nl_object *o = nl_cache_get_first(addrs); o; o = nl_cache_get_next(o)) {
-		struct rtnl_addr *a = (struct rtnl_addr *)o;
-		struct lisp_ip got;
-
-		if (nl_addr_to_ip(rtnl_addr_get_local(a), &got) == 0 && lisp_ip_equal(&got, ip) &&
-		    rtnl_link_i2name(links, rtnl_addr_get_ifindex(a), ifname, len)) {
-			rc = 0;
-			break;
-		}
-	}
-out:
-	if (addrs)
-		nl_cache_free(addrs);
-	if (links)
-		nl_cache_free(links);
-	nl_route_close(sk);
-	return rc;
+	return nl_addr_walk(holds, &c);
 }
 
 /* The plan's entry of RLOC interface ifname, added when new; NULL when
@@ -139,7 +91,7 @@ static int plan_rloc(const struct lispd_cfg_rloc *r, struct host_plan *plan, con
 		p = plan_iface(plan, r->ifname, src, r->line, errbuf, errlen);
 		if (!p)
 			return -1;
-		rc = rlocs_iface_addr(r->ifname, afi, &ip);
+		rc = nl_iface_addr(r->ifname, afi, &ip);
 		if (rc < 0) {
 			snprintf(errbuf, errlen, "%s:%d: reading the addresses of %s: %s", src,
 				 r->line, r->ifname, strerror(errno));

@@ -23,8 +23,4 @@ struct lispd_config;   /* lib/config.h */
 int rlocs_plan(const struct lispd_config *cfg, struct host_plan *plan, char *errbuf,
 	       size_t errlen);
 
-/* The first usable address of family afi on ifname: global scope, neither
- * tentative nor deprecated. 0, 1 when there is none, -1 with errno. */
-int rlocs_iface_addr(const char *ifname, uint16_t afi, struct lisp_ip *out);
-
 #endif

@@ -21,8 +21,8 @@
 
 #include "core/cp_sock.h"
 #include "core/evloop.h"
+#include "core/nl.h"
 #include "dp_link.h"
-#include "mn/rlocs.h"
 
 static bool have_netns;
 
@@ -205,12 +205,12 @@ static void test_rloc_of_interface(void **state)
 
 	(void)state;
 	NEED_NETNS();
-	assert_int_equal(rlocs_iface_addr("lo", LISP_AFI_IPV4, &got), 0);
+	assert_int_equal(nl_iface_addr("lo", LISP_AFI_IPV4, &got), 0);
 	/* 127.0.0.1 has host scope: never an RLOC. */
 	assert_true(lisp_ip_equal(&got, &want4));
-	assert_int_equal(rlocs_iface_addr("lo", LISP_AFI_IPV6, &got), 0);
+	assert_int_equal(nl_iface_addr("lo", LISP_AFI_IPV6, &got), 0);
 	assert_true(lisp_ip_equal(&got, &want6));
-	assert_int_equal(rlocs_iface_addr("nosuch0", LISP_AFI_IPV4, &got), 1);
+	assert_int_equal(nl_iface_addr("nosuch0", LISP_AFI_IPV4, &got), 1);
 }
 
 int main(void)
