@@ -271,4 +271,77 @@ enum lispd_stat {
 	LISPD_STAT_MAX,
 };
 
+/* ---- the layout both compilers must agree on ----------------------------------
+ * Pinned maps outlive the programs and daemons that made them (a restart or
+ * lispd-bpf reuses them, bpftool reads them), so these sizes and offsets are
+ * an ABI. clang (BPF) and gcc (user space) both check them here: a change
+ * that moves a field fails to build on either side instead of misreading. */
+#define LISPD_LAYOUT_SIZE(t, n) _Static_assert(sizeof(struct t) == (n), "size of struct " #t)
+#define LISPD_LAYOUT_AT(t, f, n) \
+	_Static_assert(__builtin_offsetof(struct t, f) == (n), "offset of " #t "." #f)
+
+LISPD_LAYOUT_SIZE(lispd_mc_key, 24);
+LISPD_LAYOUT_AT(lispd_mc_key, prefixlen, 0);
+LISPD_LAYOUT_AT(lispd_mc_key, iid, 4);
+LISPD_LAYOUT_AT(lispd_mc_key, family, 7);
+LISPD_LAYOUT_AT(lispd_mc_key, addr, 8);
+LISPD_LAYOUT_SIZE(lispd_locator, 20);
+LISPD_LAYOUT_AT(lispd_locator, family, 0);
+LISPD_LAYOUT_AT(lispd_locator, priority, 1);
+LISPD_LAYOUT_AT(lispd_locator, weight, 2);
+LISPD_LAYOUT_AT(lispd_locator, flags, 3);
+LISPD_LAYOUT_AT(lispd_locator, addr, 4);
+LISPD_LAYOUT_SIZE(lispd_locset, 228);
+LISPD_LAYOUT_AT(lispd_locset, n_locators, 0);
+LISPD_LAYOUT_AT(lispd_locset, n_slots, 1);
+LISPD_LAYOUT_AT(lispd_locset, pad, 2);
+LISPD_LAYOUT_AT(lispd_locset, loc, 4);
+LISPD_LAYOUT_AT(lispd_locset, slot, 164);
+LISPD_LAYOUT_SIZE(lispd_mc_value, 232);
+LISPD_LAYOUT_AT(lispd_mc_value, action, 0);
+LISPD_LAYOUT_AT(lispd_mc_value, pad, 1);
+LISPD_LAYOUT_AT(lispd_mc_value, ls, 4);
+LISPD_LAYOUT_SIZE(lispd_dp_config, 292);
+LISPD_LAYOUT_AT(lispd_dp_config, flags, 0);
+LISPD_LAYOUT_AT(lispd_dp_config, iid, 4);
+LISPD_LAYOUT_AT(lispd_dp_config, lmn_ifindex, 8);
+LISPD_LAYOUT_AT(lispd_dp_config, phys_ifindex, 12);
+LISPD_LAYOUT_AT(lispd_dp_config, rloc4, 16);
+LISPD_LAYOUT_AT(lispd_dp_config, rloc6, 20);
+LISPD_LAYOUT_AT(lispd_dp_config, miss_policy, 36);
+LISPD_LAYOUT_AT(lispd_dp_config, pad, 37);
+LISPD_LAYOUT_AT(lispd_dp_config, miss_interval_ms, 40);
+LISPD_LAYOUT_AT(lispd_dp_config, miss_rate, 44);
+LISPD_LAYOUT_AT(lispd_dp_config, miss_burst, 48);
+LISPD_LAYOUT_AT(lispd_dp_config, petr, 52);
+LISPD_LAYOUT_AT(lispd_dp_config, lmn_mac, 280);
+LISPD_LAYOUT_AT(lispd_dp_config, pad2, 286);
+LISPD_LAYOUT_AT(lispd_dp_config, phys6_ifindex, 288);
+LISPD_LAYOUT_SIZE(lispd_rloc_key, 20);
+LISPD_LAYOUT_AT(lispd_rloc_key, family, 0);
+LISPD_LAYOUT_AT(lispd_rloc_key, pad, 1);
+LISPD_LAYOUT_AT(lispd_rloc_key, addr, 4);
+LISPD_LAYOUT_SIZE(lispd_local_rloc, 4);
+LISPD_LAYOUT_AT(lispd_local_rloc, ifindex, 0);
+LISPD_LAYOUT_SIZE(lispd_eid_key, 24);
+LISPD_LAYOUT_AT(lispd_eid_key, iid, 0);
+LISPD_LAYOUT_AT(lispd_eid_key, family, 4);
+LISPD_LAYOUT_AT(lispd_eid_key, pad, 5);
+LISPD_LAYOUT_AT(lispd_eid_key, addr, 8);
+LISPD_LAYOUT_SIZE(lispd_local_eid, 4);
+LISPD_LAYOUT_AT(lispd_local_eid, flags, 0);
+LISPD_LAYOUT_SIZE(lispd_eid_space_val, 4);
+LISPD_LAYOUT_AT(lispd_eid_space_val, flags, 0);
+LISPD_LAYOUT_SIZE(lispd_miss_event, 48);
+LISPD_LAYOUT_AT(lispd_miss_event, ts_ns, 0);
+LISPD_LAYOUT_AT(lispd_miss_event, iid, 8);
+LISPD_LAYOUT_AT(lispd_miss_event, family, 12);
+LISPD_LAYOUT_AT(lispd_miss_event, reason, 13);
+LISPD_LAYOUT_AT(lispd_miss_event, pad, 14);
+LISPD_LAYOUT_AT(lispd_miss_event, dst, 16);
+LISPD_LAYOUT_AT(lispd_miss_event, src, 32);
+LISPD_LAYOUT_SIZE(lispd_token_bucket, 16);
+LISPD_LAYOUT_AT(lispd_token_bucket, last_ns, 0);
+LISPD_LAYOUT_AT(lispd_token_bucket, tokens_milli, 8);
+
 #endif
