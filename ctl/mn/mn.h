@@ -5,15 +5,12 @@
  * struct cp_io and come in through mn_on_control(); time comes from the
  * daemon's ev_loop.
  *
- * API changes from the first sketch, kept minimal:
- *  - struct mn_host is the one ctl/mn/host.h already defines (what host setup
- *    learnt: RLOCs, pin dir, interfaces), so the daemon passes host_setup()'s
- *    output as is. What host setup does not know travels in struct mn_opts:
- *    the map-cache fd, the Map-Register nonce provider and xTR-ID (both
- *    persisted by the core), and timer overrides for tests.
- *  - Our EIDs and their iid come from the configuration's database-mappings.
- *  - Only mn.c reads the configuration (into struct mn_conf); only
- *    mn_miss.c (and ctl/itr/itr_mapcache.c) know the BPF layouts. */
+ * The daemon (mn/mn_role.c) passes what host setup learnt (struct mn_host:
+ * RLOCs, pin dir, interfaces) and, in struct mn_opts, what host setup does
+ * not know: the map-cache fd, the Map-Register nonce provider and xTR-ID
+ * (both persisted by the core), and timer overrides for tests. Our EIDs and
+ * their iid come from the configuration's database-mappings; only mn.c
+ * reads the configuration (into struct mn_conf). */
 #ifndef MN_MN_H
 #define MN_MN_H
 

@@ -8,7 +8,7 @@
  *
  * No sockets here: packets come in through ms_on_control() and leave through
  * struct cp_io (the core sends them from its port-4342 socket); time comes
- * from the daemon's ev_loop. Wiring into lispd (what the core does):
+ * from the daemon's ev_loop. Wiring into lispd (ms/ms_role.c does this):
  *
  *   struct ms *ms = ms_new(cfg, loop, &io);          // cfg->mode == LISPD_MODE_MS
  *   ... each datagram received on UDP 4342:

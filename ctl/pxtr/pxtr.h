@@ -16,16 +16,11 @@
  * PxTR is no ETR for any EID.
  *
  * No sockets here: packets come in through pxtr_on_control() and leave
- * through struct cp_io. How ctl/lispd_main.c (start_pxtr) runs the role:
- * the control socket first, pxtr_host_cleanup_stale() and pxtr_host_setup()
- * (ctl/pxtr/pxtr_host.h: the data plane attached through
- * lib/dp_attach_pxtr, recorded for exact restore and crash recovery), the
- * UDP 4342 sockets sending from the pxtr rloc-addresses, pxtr_new() over
- * the pinned LISPD_MAP_MCACHE and LISPD_MAP_EID_SPACE, the miss ring buffer
- * of the PxTR pin directory into pxtr_on_miss(); SIGHUP: pxtr_reload() (a
- * change of rloc-iface, native-iface, rloc-address or iid needs a
- * re-attach: refused); the control socket: pxtr_ctl_json(); on exit
- * pxtr_free() and pxtr_host_restore().
+ * through struct cp_io. The role's table entry (pxtr/pxtr_role.c) runs it:
+ * the data plane attached by pxtr/pxtr_host (recorded for exact restore and
+ * crash recovery), pxtr_new() over its map-cache and EID-space maps, misses
+ * into pxtr_on_miss(), SIGHUP into pxtr_reload() (a change of rloc-iface,
+ * native-iface, rloc-address or iid needs a re-attach: refused).
  *
  * The configuration is copied: cfg may be freed after pxtr_new/pxtr_reload. */
 #ifndef PXTR_PXTR_H
