@@ -25,6 +25,7 @@
 #include "config.h"
 #include "dp_attach_pxtr.h"
 #include "dp_pinned.h"
+#include "json.h"
 #include "core/cp_sock.h"
 #include "core/ctlsock.h"
 #include "core/daemon.h"
@@ -275,91 +276,88 @@ static void on_signal(enum daemon_signal sig, int signo, void *arg)
 	ev_loop_stop(d->loop);
 }
 
-static void json_ip(FILE *out, const struct lisp_ip *ip)
+static void json_ip(struct json *j, const char *key, const struct lisp_ip *ip)
 {
 	char buf[64];
 
-	ctlsock_json_string(out, nl_ip_str(ip, buf, sizeof(buf)));
+	json_str(j, key, nl_ip_str(ip, buf, sizeof(buf)));
 }
 
 /* What the sockets (and, with a data plane, the ring buffer) saw, and the
  * reloads: the end of every mode's part. */
-static void daemon_json_io(struct daemon *d, FILE *out)
+static void daemon_json_io(struct daemon *d, struct json *j)
 {
-	fprintf(out, ", \"control_port\": %u, \"control_rx\": %" PRIu64
-		", \"control_rx_errors\": %" PRIu64 ", \"control_rx_oversized\": %" PRIu64
-		", \"control_tx\": %" PRIu64 ", \"control_tx_errors\": %" PRIu64, d->cp.port,
-		d->cp.rx_packets, d->cp.rx_errors, d->cp.rx_oversized, d->cp.tx_packets, d->cp.tx_errors);
-	if (!d->ms)
-		fprintf(out, ", \"miss_events\": %" PRIu64 ", \"miss_events_malformed\": %" PRIu64,
-			d->miss ? miss_rb_events(d->miss) : 0, d->miss ? miss_rb_malformed(d->miss) : 0);
-	fprintf(out, ", \"reloads\": %" PRIu64 ", \"reload_errors\": %" PRIu64 "}", d->reloads,
-		d->reload_errors);
+	json_uint(j, "control_port", d->cp.port);
+	json_uint(j, "control_rx", d->cp.rx_packets);
+	json_uint(j, "control_rx_errors", d->cp.rx_errors);
+	json_uint(j, "control_rx_oversized", d->cp.rx_oversized);
+	json_uint(j, "control_tx", d->cp.tx_packets);
+	json_uint(j, "control_tx_errors", d->cp.tx_errors);
+	if (!d->ms) {
+		json_uint(j, "miss_events", d->miss ? miss_rb_events(d->miss) : 0);
+		json_uint(j, "miss_events_malformed", d->miss ? miss_rb_malformed(d->miss) : 0);
+	}
+	json_uint(j, "reloads", d->reloads);
+	json_uint(j, "reload_errors", d->reload_errors);
 }
 
 /* The MS mode's part of the daemon's status: no host state, only where the
  * control messages come in. */
-static void daemon_json_ms(struct daemon *d, FILE *out)
+static void daemon_json_ms(struct daemon *d, struct json *j)
 {
-	fputs(", \"control_iface\": ", out);
-	ctlsock_json_string(out, d->cfg.control_iface);
-	fputs(", \"listen\": [", out);
+	json_str(j, "control_iface", d->cfg.control_iface);
+	json_arr_begin(j, "listen");
 	if (d->cp.have_rloc4)
-		json_ip(out, &d->cp.rloc4);
-	if (d->cp.have_rloc6) {
-		if (d->cp.have_rloc4)
-			fputs(", ", out);
-		json_ip(out, &d->cp.rloc6);
-	}
-	fputc(']', out);
+		json_ip(j, NULL, &d->cp.rloc4);
+	if (d->cp.have_rloc6)
+		json_ip(j, NULL, &d->cp.rloc6);
+	json_arr_end(j);
 }
 
 /* The MN mode's part: what host setup made. */
-static void daemon_json_mn(struct daemon *d, FILE *out)
+static void daemon_json_mn(struct daemon *d, struct json *j)
 {
-	fputs(", \"lmn\": ", out);
-	ctlsock_json_string(out, d->host.lmn_name);
-	fprintf(out, ", \"lmn_mtu\": %u, \"phys\": ", d->host.lmn_mtu);
-	ctlsock_json_string(out, d->host.phys_name);
-	fprintf(out, ", \"phys_mtu\": %u, \"table\": %" PRIu32 ", \"rlocs\": [", d->host.phys_mtu,
-		d->host.table);
-	for (unsigned i = 0; i < d->host.n_rlocs; i++) {
-		if (i)
-			fputs(", ", out);
-		json_ip(out, &d->host.rlocs[i]);
-	}
-	fputc(']', out);
+	json_str(j, "lmn", d->host.lmn_name);
+	json_uint(j, "lmn_mtu", d->host.lmn_mtu);
+	json_str(j, "phys", d->host.phys_name);
+	json_uint(j, "phys_mtu", d->host.phys_mtu);
+	json_uint(j, "table", d->host.table);
+	json_arr_begin(j, "rlocs");
+	for (unsigned i = 0; i < d->host.n_rlocs; i++)
+		json_ip(j, NULL, &d->host.rlocs[i]);
+	json_arr_end(j);
 }
 
-static void daemon_json(struct daemon *d, FILE *out)
+static void daemon_json(struct daemon *d, struct json *j)
 {
-	fprintf(out, "{\"pid\": %ld, \"version\": \"%s\", \"mode\": \"%s\", \"uptime_s\": %ld, "
-		"\"config\": ", (long)getpid(), LISPD_VERSION,
-		d->ms ? "MS" : d->px ? "PxTR" : "MN", (long)(time(NULL) - d->started));
-	ctlsock_json_string(out, d->o->config);
+	json_obj_begin(j, "daemon");
+	json_int(j, "pid", getpid());
+	json_str(j, "version", LISPD_VERSION);
+	json_str(j, "mode", d->ms ? "MS" : d->px ? "PxTR" : "MN");
+	json_int(j, "uptime_s", time(NULL) - d->started);
+	json_str(j, "config", d->o->config);
 	if (d->ms) {
-		daemon_json_ms(d, out);
+		daemon_json_ms(d, j);
 	} else {
-		fputs(", \"state_dir\": ", out);
-		ctlsock_json_string(out, d->o->state_dir);
-		fputs(", \"pin_dir\": ", out);
-		ctlsock_json_string(out, d->px ? d->o->pin_dir : d->host.pin_dir);
+		json_str(j, "state_dir", d->o->state_dir);
+		json_str(j, "pin_dir", d->px ? d->o->pin_dir : d->host.pin_dir);
 		if (!d->px)
-			daemon_json_mn(d, out);
+			daemon_json_mn(d, j);
 	}
-	daemon_json_io(d, out);
+	daemon_json_io(d, j);
+	json_obj_end(j);
 }
 
 /* The running role's answer to req, and the name its part of "status" and
  * "counters" goes under. */
-static void role_json(struct daemon *d, const char *req, FILE *out)
+static void role_json(struct daemon *d, const char *req, struct json *j)
 {
 	if (d->ms)
-		ms_ctl_json(d->ms, req, out);
+		ms_ctl_json(d->ms, req, j);
 	else if (d->px)
-		pxtr_ctl_json(d->px, req, out);
+		pxtr_ctl_json(d->px, req, j);
 	else
-		mn_ctl_json(d->mn, req, out);
+		mn_ctl_json(d->mn, req, j);
 }
 
 /* Requests a role answers alone (the MN's own answers the unknown ones). */
@@ -374,24 +372,24 @@ static bool role_takes(const struct daemon *d, const char *req)
 
 /* "status" and "counters" wrap the role's answer with the daemon's own
  * part; the other requests are the role's alone. */
-static int on_ctl(const char *req, FILE *out, void *arg)
+static int on_ctl(const char *req, struct json *j, void *arg)
 {
 	struct daemon *d = arg;
 
 	if (!d->ms && !d->px && !d->mn)
 		return -1;   /* still starting: nothing to show yet */
 	if (!strcmp(req, "status") || !strcmp(req, "counters")) {
-		fputs("{\"daemon\": ", out);
-		daemon_json(d, out);
-		fprintf(out, ", \"%s\": ", d->ms ? "ms" : d->px ? "pxtr" : "mn");
+		json_obj_begin(j, NULL);
+		daemon_json(d, j);
+		json_key(j, d->ms ? "ms" : d->px ? "pxtr" : "mn");
 		/* The MS has no status of its own beyond its counters. */
-		role_json(d, d->ms ? "counters" : req, out);
-		fputs("}\n", out);
+		role_json(d, d->ms ? "counters" : req, j);
+		json_obj_end(j);
 		return 0;
 	}
 	if (!role_takes(d, req))
 		return -1;
-	role_json(d, req, out);
+	role_json(d, req, j);
 	return 0;
 }
 
