@@ -12,6 +12,7 @@
 
 #include "core/ctlsock.h"
 #include "core/evloop.h"
+#include "json.h"
 #include "log.h"
 
 /* A client that neither finishes its request line nor goes away is
@@ -34,22 +35,6 @@ struct ctlsock {
 	void *arg;
 	struct client *clients[CTLSOCK_MAX_CLIENTS];
 };
-
-void ctlsock_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
 
 static void client_free(struct client *cl)
 {
@@ -80,42 +65,60 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
-static void answer(struct client *cl)
+/* {"error":"<what> '<req>'"} in place of whatever the handler wrote: one
+ * document only. */
+static char *error_doc(const char *what, const char *req, size_t *doclen)
 {
-	struct ctlsock *cs = cl->cs;
+	char msg[CTLSOCK_MAX_REQUEST + 48], *doc = NULL;
+	FILE *out = open_memstream(&doc, doclen);
+	struct json j;
+
+	if (!out)
+		return NULL;
+	snprintf(msg, sizeof(msg), "%s '%s'", what, req);
+	json_init(&j, out, false);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "error", msg);
+	json_obj_end(&j);
+	json_end(&j);
+	fclose(out);
+	return doc;
+}
+
+/* The answer to req as one document; NULL when out of memory. */
+static char *answer_doc(struct ctlsock *cs, const char *req, size_t *doclen)
+{
 	char *doc = NULL;
-	size_t doclen = 0;
-	FILE *out = open_memstream(&doc, &doclen);
-	struct timeval tv = { .tv_sec = 1 };
+	FILE *out = open_memstream(&doc, doclen);
+	struct json j;
 	int rc;
 
-	if (!out) {
-		client_free(cl);
-		return;
-	}
-	rc = cs->handler(cl->req, out, cs->arg);
-	fclose(out);
-	if (rc) {
-		char msg[CTLSOCK_MAX_REQUEST + 32];
-
-		/* Whatever the handler wrote is dropped: one document only. */
-		free(doc);
-		doc = NULL;
-		out = open_memstream(&doc, &doclen);
-		if (!out) {
-			client_free(cl);
-			return;
-		}
-		snprintf(msg, sizeof(msg), "unknown request '%s'", cl->req);
-		fputs("{\"error\": ", out);
-		ctlsock_json_string(out, msg);
-		fputs("}\n", out);
+	if (!out)
+		return NULL;
+	json_init(&j, out, false);
+	rc = cs->handler(req, &j, cs->arg);
+	if (rc == 0 && json_end(&j) == 0) {
 		fclose(out);
+		return doc;
 	}
-	fcntl(cl->fd, F_SETFL, fcntl(cl->fd, F_GETFL) & ~O_NONBLOCK);
-	setsockopt(cl->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	write_all(cl->fd, doc, doclen);
+	fclose(out);
 	free(doc);
+	/* A writer error is a bug of ours, told apart from a client's typo. */
+	return error_doc(rc ? "unknown request" : "incomplete answer to", req, doclen);
+}
+
+static void answer(struct client *cl)
+{
+	struct timeval tv = { .tv_sec = 1 };
+	size_t doclen = 0;
+	char *doc = answer_doc(cl->cs, cl->req, &doclen);
+
+	if (doc) {
+		fcntl(cl->fd, F_SETFL, fcntl(cl->fd, F_GETFL) & ~O_NONBLOCK);
+		setsockopt(cl->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		write_all(cl->fd, doc, doclen);
+		free(doc);
+	}
 	client_free(cl);
 }
 

@@ -11,15 +11,17 @@
 #include <stdio.h>
 
 struct ev_loop;
+struct json;
 
 #define CTLSOCK_PATH_DEFAULT "/run/lispd.sock"
 #define CTLSOCK_MAX_REQUEST 256
 #define CTLSOCK_MAX_CLIENTS 8
 
-/* Writes the answer to req (without its newline) as one JSON document to
- * out. Returns 0, or -1 for an unknown request (the socket then answers
- * {"error": "unknown request ..."} itself, whatever the handler wrote). */
-typedef int (*ctlsock_handler)(const char *req, FILE *out, void *arg);
+/* Writes the answer to req (without its newline) as one JSON value to j;
+ * the socket ends the document. Returns 0, or -1 for an unknown request
+ * (the socket then answers {"error":"unknown request ..."} itself,
+ * whatever the handler wrote). */
+typedef int (*ctlsock_handler)(const char *req, struct json *j, void *arg);
 
 struct ctlsock;
 
@@ -34,8 +36,5 @@ void ctlsock_close(struct ctlsock *cs);
  * errbuf filled. timeout_ms bounds the whole exchange. */
 int ctlsock_query(const char *path, const char *req, FILE *out, int timeout_ms, char *errbuf,
 		  size_t errlen);
-
-/* Writes s as a JSON string literal (quotes included, escaped). */
-void ctlsock_json_string(FILE *out, const char *s);
 
 #endif

@@ -37,6 +37,7 @@
 
 struct ctlsock;
 struct ev_loop;
+struct json;
 struct lispd_miss_event;
 struct miss_rb;
 struct role;
@@ -98,12 +99,12 @@ struct role {
 
 	/* Control socket. requests: what the role answers alone (NULL-ended;
 	 * NULL: every request but status and counters). ctl_json writes one
-	 * JSON document; for status and counters, the role's part of them. */
+	 * JSON value; for status and counters, the role's part of them. */
 	const char *const *requests;
 	const char *status_request;   /* what the role answers for "status" */
-	void (*ctl_json)(void *obj, const char *req, FILE *out);
-	/* Its fields of the daemon's own part of status (", \"k\": v" ...). */
-	void (*daemon_json)(struct lispd *d, FILE *out);
+	void (*ctl_json)(void *obj, const char *req, struct json *j);
+	/* Its members of the daemon's own part of status. */
+	void (*daemon_json)(struct lispd *d, struct json *j);
 };
 
 /* Every role this lispd runs (ctl/roles.c). */
@@ -121,6 +122,6 @@ void role_reload(struct lispd *d);
 /* The control socket's handler (core/role_json.c): status and counters wrap
  * the role's part with the daemon's own; the role's requests are its alone;
  * -1 for the rest. */
-int role_on_ctl(const char *req, FILE *out, void *arg);
+int role_on_ctl(const char *req, struct json *j, void *arg);
 
 #endif

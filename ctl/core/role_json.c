@@ -2,43 +2,46 @@
  * status and counters, and the dispatch to the role. */
 #include "core/role.h"
 
-#include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "core/ctlsock.h"
 #include "core/miss_rb.h"
+#include "json.h"
 
 /* What the sockets (and, with a data plane, the ring buffer) saw, and the
  * reloads: the end of every role's part. */
-static void daemon_json_io(struct lispd *d, FILE *out)
+static void daemon_json_io(struct lispd *d, struct json *j)
 {
-	fprintf(out, ", \"control_port\": %u, \"control_rx\": %" PRIu64
-		", \"control_rx_errors\": %" PRIu64 ", \"control_rx_oversized\": %" PRIu64
-		", \"control_tx\": %" PRIu64 ", \"control_tx_errors\": %" PRIu64, d->cp.port,
-		d->cp.rx_packets, d->cp.rx_errors, d->cp.rx_oversized, d->cp.tx_packets, d->cp.tx_errors);
-	if (d->role->pin_dir_default)
-		fprintf(out, ", \"miss_events\": %" PRIu64 ", \"miss_events_malformed\": %" PRIu64,
-			d->miss ? miss_rb_events(d->miss) : 0, d->miss ? miss_rb_malformed(d->miss) : 0);
-	fprintf(out, ", \"reloads\": %" PRIu64 ", \"reload_errors\": %" PRIu64 "}", d->reloads,
-		d->reload_errors);
+	json_uint(j, "control_port", d->cp.port);
+	json_uint(j, "control_rx", d->cp.rx_packets);
+	json_uint(j, "control_rx_errors", d->cp.rx_errors);
+	json_uint(j, "control_rx_oversized", d->cp.rx_oversized);
+	json_uint(j, "control_tx", d->cp.tx_packets);
+	json_uint(j, "control_tx_errors", d->cp.tx_errors);
+	if (d->role->pin_dir_default) {
+		json_uint(j, "miss_events", d->miss ? miss_rb_events(d->miss) : 0);
+		json_uint(j, "miss_events_malformed", d->miss ? miss_rb_malformed(d->miss) : 0);
+	}
+	json_uint(j, "reloads", d->reloads);
+	json_uint(j, "reload_errors", d->reload_errors);
 }
 
-static void daemon_json(struct lispd *d, FILE *out)
+static void daemon_json(struct lispd *d, struct json *j)
 {
-	fprintf(out, "{\"pid\": %ld, \"version\": \"%s\", \"mode\": \"%s\", \"uptime_s\": %ld, "
-		"\"config\": ", (long)getpid(), LISPD_VERSION, d->role->name,
-		(long)(time(NULL) - d->started));
-	ctlsock_json_string(out, d->config_path);
+	json_obj_begin(j, "daemon");
+	json_int(j, "pid", getpid());
+	json_str(j, "version", LISPD_VERSION);
+	json_str(j, "mode", d->role->name);
+	json_int(j, "uptime_s", time(NULL) - d->started);
+	json_str(j, "config", d->config_path);
 	if (d->role->pin_dir_default) {
-		fputs(", \"state_dir\": ", out);
-		ctlsock_json_string(out, d->state_dir);
-		fputs(", \"pin_dir\": ", out);
-		ctlsock_json_string(out, d->pin_dir);
+		json_str(j, "state_dir", d->state_dir);
+		json_str(j, "pin_dir", d->pin_dir);
 	}
 	if (d->role->daemon_json)
-		d->role->daemon_json(d, out);
-	daemon_json_io(d, out);
+		d->role->daemon_json(d, j);
+	daemon_json_io(d, j);
+	json_obj_end(j);
 }
 
 static bool role_takes(const struct role *r, const char *req)
@@ -51,7 +54,7 @@ static bool role_takes(const struct role *r, const char *req)
 	return false;
 }
 
-int role_on_ctl(const char *req, FILE *out, void *arg)
+int role_on_ctl(const char *req, struct json *j, void *arg)
 {
 	struct lispd *d = arg;
 	const struct role *r = d->role;
@@ -59,15 +62,15 @@ int role_on_ctl(const char *req, FILE *out, void *arg)
 	if (!d->obj)
 		return -1;   /* still starting: nothing to show yet */
 	if (!strcmp(req, "status") || !strcmp(req, "counters")) {
-		fputs("{\"daemon\": ", out);
-		daemon_json(d, out);
-		fprintf(out, ", \"%s\": ", r->key);
-		r->ctl_json(d->obj, !strcmp(req, "status") ? r->status_request : req, out);
-		fputs("}\n", out);
+		json_obj_begin(j, NULL);
+		daemon_json(d, j);
+		json_key(j, r->key);
+		r->ctl_json(d->obj, !strcmp(req, "status") ? r->status_request : req, j);
+		json_obj_end(j);
 		return 0;
 	}
 	if (!role_takes(r, req))
 		return -1;
-	r->ctl_json(d->obj, req, out);
+	r->ctl_json(d->obj, req, j);
 	return 0;
 }

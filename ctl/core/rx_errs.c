@@ -1,7 +1,10 @@
 /* Per-reason counts of control messages that failed to decode (rx_errs.h). */
 #include "core/rx_errs.h"
 
-#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
 
 void rx_errs_add(struct rx_errs *r, const struct lisp_err *err, enum lisp_err_code fallback)
 {
@@ -12,14 +15,15 @@ void rx_errs_add(struct rx_errs *r, const struct lisp_err *err, enum lisp_err_co
 	r->n[c]++;
 }
 
-void rx_errs_json(const struct rx_errs *r, FILE *out, const char *prefix, char dash,
-		  const char **sep)
+void rx_errs_json(const struct rx_errs *r, struct json *j, const char *prefix, char dash)
 {
 	for (unsigned c = LISP_OK + 1; c < LISP_ERR__COUNT; c++) {
-		fprintf(out, "%s\"%s", *sep, prefix);
-		for (const char *p = lisp_err_name((enum lisp_err_code)c); *p; p++)
-			fputc(*p == '-' ? dash : *p, out);
-		fprintf(out, "\":%" PRIu64, r->n[c]);
-		*sep = ",";
+		char key[64];
+
+		snprintf(key, sizeof(key), "%s%s", prefix, lisp_err_name((enum lisp_err_code)c));
+		for (size_t i = strlen(prefix); i < sizeof(key) && key[i]; i++)
+			if (key[i] == '-')
+				key[i] = dash;
+		json_uint(j, key, r->n[c]);
 	}
 }

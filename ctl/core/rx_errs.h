@@ -6,9 +6,10 @@
 #define CORE_RX_ERRS_H
 
 #include <stdint.h>
-#include <stdio.h>
 
 #include "lisp_err.h"
+
+struct json;
 
 struct rx_errs {
 	uint64_t n[LISP_ERR__COUNT];
@@ -20,9 +21,7 @@ void rx_errs_add(struct rx_errs *r, const struct lisp_err *err, enum lisp_err_co
 
 /* One JSON member per reason (every code but "ok", zeros included so that
  * the names are stable): "<prefix><name>":N with the name's '-' written as
- * `dash`. *sep is printed first and set to ","; the caller opens and closes
- * the object. */
-void rx_errs_json(const struct rx_errs *r, FILE *out, const char *prefix, char dash,
-		  const char **sep);
+ * `dash`, in the object the caller opened. */
+void rx_errs_json(const struct rx_errs *r, struct json *j, const char *prefix, char dash);
 
 #endif

@@ -32,6 +32,9 @@
 #include "lisp_addr.h"
 #include "lisp_msg.h"
 
+struct json;
+struct rx_errs;
+
 #define ITR_MAX_MR 16
 #define ITR_MAX_LOC 8          /* = LISPD_MAX_LOCATORS of the data plane */
 #define ITR_REQ_MAX 256        /* bounded: a flood of misses cannot grow memory */
@@ -230,12 +233,13 @@ void itr_mc_static_sweep(struct itr *itr);
 /* The data plane's name of the entry's action ("encap", "drop", ...). */
 const char *itr_mc_action_name(const struct itr_mc_entry *e);
 
-/* JSON views, compact: the map-cache and the requests in flight as arrays;
- * the counters as an object's members (no braces), each preceded by *sep
- * (then set to ","), so a role can merge its own counters into one object. */
-void itr_json_mapcache(struct itr *itr, FILE *out);
-void itr_json_pending(const struct itr *itr, FILE *out);
-void itr_json_counters(const struct itr *itr, FILE *out, const char **sep);
+/* JSON views. itr_ctl_json answers "map-cache" and "pending" (the
+ * requests in flight), each an array, and returns false for any other
+ * request. itr_json_counters writes members of the role's counters object
+ * after the role's own: the role's control messages that failed to decode,
+ * by reason (rx_malformed_<reason>), then the ITR's counters. */
+bool itr_ctl_json(struct itr *itr, const char *req, struct json *j);
+void itr_json_counters(const struct itr *itr, const struct rx_errs *rx, struct json *j);
 
 /* Prefix helpers: the iid of p, and p made canonical (iid LCAF only when
  * iid != 0, mask length 32). */

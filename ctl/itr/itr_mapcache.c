@@ -6,10 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ctlsock.h"
+#include "core/rx_errs.h"
 #include "dp_locset.h"
 #include "dp_mcache.h"
 #include "dp_pinned.h"
+#include "json.h"
 #include "log.h"
 
 static void on_entry_timer(struct ev_timer *t, void *arg);
@@ -297,46 +298,49 @@ static void on_entry_timer(struct ev_timer *t, void *arg)
 	itr_mc_remove(itr, e);
 }
 
-static void json_ip(FILE *out, const struct lisp_ip *ip)
+static void json_ip(struct json *j, const char *key, const struct lisp_ip *ip)
 {
 	char buf[LISP_ADDR_STRLEN];
 
-	ctlsock_json_string(out, lisp_ip_format(ip, buf, sizeof(buf)));
+	json_str(j, key, lisp_ip_format(ip, buf, sizeof(buf)));
 }
 
-static void json_prefix(FILE *out, const struct lisp_prefix *p)
+static void json_prefix(struct json *j, const char *key, const struct lisp_prefix *p)
 {
 	char buf[LISP_ADDR_STRLEN];
 
-	ctlsock_json_string(out, lisp_prefix_format(p, buf, sizeof(buf)));
+	json_str(j, key, lisp_prefix_format(p, buf, sizeof(buf)));
 }
 
-void itr_json_mapcache(struct itr *itr, FILE *out)
+static void json_mapcache(struct itr *itr, struct json *j)
 {
 	uint64_t now = ev_now_ms(itr->loop);
-	bool first = true;
 
-	fputc('[', out);
+	json_arr_begin(j, NULL);
 	for (const struct itr_mc_entry *e = itr->mc_head; e; e = e->next) {
-		fputs(first ? "{\"eid\":" : ",{\"eid\":", out);
-		first = false;
-		json_prefix(out, &e->eid);
-		fprintf(out, ",\"origin\":\"%s\",\"action\":\"%s\"",
-			e->origin == ITR_MC_STATIC ? "static" : "dynamic", itr_mc_action_name(e));
+		json_obj_begin(j, NULL);
+		json_prefix(j, "eid", &e->eid);
+		json_str(j, "origin", e->origin == ITR_MC_STATIC ? "static" : "dynamic");
+		json_str(j, "action", itr_mc_action_name(e));
 		/* Whole seconds left, rounded up: 0 only once it is gone. */
-		if (e->origin == ITR_MC_DYNAMIC)
-			fprintf(out, ",\"ttl_min\":%u,\"expires_in_s\":%" PRIu64, e->ttl_min,
-				e->expires_ms > now ? (e->expires_ms - now + 999) / 1000 : 0);
-		fputs(",\"locators\":[", out);
-		for (unsigned i = 0; i < e->n_loc; i++) {
-			fputs(i ? ",{\"rloc\":" : "{\"rloc\":", out);
-			json_ip(out, &e->loc[i].addr);
-			fprintf(out, ",\"priority\":%u,\"weight\":%u,\"up\":%s}", e->loc[i].priority,
-				e->loc[i].weight, e->loc[i].up ? "true" : "false");
+		if (e->origin == ITR_MC_DYNAMIC) {
+			json_uint(j, "ttl_min", e->ttl_min);
+			json_uint(j, "expires_in_s",
+				  e->expires_ms > now ? (e->expires_ms - now + 999) / 1000 : 0);
 		}
-		fputs("]}", out);
+		json_arr_begin(j, "locators");
+		for (unsigned i = 0; i < e->n_loc; i++) {
+			json_obj_begin(j, NULL);
+			json_ip(j, "rloc", &e->loc[i].addr);
+			json_uint(j, "priority", e->loc[i].priority);
+			json_uint(j, "weight", e->loc[i].weight);
+			json_bool(j, "up", e->loc[i].up);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_obj_end(j);
 	}
-	fputc(']', out);
+	json_arr_end(j);
 }
 
 static const char *reason_name(enum itr_req_reason r)
@@ -344,35 +348,45 @@ static const char *reason_name(enum itr_req_reason r)
 	return r == ITR_REQ_REFRESH ? "refresh" : r == ITR_REQ_SMR ? "smr" : "miss";
 }
 
-void itr_json_pending(const struct itr *itr, FILE *out)
+static void json_pending(const struct itr *itr, struct json *j)
 {
-	bool first = true;
-
-	fputc('[', out);
+	json_arr_begin(j, NULL);
 	for (unsigned i = 0; i < ITR_REQ_MAX; i++) {
 		const struct itr_req *r = &itr->req[i];
+		char nonce[17];
 
 		if (!r->used || r->nonce == 0)
 			continue;
-		fputs(first ? "{\"eid\":" : ",{\"eid\":", out);
-		first = false;
-		json_prefix(out, &r->eid);
-		fprintf(out, ",\"nonce\":\"%016" PRIx64 "\",\"reason\":\"%s\",\"tries\":%u,"
-			"\"resolver\":", r->nonce, reason_name(r->reason), r->tries);
+		snprintf(nonce, sizeof(nonce), "%016" PRIx64, r->nonce);
+		json_obj_begin(j, NULL);
+		json_prefix(j, "eid", &r->eid);
+		json_str(j, "nonce", nonce);
+		json_str(j, "reason", reason_name(r->reason));
+		json_uint(j, "tries", r->tries);
 		if (r->mr < itr->n_mr)
-			json_ip(out, &itr->mr[r->mr]);
+			json_ip(j, "resolver", &itr->mr[r->mr]);
 		else
-			fputs("null", out);
-		fputc('}', out);
+			json_null(j, "resolver");
+		json_obj_end(j);
 	}
-	fputc(']', out);
+	json_arr_end(j);
 }
 
-void itr_json_counters(const struct itr *itr, FILE *out, const char **sep)
+bool itr_ctl_json(struct itr *itr, const char *req, struct json *j)
 {
-#define ITR_COUNTER_JSON(name)                                                 \
-	fprintf(out, "%s\"" #name "\":%" PRIu64, *sep, itr->ctr.name);          \
-	*sep = ",";
+	if (strcmp(req, "map-cache") == 0)
+		json_mapcache(itr, j);
+	else if (strcmp(req, "pending") == 0)
+		json_pending(itr, j);
+	else
+		return false;
+	return true;
+}
+
+void itr_json_counters(const struct itr *itr, const struct rx_errs *rx, struct json *j)
+{
+	rx_errs_json(rx, j, "rx_malformed_", '_');
+#define ITR_COUNTER_JSON(name) json_uint(j, #name, itr->ctr.name);
 	ITR_COUNTERS(ITR_COUNTER_JSON)
 #undef ITR_COUNTER_JSON
 }

@@ -21,6 +21,8 @@
 #include "lisp_addr.h"
 #include "mn/host.h"
 
+struct json;
+
 struct ev_loop;
 struct lispd_config;      /* lib/config.h */
 struct lispd_miss_event;  /* bpf/lispd_maps.h */
@@ -85,9 +87,9 @@ void mn_moved(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs);
  * entries from new_cfg; dynamic map-cache entries stay. Returns 0, or -1 with
  * nothing changed. */
 int mn_reload(struct mn *mn, const struct lispd_config *new_cfg);
-/* One JSON document for "status", "registrations", "map-cache", "pending" or
+/* One JSON value for "status", "registrations", "map-cache", "pending" or
  * "counters"; {"error": ...} for anything else. */
-void mn_ctl_json(struct mn *mn, const char *cmd, FILE *out);
+void mn_ctl_json(struct mn *mn, const char *cmd, struct json *j);
 /* Stops every timer; leaves the BPF map-cache as it is (the daemon tears the
  * data plane down, or a restart refills it). */
 void mn_free(struct mn *mn);

@@ -1,39 +1,15 @@
 /* The control socket's views of the mobile node, as JSON. */
 #include "mn/mn_priv.h"
 
-#include <inttypes.h>
 #include <string.h>
 
-/* Our strings are addresses, prefixes and fixed messages, but a last_error
- * may quote anything: escape what JSON requires. */
-static void jstr(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+#include "json.h"
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void jip(FILE *out, const struct lisp_ip *ip)
+static void jip(struct json *j, const char *key, const struct lisp_ip *ip)
 {
 	char a[LISP_ADDR_STRLEN];
 
-	jstr(out, lisp_ip_format(ip, a, sizeof(a)));
-}
-
-static void jprefix(FILE *out, const struct lisp_prefix *p)
-{
-	char a[LISP_ADDR_STRLEN];
-
-	jstr(out, lisp_prefix_format(p, a, sizeof(a)));
+	json_str(j, key, lisp_ip_format(ip, a, sizeof(a)));
 }
 
 static unsigned n_registered(const struct mn *mn)
@@ -45,91 +21,84 @@ static unsigned n_registered(const struct mn *mn)
 	return n;
 }
 
-static void status(struct mn *mn, FILE *out)
+static void status(struct mn *mn, struct json *j)
 {
-	fprintf(out, "{\"role\":\"mobile-node\",\"rlocs\":[");
-	for (unsigned i = 0; i < mn->n_rlocs; i++) {
-		fputs(i ? "," : "", out);
-		jip(out, &mn->rlocs[i]);
-	}
-	fprintf(out, "],\"eids\":[");
-	for (unsigned i = 0; i < mn->conf.n_map; i++) {
-		fputs(i ? "," : "", out);
-		jprefix(out, &mn->conf.map[i].eid);
-	}
-	fprintf(out, "],\"map_servers\":%u,\"registered\":%u,\"map_resolvers\":[", mn->n_reg,
-		n_registered(mn));
-	for (unsigned i = 0; i < mn->conf.n_mr; i++) {
-		fputs(i ? "," : "", out);
-		jip(out, &mn->conf.mr[i]);
-	}
-	fprintf(out, "],\"current_resolver\":");
+	char a[LISP_ADDR_STRLEN];
+
+	json_obj_begin(j, NULL);
+	json_str(j, "role", "mobile-node");
+	json_arr_begin(j, "rlocs");
+	for (unsigned i = 0; i < mn->n_rlocs; i++)
+		jip(j, NULL, &mn->rlocs[i]);
+	json_arr_end(j);
+	json_arr_begin(j, "eids");
+	for (unsigned i = 0; i < mn->conf.n_map; i++)
+		json_str(j, NULL, lisp_prefix_format(&mn->conf.map[i].eid, a, sizeof(a)));
+	json_arr_end(j);
+	json_uint(j, "map_servers", mn->n_reg);
+	json_uint(j, "registered", n_registered(mn));
+	json_arr_begin(j, "map_resolvers");
+	for (unsigned i = 0; i < mn->conf.n_mr; i++)
+		jip(j, NULL, &mn->conf.mr[i]);
+	json_arr_end(j);
 	if (mn->itr.n_mr)
-		jip(out, &mn->itr.mr[mn->itr.cur_mr % mn->itr.n_mr]);
+		jip(j, "current_resolver", &mn->itr.mr[mn->itr.cur_mr % mn->itr.n_mr]);
 	else
-		fputs("null", out);
-	fprintf(out, ",\"map_cache_entries\":%u,\"pending_requests\":%u}\n", mn->itr.mc_n,
-		itr_pending(&mn->itr));
+		json_null(j, "current_resolver");
+	json_uint(j, "map_cache_entries", mn->itr.mc_n);
+	json_uint(j, "pending_requests", itr_pending(&mn->itr));
+	json_obj_end(j);
 }
 
-static void registrations(struct mn *mn, FILE *out)
+static void registrations(struct mn *mn, struct json *j)
 {
 	uint64_t now = mn_now(mn);
 
-	fputc('[', out);
+	json_arr_begin(j, NULL);
 	for (unsigned i = 0; i < mn->n_reg; i++) {
 		const struct mn_reg *r = &mn->reg[i];
+		const struct mn_ms_conf *ms = &mn->conf.ms[r->ms];
 
-		fputs(i ? "," : "", out);
-		fputs("{\"map_server\":", out);
-		jip(out, &mn->conf.ms[r->ms].addr);
-		fprintf(out, ",\"state\":\"%s\",\"last_error\":", mn_reg_state_name(r->state));
-		jstr(out, r->last_error);
-		fprintf(out, ",\"key_type\":%u,\"proxy_reply\":%s,\"sent\":%" PRIu64
-			",\"notifies\":%" PRIu64 ",\"auth_failures\":%" PRIu64
-			",\"attempts_this_round\":%u,\"last_ok_s_ago\":",
-			mn->conf.ms[r->ms].alg, mn->conf.ms[r->ms].proxy_reply ? "true" : "false",
-			r->sent, r->notifies, r->auth_failures, r->attempts);
+		json_obj_begin(j, NULL);
+		jip(j, "map_server", &ms->addr);
+		json_str(j, "state", mn_reg_state_name(r->state));
+		json_str(j, "last_error", r->last_error);
+		json_uint(j, "key_type", ms->alg);
+		json_bool(j, "proxy_reply", ms->proxy_reply);
+		json_uint(j, "sent", r->sent);
+		json_uint(j, "notifies", r->notifies);
+		json_uint(j, "auth_failures", r->auth_failures);
+		json_uint(j, "attempts_this_round", r->attempts);
 		if (r->last_ok_ms)
-			fprintf(out, "%" PRIu64 "}", (now - r->last_ok_ms) / 1000);
+			json_uint(j, "last_ok_s_ago", (now - r->last_ok_ms) / 1000);
 		else
-			fputs("null}", out);
+			json_null(j, "last_ok_s_ago");
+		json_obj_end(j);
 	}
-	fputs("]\n", out);
+	json_arr_end(j);
 }
 
-static void counters(struct mn *mn, FILE *out)
+static void counters(struct mn *mn, struct json *j)
 {
-	const char *sep = "";
-
-	fputc('{', out);
-#define MN_COUNTER_JSON(name)                                                  \
-	fprintf(out, "%s\"" #name "\":%" PRIu64, sep, mn->ctr.name); \
-	sep = ",";
+	json_obj_begin(j, NULL);
+#define MN_COUNTER_JSON(name) json_uint(j, #name, mn->ctr.name);
 	MN_COUNTERS(MN_COUNTER_JSON)
 #undef MN_COUNTER_JSON
-	rx_errs_json(&mn->rx_errs, out, "rx_malformed_", '_', &sep);
-	itr_json_counters(&mn->itr, out, &sep);
-	fputs("}\n", out);
+	itr_json_counters(&mn->itr, &mn->rx_errs, j);
+	json_obj_end(j);
 }
 
-void mn_ctl_json(struct mn *mn, const char *cmd, FILE *out)
+void mn_ctl_json(struct mn *mn, const char *cmd, struct json *j)
 {
 	if (strcmp(cmd, "status") == 0) {
-		status(mn, out);
+		status(mn, j);
 	} else if (strcmp(cmd, "registrations") == 0) {
-		registrations(mn, out);
-	} else if (strcmp(cmd, "map-cache") == 0) {
-		itr_json_mapcache(&mn->itr, out);
-		fputc('\n', out);
-	} else if (strcmp(cmd, "pending") == 0) {
-		itr_json_pending(&mn->itr, out);
-		fputc('\n', out);
+		registrations(mn, j);
 	} else if (strcmp(cmd, "counters") == 0) {
-		counters(mn, out);
-	} else {
-		fputs("{\"error\":", out);
-		jstr(out, "unknown command");
-		fputs("}\n", out);
+		counters(mn, j);
+	} else if (!itr_ctl_json(&mn->itr, cmd, j)) {
+		json_obj_begin(j, NULL);
+		json_str(j, "error", "unknown command");
+		json_obj_end(j);
 	}
 }

@@ -5,13 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/ctlsock.h"
 #include "core/evloop.h"
 #include "core/nl.h"
 #include "core/privs.h"
 #include "core/role.h"
 #include "core/state.h"
 #include "dp_attach.h"
+#include "json.h"
 #include "log.h"
 #include "mn/host.h"
 #include "mn/mn.h"
@@ -151,30 +151,27 @@ static void stop(struct lispd *d)
 	free(r);
 }
 
-static void json_ip(FILE *out, const struct lisp_ip *ip)
+static void json_ip(struct json *j, const char *key, const struct lisp_ip *ip)
 {
 	char buf[64];
 
-	ctlsock_json_string(out, nl_ip_str(ip, buf, sizeof(buf)));
+	json_str(j, key, nl_ip_str(ip, buf, sizeof(buf)));
 }
 
 /* What host setup made. */
-static void daemon_json(struct lispd *d, FILE *out)
+static void daemon_json(struct lispd *d, struct json *j)
 {
 	const struct mn_host *h = &priv(d)->host;
 
-	fputs(", \"lmn\": ", out);
-	ctlsock_json_string(out, h->lmn_name);
-	fprintf(out, ", \"lmn_mtu\": %u, \"phys\": ", h->lmn_mtu);
-	ctlsock_json_string(out, h->phys_name);
-	fprintf(out, ", \"phys_mtu\": %u, \"table\": %" PRIu32 ", \"rlocs\": [", h->phys_mtu,
-		h->table);
-	for (unsigned i = 0; i < h->n_rlocs; i++) {
-		if (i)
-			fputs(", ", out);
-		json_ip(out, &h->rlocs[i]);
-	}
-	fputc(']', out);
+	json_str(j, "lmn", h->lmn_name);
+	json_uint(j, "lmn_mtu", h->lmn_mtu);
+	json_str(j, "phys", h->phys_name);
+	json_uint(j, "phys_mtu", h->phys_mtu);
+	json_uint(j, "table", h->table);
+	json_arr_begin(j, "rlocs");
+	for (unsigned i = 0; i < h->n_rlocs; i++)
+		json_ip(j, NULL, &h->rlocs[i]);
+	json_arr_end(j);
 }
 
 static void on_control(void *obj, const struct lisp_ip *src, uint16_t sport,
@@ -193,9 +190,9 @@ static int reload(void *obj, const struct lispd_config *next)
 	return mn_reload(obj, next);
 }
 
-static void ctl_json(void *obj, const char *req, FILE *out)
+static void ctl_json(void *obj, const char *req, struct json *j)
 {
-	mn_ctl_json(obj, req, out);
+	mn_ctl_json(obj, req, j);
 }
 
 /* CAP_NET_ADMIN: a move changes the `from RLOC` rules and the table's

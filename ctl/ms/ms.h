@@ -14,7 +14,7 @@
  *   ... each datagram received on UDP 4342:
  *   ms_on_control(ms, &src, sport, &dst, buf, len);
  *   ... SIGHUP: if (ms_reload(ms, &new_cfg) == 0) keep new_cfg, else keep old
- *   ... control socket: ms_ctl_json(ms, "sites" | "registrations" | "counters", out);
+ *   ... control socket: ms_ctl_json(ms, "sites" | "registrations" | "counters", j);
  *   ms_free(ms);
  *
  * The configuration is copied: cfg may be freed after ms_new/ms_reload.
@@ -29,6 +29,8 @@
 
 #include "core/cp_io.h"
 #include "lisp_addr.h"
+
+struct json;
 
 struct ev_loop;
 struct lispd_config;
@@ -64,9 +66,9 @@ void ms_on_control(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
  * or -1 with nothing changed. */
 int ms_reload(struct ms *ms, const struct lispd_config *cfg);
 
-/* One JSON document for "sites", "registrations" or "counters";
+/* One JSON value for "sites", "registrations" or "counters";
  * {"error": ...} for anything else. */
-void ms_ctl_json(struct ms *ms, const char *cmd, FILE *out);
+void ms_ctl_json(struct ms *ms, const char *cmd, struct json *j);
 
 /* Stops every timer and frees everything. NULL is fine. */
 void ms_free(struct ms *ms);

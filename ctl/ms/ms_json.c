@@ -1,128 +1,136 @@
 /* The control socket's views of the Map-Server, as JSON. */
 #include "ms/ms_priv.h"
 
-#include <inttypes.h>
 #include <string.h>
 
-#include "core/ctlsock.h"
+#include "json.h"
 
-static void jprefix(FILE *out, const struct lisp_prefix *p)
+static void jprefix(struct json *j, const char *key, const struct lisp_prefix *p)
 {
 	char a[LISP_ADDR_STRLEN];
 
-	ctlsock_json_string(out, lisp_prefix_format(p, a, sizeof(a)));
+	json_str(j, key, lisp_prefix_format(p, a, sizeof(a)));
 }
 
-static void jaddr(FILE *out, const struct lisp_addr *addr)
+static void jaddr(struct json *j, const char *key, const struct lisp_addr *addr)
 {
 	char a[LISP_ADDR_STRLEN];
 
-	ctlsock_json_string(out, lisp_addr_format(addr, a, sizeof(a)));
+	json_str(j, key, lisp_addr_format(addr, a, sizeof(a)));
 }
 
-static const char *jbool(bool b)
+static void sites_json(struct ms *ms, struct json *j)
 {
-	return b ? "true" : "false";
-}
-
-static void sites_json(struct ms *ms, FILE *out)
-{
-	fputs("{\"sites\":[", out);
+	json_obj_begin(j, NULL);
+	json_arr_begin(j, "sites");
 	for (unsigned i = 0; i < ms->db.n_sites; i++) {
 		const struct ms_site *s = &ms->db.sites[i];
 
-		fprintf(out, "%s{\"eid-prefix\":", i ? "," : "");
-		jprefix(out, &s->eid);
-		fprintf(out, ",\"static\":%s,\"key-type\":%u,\"accept-more-specifics\":%s,"
-			     "\"proxy-reply\":%s,\"registrations\":%u,\"registers\":%" PRIu64
-			     ",\"auth-failures\":%" PRIu64 "}",
-			jbool(s->is_static), s->key_type, jbool(s->accept_more_specifics),
-			jbool(s->proxy_reply), s->n_regs, s->registers, s->auth_failures);
+		json_obj_begin(j, NULL);
+		jprefix(j, "eid-prefix", &s->eid);
+		json_bool(j, "static", s->is_static);
+		json_uint(j, "key-type", s->key_type);
+		json_bool(j, "accept-more-specifics", s->accept_more_specifics);
+		json_bool(j, "proxy-reply", s->proxy_reply);
+		json_uint(j, "registrations", s->n_regs);
+		json_uint(j, "registers", s->registers);
+		json_uint(j, "auth-failures", s->auth_failures);
+		json_obj_end(j);
 	}
-	fputs("]}\n", out);
+	json_arr_end(j);
+	json_obj_end(j);
 }
 
-static void contrib_json(struct ms *ms, FILE *out, const struct ms_contrib *c)
+static void locator_json(struct json *j, const struct lisp_locator *l)
+{
+	json_obj_begin(j, NULL);
+	jaddr(j, "address", &l->addr);
+	json_uint(j, "priority", l->priority);
+	json_uint(j, "weight", l->weight);
+	json_bool(j, "reachable", l->reachable);
+	json_bool(j, "local", l->local);
+	json_obj_end(j);
+}
+
+static void contrib_json(struct ms *ms, struct json *j, const struct ms_contrib *c)
 {
 	uint64_t now = ev_now_ms(ms->loop);
 
-	fputs("{", out);
+	json_obj_begin(j, NULL);
 	if (c->has_xtr_id) {
-		fputs("\"xtr-id\":\"", out);
-		for (unsigned i = 0; i < 16; i++)
-			fprintf(out, "%02x", c->xtr_id[i]);
-		fprintf(out, "\",\"site-id\":%" PRIu64 ",", c->site_id);
+		char hex[2 * sizeof(c->xtr_id) + 1];
+
+		for (unsigned i = 0; i < sizeof(c->xtr_id); i++)
+			snprintf(hex + 2 * i, 3, "%02x", c->xtr_id[i]);
+		json_str(j, "xtr-id", hex);
+		json_uint(j, "site-id", c->site_id);
 	}
 	if (!c->is_static) {
 		struct lisp_addr a;
 
 		lisp_addr_from_ip(&a, &c->src);
-		fputs("\"from\":", out);
-		jaddr(out, &a);
-		fprintf(out, ",\"port\":%u,", c->sport);
+		jaddr(j, "from", &a);
+		json_uint(j, "port", c->sport);
 	}
-	fprintf(out, "\"static\":%s,\"proxy-reply\":%s,\"ttl\":%u,\"expires-in-s\":",
-		jbool(c->is_static), jbool(c->proxy_reply), c->ttl);
+	json_bool(j, "static", c->is_static);
+	json_bool(j, "proxy-reply", c->proxy_reply);
+	json_uint(j, "ttl", c->ttl);
 	if (c->expires_ms)
-		fprintf(out, "%" PRId64, (int64_t)(c->expires_ms > now ? c->expires_ms - now : 0) / 1000);
+		json_int(j, "expires-in-s",
+			 (int64_t)(c->expires_ms > now ? c->expires_ms - now : 0) / 1000);
 	else
-		fputs("null", out);
-	fputs(",\"locators\":[", out);
-	for (unsigned i = 0; i < c->n_loc; i++) {
-		const struct lisp_locator *l = &c->loc[i];
-
-		fprintf(out, "%s{\"address\":", i ? "," : "");
-		jaddr(out, &l->addr);
-		fprintf(out, ",\"priority\":%u,\"weight\":%u,\"reachable\":%s,\"local\":%s}",
-			l->priority, l->weight, jbool(l->reachable), jbool(l->local));
-	}
-	fputs("]}", out);
+		json_null(j, "expires-in-s");
+	json_arr_begin(j, "locators");
+	for (unsigned i = 0; i < c->n_loc; i++)
+		locator_json(j, &c->loc[i]);
+	json_arr_end(j);
+	json_obj_end(j);
 }
 
-static void registrations_json(struct ms *ms, FILE *out)
+static void registrations_json(struct ms *ms, struct json *j)
 {
-	fputs("{\"registrations\":[", out);
+	json_obj_begin(j, NULL);
+	json_arr_begin(j, "registrations");
 	for (const struct ms_reg *r = ms->regs; r; r = r->next) {
-		fprintf(out, "%s{\"eid-prefix\":", r == ms->regs ? "" : ",");
-		jprefix(out, &r->eid);
-		fputs(",\"site\":", out);
-		jprefix(out, &r->site->eid);
-		fputs(",\"xtrs\":[", out);
-		for (const struct ms_contrib *c = r->contribs; c; c = c->next) {
-			if (c != r->contribs)
-				fputc(',', out);
-			contrib_json(ms, out, c);
-		}
-		fputs("]}", out);
+		json_obj_begin(j, NULL);
+		jprefix(j, "eid-prefix", &r->eid);
+		jprefix(j, "site", &r->site->eid);
+		json_arr_begin(j, "xtrs");
+		for (const struct ms_contrib *c = r->contribs; c; c = c->next)
+			contrib_json(ms, j, c);
+		json_arr_end(j);
+		json_obj_end(j);
 	}
-	fputs("]}\n", out);
+	json_arr_end(j);
+	json_obj_end(j);
 }
 
-static void counters_json(struct ms *ms, FILE *out)
+static void counters_json(struct ms *ms, struct json *j)
 {
-	const char *sep = "";
-
-	fputc('{', out);
-#define MS_CTR_JSON(name, json)                                                \
-	fprintf(out, "%s\"%s\":%" PRIu64, sep, json, ms->ctr.name);            \
-	sep = ",";
+	json_obj_begin(j, NULL);
+#define MS_CTR_JSON(name, json_name) json_uint(j, json_name, ms->ctr.name);
 	MS_COUNTERS(MS_CTR_JSON)
 #undef MS_CTR_JSON
 	/* The three decode drops by reason; not "drop-": they count no drop
 	 * of their own. */
-	rx_errs_json(&ms->rx_errs, out, "decode-error-", '-', &sep);
-	fprintf(out, ",\"registrations\":%zu,\"replay-entries\":%zu,\"request-sources\":%u}\n",
-		ms->n_regs, ms->replay.n, ms->rl.n);
+	rx_errs_json(&ms->rx_errs, j, "decode-error-", '-');
+	json_uint(j, "registrations", ms->n_regs);
+	json_uint(j, "replay-entries", ms->replay.n);
+	json_uint(j, "request-sources", ms->rl.n);
+	json_obj_end(j);
 }
 
-void ms_ctl_json(struct ms *ms, const char *cmd, FILE *out)
+void ms_ctl_json(struct ms *ms, const char *cmd, struct json *j)
 {
-	if (cmd && strcmp(cmd, "sites") == 0)
-		sites_json(ms, out);
-	else if (cmd && strcmp(cmd, "registrations") == 0)
-		registrations_json(ms, out);
-	else if (cmd && strcmp(cmd, "counters") == 0)
-		counters_json(ms, out);
-	else
-		fputs("{\"error\":\"unknown command (sites, registrations, counters)\"}\n", out);
+	if (cmd && strcmp(cmd, "sites") == 0) {
+		sites_json(ms, j);
+	} else if (cmd && strcmp(cmd, "registrations") == 0) {
+		registrations_json(ms, j);
+	} else if (cmd && strcmp(cmd, "counters") == 0) {
+		counters_json(ms, j);
+	} else {
+		json_obj_begin(j, NULL);
+		json_str(j, "error", "unknown command (sites, registrations, counters)");
+		json_obj_end(j);
+	}
 }

@@ -3,9 +3,9 @@
  * to control-iface when one is configured. */
 #include <net/if.h>
 
-#include "core/ctlsock.h"
 #include "core/nl.h"
 #include "core/role.h"
+#include "json.h"
 #include "log.h"
 #include "ms/ms.h"
 #include "ms/ms_role.h"
@@ -74,27 +74,23 @@ static void stop(struct lispd *d)
 	ms_free(d->obj);
 }
 
-static void json_ip(FILE *out, const struct lisp_ip *ip)
+static void json_ip(struct json *j, const struct lisp_ip *ip)
 {
 	char buf[64];
 
-	ctlsock_json_string(out, nl_ip_str(ip, buf, sizeof(buf)));
+	json_str(j, NULL, nl_ip_str(ip, buf, sizeof(buf)));
 }
 
 /* No host state: only where the control messages come in. */
-static void daemon_json(struct lispd *d, FILE *out)
+static void daemon_json(struct lispd *d, struct json *j)
 {
-	fputs(", \"control_iface\": ", out);
-	ctlsock_json_string(out, d->cfg.control_iface);
-	fputs(", \"listen\": [", out);
+	json_str(j, "control_iface", d->cfg.control_iface);
+	json_arr_begin(j, "listen");
 	if (d->cp.have_rloc4)
-		json_ip(out, &d->cp.rloc4);
-	if (d->cp.have_rloc6) {
-		if (d->cp.have_rloc4)
-			fputs(", ", out);
-		json_ip(out, &d->cp.rloc6);
-	}
-	fputc(']', out);
+		json_ip(j, &d->cp.rloc4);
+	if (d->cp.have_rloc6)
+		json_ip(j, &d->cp.rloc6);
+	json_arr_end(j);
 }
 
 static void on_control(void *obj, const struct lisp_ip *src, uint16_t sport,
@@ -108,9 +104,9 @@ static int reload(void *obj, const struct lispd_config *next)
 	return ms_reload(obj, next);
 }
 
-static void ctl_json(void *obj, const char *req, FILE *out)
+static void ctl_json(void *obj, const char *req, struct json *j)
 {
-	ms_ctl_json(obj, req, out);
+	ms_ctl_json(obj, req, j);
 }
 
 static const char *const requests[] = { "registrations", "sites", NULL };

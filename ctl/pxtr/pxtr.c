@@ -2,15 +2,14 @@
  * shared ITR code (ctl/itr), EID space into the data plane, JSON out. */
 #include "pxtr/pxtr.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
-#include "core/ctlsock.h"
 #include "core/rx_errs.h"
 #include "dp_attach_pxtr.h"
 #include "dp_pinned.h"
+#include "json.h"
 #include "lispd_maps.h"
 #include "log.h"
 
@@ -234,60 +233,53 @@ void pxtr_on_miss(struct pxtr *px, const struct lispd_miss_event *ev)
 	itr_resolve(&px->itr, &p, &src, ITR_REQ_MISS);
 }
 
-static void json_status(struct pxtr *px, FILE *out)
+static void json_status(struct pxtr *px, struct json *j)
 {
 	char buf[LISP_ADDR_STRLEN];
 
-	fputs("{\"role\": \"PxTR\", \"rloc_iface\": ", out);
-	ctlsock_json_string(out, px->conf.rloc_iface);
-	fputs(", \"native_iface\": ", out);
-	ctlsock_json_string(out, px->conf.native_iface);
-	fputs(", \"rlocs\": [", out);
-	for (unsigned i = 0; i < px->conf.n_rlocs; i++) {
-		fputs(i ? ", " : "", out);
-		ctlsock_json_string(out, lisp_ip_format(&px->conf.rlocs[i], buf, sizeof(buf)));
-	}
-	fprintf(out, "], \"iid\": %u, \"eid_space\": [", px->conf.iid);
-	for (unsigned i = 0; i < px->conf.n_eid_space; i++) {
-		fputs(i ? ", " : "", out);
-		ctlsock_json_string(out, lisp_prefix_format(&px->conf.eid_space[i], buf, sizeof(buf)));
-	}
-	fputs("], \"map_resolvers\": [", out);
-	for (unsigned i = 0; i < px->itr.n_mr; i++) {
-		fputs(i ? ", " : "", out);
-		ctlsock_json_string(out, lisp_ip_format(&px->itr.mr[i], buf, sizeof(buf)));
-	}
-	fprintf(out, "], \"map_cache_entries\": %u, \"pending_requests\": %u}\n", px->itr.mc_n,
-		itr_pending(&px->itr));
+	json_obj_begin(j, NULL);
+	json_str(j, "role", "PxTR");
+	json_str(j, "rloc_iface", px->conf.rloc_iface);
+	json_str(j, "native_iface", px->conf.native_iface);
+	json_arr_begin(j, "rlocs");
+	for (unsigned i = 0; i < px->conf.n_rlocs; i++)
+		json_str(j, NULL, lisp_ip_format(&px->conf.rlocs[i], buf, sizeof(buf)));
+	json_arr_end(j);
+	json_uint(j, "iid", px->conf.iid);
+	json_arr_begin(j, "eid_space");
+	for (unsigned i = 0; i < px->conf.n_eid_space; i++)
+		json_str(j, NULL, lisp_prefix_format(&px->conf.eid_space[i], buf, sizeof(buf)));
+	json_arr_end(j);
+	json_arr_begin(j, "map_resolvers");
+	for (unsigned i = 0; i < px->itr.n_mr; i++)
+		json_str(j, NULL, lisp_ip_format(&px->itr.mr[i], buf, sizeof(buf)));
+	json_arr_end(j);
+	json_uint(j, "map_cache_entries", px->itr.mc_n);
+	json_uint(j, "pending_requests", itr_pending(&px->itr));
+	json_obj_end(j);
 }
 
-void pxtr_ctl_json(struct pxtr *px, const char *cmd, FILE *out)
+/* One object, like the mobile node's: role counters, then the ITR's. */
+static void json_counters(struct pxtr *px, struct json *j)
+{
+	json_obj_begin(j, NULL);
+#define PXTR_COUNTER_JSON(name) json_uint(j, #name, px->ctr.name);
+	PXTR_COUNTERS(PXTR_COUNTER_JSON)
+#undef PXTR_COUNTER_JSON
+	itr_json_counters(&px->itr, &px->rx_errs, j);
+	json_obj_end(j);
+}
+
+void pxtr_ctl_json(struct pxtr *px, const char *cmd, struct json *j)
 {
 	if (strcmp(cmd, "status") == 0) {
-		json_status(px, out);
-	} else if (strcmp(cmd, "map-cache") == 0) {
-		itr_json_mapcache(&px->itr, out);
-		fputc('\n', out);
-	} else if (strcmp(cmd, "pending") == 0) {
-		itr_json_pending(&px->itr, out);
-		fputc('\n', out);
+		json_status(px, j);
 	} else if (strcmp(cmd, "counters") == 0) {
-		/* One object, like the mobile node's: role counters, then the ITR's. */
-		const char *sep = "";
-
-		fputc('{', out);
-#define PXTR_COUNTER_JSON(name)                                                   \
-	fprintf(out, "%s\"" #name "\":%" PRIu64, sep, px->ctr.name);              \
-	sep = ",";
-		PXTR_COUNTERS(PXTR_COUNTER_JSON)
-#undef PXTR_COUNTER_JSON
-		rx_errs_json(&px->rx_errs, out, "rx_malformed_", '_', &sep);
-		itr_json_counters(&px->itr, out, &sep);
-		fputs("}\n", out);
-	} else {
-		fputs("{\"error\": ", out);
-		ctlsock_json_string(out, "unknown request (status, map-cache, pending, counters)");
-		fputs("}\n", out);
+		json_counters(px, j);
+	} else if (!itr_ctl_json(&px->itr, cmd, j)) {
+		json_obj_begin(j, NULL);
+		json_str(j, "error", "unknown request (status, map-cache, pending, counters)");
+		json_obj_end(j);
 	}
 }
 

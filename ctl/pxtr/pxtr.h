@@ -34,6 +34,8 @@
 #include "itr/itr.h"
 #include "lisp_addr.h"
 
+struct json;
+
 struct ev_loop;
 struct lispd_config;
 struct lispd_miss_event;
@@ -64,9 +66,9 @@ void pxtr_on_miss(struct pxtr *px, const struct lispd_miss_event *ev);
  * data plane would need re-attaching). 0, or -1 with nothing changed. */
 int pxtr_reload(struct pxtr *px, const struct lispd_config *cfg);
 
-/* One JSON document for "status", "map-cache", "pending" or "counters";
+/* One JSON value for "status", "map-cache", "pending" or "counters";
  * {"error": ...} for anything else. */
-void pxtr_ctl_json(struct pxtr *px, const char *cmd, FILE *out);
+void pxtr_ctl_json(struct pxtr *px, const char *cmd, struct json *j);
 
 /* Stops every timer; leaves the BPF maps as they are. NULL is fine. */
 void pxtr_free(struct pxtr *px);

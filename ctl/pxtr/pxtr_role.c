@@ -118,9 +118,9 @@ static int reload(void *obj, const struct lispd_config *next)
 	return pxtr_reload(obj, next);
 }
 
-static void ctl_json(void *obj, const char *req, FILE *out)
+static void ctl_json(void *obj, const char *req, struct json *j)
 {
-	pxtr_ctl_json(obj, req, out);
+	pxtr_ctl_json(obj, req, j);
 }
 
 static const char *const requests[] = { "map-cache", "pending", NULL };

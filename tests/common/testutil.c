@@ -177,3 +177,20 @@ void tu_assert_record_equal(const struct lisp_record *got, const struct lisp_rec
 		assert_true(lisp_addr_equal(&g->addr, &w->addr));
 	}
 }
+
+struct json *tu_json_open(struct tu_json *t)
+{
+	t->text = NULL;
+	t->len = 0;
+	t->out = open_memstream(&t->text, &t->len);
+	assert_non_null(t->out);
+	json_init(&t->j, t->out, false);
+	return &t->j;
+}
+
+char *tu_json_text(struct tu_json *t)
+{
+	assert_int_equal(json_end(&t->j), 0);
+	fclose(t->out);
+	return t->text;
+}

@@ -1,12 +1,15 @@
 /* Helpers shared by the cmocka unit tests: hex strings to bytes, byte
- * comparisons that show where two buffers differ, and a check that a decoder
- * refuses every truncation of a valid message without reading past it. */
+ * comparisons that show where two buffers differ, a check that a decoder
+ * refuses every truncation of a valid message without reading past it, and
+ * a JSON writer on memory for the control socket's views. */
 #ifndef TESTUTIL_H
 #define TESTUTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "json.h"
 #include "lisp_addr.h"
 #include "lisp_err.h"
 #include "lisp_msg.h"
@@ -45,5 +48,21 @@ void tu_assert_truncations_fail(const uint8_t *msg, size_t len, tu_decode_fn fn,
  * the decoder returns -1 with `code`. */
 void tu_assert_decode_fails(const uint8_t *msg, size_t len, tu_decode_fn fn, void *ctx,
 			    enum lisp_err_code code);
+
+/* A role's *_ctl_json answer as text:
+ *	struct tu_json t;
+ *	mn_ctl_json(mn, "status", tu_json_open(&t));
+ *	char *text = tu_json_text(&t);
+ */
+struct tu_json {
+	FILE *out;
+	char *text;
+	size_t len;
+	struct json j;
+};
+struct json *tu_json_open(struct tu_json *t);
+/* The one complete document written, newline included (the test fails on
+ * anything else). Free it. */
+char *tu_json_text(struct tu_json *t);
 
 #endif

@@ -284,14 +284,11 @@ static void test_no_rloc_then_rlocs(void **state)
 static void test_registrations_json(void **state)
 {
 	struct fx *f = fx_new(MN_CFG_BASE);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	char *text;
 
 	(void)state;
 	mn_start(f->mn);
-	mn_ctl_json(f->mn, "registrations", out);
-	fclose(out);
+	text = fx_json(f, "registrations");
 	assert_non_null(strstr(text, "\"map_server\":\"" MN_MS "\""));
 	assert_non_null(strstr(text, "\"state\":\"pending\""));
 	assert_null(strstr(text, MN_KEY));

@@ -167,9 +167,7 @@ static void test_reply_installs_entry(void **state)
 	struct lisp_prefix want = tu_prefix("198.19.7.0/24");
 	struct itr_mc_entry *e;
 	struct lisp_ip ip = fx_ip("198.19.7.200");
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out;
+	char *text;
 
 	(void)state;
 	miss(f, "198.19.7.7");
@@ -187,9 +185,7 @@ static void test_reply_installs_entry(void **state)
 	assert_int_equal(f->mn->itr.ctr.mc_installed, 1);
 	assert_int_equal(itr_pending(&f->mn->itr), 0);
 
-	out = open_memstream(&text, &len);
-	mn_ctl_json(f->mn, "map-cache", out);
-	fclose(out);
+	text = fx_json(f, "map-cache");
 	assert_non_null(strstr(text, "\"eid\":\"198.19.7.0/24\",\"origin\":\"dynamic\","
 				     "\"action\":\"encap\",\"ttl_min\":10"));
 	free(text);
@@ -313,18 +309,15 @@ static void test_no_resolver_or_rloc(void **state)
 static void test_pending_json(void **state)
 {
 	struct fx *f = fx_new(MN_CFG_BASE);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out;
+	char *text;
 
 	(void)state;
 	miss(f, "198.19.7.7");
-	out = open_memstream(&text, &len);
-	mn_ctl_json(f->mn, "pending", out);
-	mn_ctl_json(f->mn, "nonsense", out);
-	fclose(out);
+	text = fx_json(f, "pending");
 	assert_non_null(strstr(text, "\"eid\":\"198.19.7.7/32\""));
 	assert_non_null(strstr(text, "\"resolver\":\"" MN_MR1 "\""));
+	free(text);
+	text = fx_json(f, "nonsense");
 	assert_non_null(strstr(text, "{\"error\":\"unknown command\"}"));
 	free(text);
 	fx_free(f);
@@ -345,26 +338,24 @@ static unsigned count_of(const char *text, const char *needle)
 static void test_counters_json(void **state)
 {
 	struct fx *f = fx_new(MN_CFG_BASE);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out;
+	char *text;
 
 	(void)state;
 	miss(f, "198.19.7.7");
 	mn_set_rlocs(f->mn, 0, NULL);
 	f->n = 0;
 	assert_int_equal(miss(f, "198.19.7.8"), -1);
-	out = open_memstream(&text, &len);
-	mn_ctl_json(f->mn, "counters", out);
-	mn_ctl_json(f->mn, "status", out);
-	fclose(out);
-	assert_int_equal(count_of(text, "\n"), 2);
+	text = fx_json(f, "counters");
+	assert_int_equal(count_of(text, "\n"), 1);
 	assert_non_null(strstr(text, "{\"rx_packets\":0,"));
 	assert_non_null(strstr(text, "\"req_sent\":1,"));
 	assert_non_null(strstr(text, "\"req_no_source\":1,"));
 	assert_non_null(strstr(text, "\"smr_invoked_sent\":0}"));
 	assert_int_equal(count_of(text, "\"dp_errors\""), 1);
 	assert_int_equal(count_of(text, "\"miss_events\""), 1);
+	free(text);
+	text = fx_json(f, "status");
+	assert_int_equal(count_of(text, "\n"), 1);
 	assert_non_null(strstr(text, "\"current_resolver\":\"" MN_MR1 "\""));
 	assert_non_null(strstr(text, "\"map_cache_entries\":0,\"pending_requests\":1}"));
 	free(text);

@@ -341,4 +341,13 @@ static inline void fx_rx_smr(struct fx *f, const char *from, const char *source_
 	fx_rx_smr_itr(f, from, source_eid, from);
 }
 
+/* The control socket's answer to cmd (tu_json_text). */
+static inline char *fx_json(struct fx *f, const char *cmd)
+{
+	struct tu_json t;
+
+	mn_ctl_json(f->mn, cmd, tu_json_open(&t));
+	return tu_json_text(&t);
+}
+
 #endif

@@ -288,18 +288,21 @@ static inline const struct lisp_map_register *msfx_notify(struct msfx *f, unsign
 	return &f->msg.u.reg;
 }
 
+static inline char *msfx_json(struct msfx *f, const char *cmd)
+{
+	struct tu_json t;
+
+	ms_ctl_json(f->ms, cmd, tu_json_open(&t));
+	return tu_json_text(&t);
+}
+
 /* A counter's value read back from the "counters" JSON view. */
 static inline long long msfx_counter(struct msfx *f, const char *name)
 {
-	char *text = NULL, pat[96];
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	char *text = msfx_json(f, "counters"), pat[96];
 	long long v = -1;
 	const char *p;
 
-	assert_non_null(out);
-	ms_ctl_json(f->ms, "counters", out);
-	fclose(out);
 	snprintf(pat, sizeof(pat), "\"%s\":", name);
 	p = strstr(text, pat);
 	if (!p)
@@ -307,18 +310,6 @@ static inline long long msfx_counter(struct msfx *f, const char *name)
 	v = strtoll(p + strlen(pat), NULL, 10);
 	free(text);
 	return v;
-}
-
-static inline char *msfx_json(struct msfx *f, const char *cmd)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-
-	assert_non_null(out);
-	ms_ctl_json(f->ms, cmd, out);
-	fclose(out);
-	return text;
 }
 
 #endif

@@ -12,6 +12,8 @@
 #include "lisp_addr.h"
 #include "lisp_msg.h"
 
+struct json;
+
 #define LIG_DEFAULT_CONFIG "/etc/lispd.conf"
 #define LIG_DEFAULT_COUNT 3
 #define LIG_DEFAULT_TIMEOUT_S 2.0
@@ -74,9 +76,10 @@ void lig_print_send(FILE *f, const struct lig_query *q, unsigned try_no, uint64_
 void lig_print_text(FILE *f, const struct lig_query *q, const struct lig_answer *a);
 void lig_print_json(FILE *f, const struct lig_query *q, const struct lig_answer *a);
 
-/* JSON helpers shared by the printers. */
-void lig_json_str(FILE *f, const char *s);
-void lig_json_record(FILE *f, const struct lisp_record *r);
+/* JSON helpers shared by the printers: an address member, and the
+ * "records" array of an answer (empty without one). */
+void lig_json_ip(struct json *j, const char *key, const struct lisp_ip *ip);
+void lig_json_records(struct json *j, const struct lig_answer *a);
 
 /* `lig self`: options after "self" already parsed by main. */
 struct lig_self_opts {

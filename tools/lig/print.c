@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "json.h"
 #include "lig.h"
 
 const char *lig_act_name(uint8_t act, char *buf, size_t len)
@@ -100,81 +101,81 @@ void lig_print_text(FILE *f, const struct lig_query *q, const struct lig_answer 
 		print_record(f, &a->reply.rec[i]);
 }
 
-/* Addresses, prefixes and action names are the only strings printed, but
- * escape anyway so the output stays JSON whatever a formatter returns. */
-void lig_json_str(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', f);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
-static void json_locator(FILE *f, const struct lisp_locator *l)
+static void json_locator(struct json *j, const struct lisp_locator *l)
 {
 	char a[LISP_ADDR_STRLEN];
 
-	fputs("{\"address\":", f);
-	lig_json_str(f, addr_str(&l->addr, a, sizeof(a)));
-	fprintf(f, ",\"state\":\"%s\",\"priority\":%u,\"weight\":%u,\"mpriority\":%u,"
-		"\"mweight\":%u,\"local\":%s,\"probed\":%s}",
-		l->reachable ? "up" : "down", l->priority, l->weight, l->mpriority, l->mweight,
-		l->local ? "true" : "false", l->probed ? "true" : "false");
+	json_obj_begin(j, NULL);
+	json_str(j, "address", addr_str(&l->addr, a, sizeof(a)));
+	json_str(j, "state", l->reachable ? "up" : "down");
+	json_uint(j, "priority", l->priority);
+	json_uint(j, "weight", l->weight);
+	json_uint(j, "mpriority", l->mpriority);
+	json_uint(j, "mweight", l->mweight);
+	json_bool(j, "local", l->local);
+	json_bool(j, "probed", l->probed);
+	json_obj_end(j);
 }
 
-void lig_json_record(FILE *f, const struct lisp_record *r)
+static void json_record(struct json *j, const struct lisp_record *r)
 {
 	char p[LISP_ADDR_STRLEN], act[16];
-	unsigned i;
 
-	fputs("{\"eid_prefix\":", f);
-	lig_json_str(f, lisp_prefix_format(&r->eid, p, sizeof(p)));
-	fprintf(f, ",\"iid\":%" PRIu32 ",\"ttl\":%" PRIu32 ",\"negative\":%s,\"action\":",
-		r->eid.addr.has_iid ? r->eid.addr.iid : 0, r->ttl, r->n_loc == 0 ? "true" : "false");
-	lig_json_str(f, lig_act_name(r->act, act, sizeof(act)));
-	fprintf(f, ",\"authoritative\":%s,\"map_version\":%u,\"locators\":[",
-		r->authoritative ? "true" : "false", r->map_version);
-	for (i = 0; i < r->n_loc; i++) {
-		if (i)
-			fputc(',', f);
-		json_locator(f, &r->loc[i]);
-	}
-	fputs("]}", f);
+	json_obj_begin(j, NULL);
+	json_str(j, "eid_prefix", lisp_prefix_format(&r->eid, p, sizeof(p)));
+	json_uint(j, "iid", r->eid.addr.has_iid ? r->eid.addr.iid : 0);
+	json_uint(j, "ttl", r->ttl);
+	json_bool(j, "negative", r->n_loc == 0);
+	json_str(j, "action", lig_act_name(r->act, act, sizeof(act)));
+	json_bool(j, "authoritative", r->authoritative);
+	json_uint(j, "map_version", r->map_version);
+	json_arr_begin(j, "locators");
+	for (unsigned i = 0; i < r->n_loc; i++)
+		json_locator(j, &r->loc[i]);
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+void lig_json_records(struct json *j, const struct lig_answer *a)
+{
+	json_arr_begin(j, "records");
+	for (unsigned i = 0; a->answered && i < a->reply.n_rec; i++)
+		json_record(j, &a->reply.rec[i]);
+	json_arr_end(j);
+}
+
+void lig_json_ip(struct json *j, const char *key, const struct lisp_ip *ip)
+{
+	char s[LISP_ADDR_STRLEN];
+
+	json_str(j, key, lisp_ip_format(ip, s, sizeof(s)));
 }
 
 void lig_print_json(FILE *f, const struct lig_query *q, const struct lig_answer *a)
 {
-	char s[LISP_ADDR_STRLEN];
-	unsigned i;
+	char s[LISP_ADDR_STRLEN], nonce[24];
+	struct json j;
 
-	fputs("{\"map_resolver\":", f);
-	lig_json_str(f, lisp_ip_format(&q->mr, s, sizeof(s)));
-	fputs(",\"eid\":", f);
-	lig_json_str(f, lisp_prefix_format(&q->eid, s, sizeof(s)));
-	fputs(",\"source\":", f);
-	lig_json_str(f, lisp_ip_format(&a->src, s, sizeof(s)));
-	fprintf(f, ",\"source_port\":%u,\"nonce\":\"0x%016" PRIx64 "\",\"tries\":%u,\"ignored\":%u,"
-		"\"answered\":%s",
-		a->sport, a->nonce, a->tries, a->ignored, a->answered ? "true" : "false");
-	if (!a->answered) {
-		fputs(",\"reply_from\":null,\"rtt_ms\":null,\"records\":[]}\n", f);
-		return;
+	snprintf(nonce, sizeof(nonce), "0x%016" PRIx64, a->nonce);
+	json_init(&j, f, false);
+	json_obj_begin(&j, NULL);
+	lig_json_ip(&j, "map_resolver", &q->mr);
+	json_str(&j, "eid", lisp_prefix_format(&q->eid, s, sizeof(s)));
+	lig_json_ip(&j, "source", &a->src);
+	json_uint(&j, "source_port", a->sport);
+	json_str(&j, "nonce", nonce);
+	json_uint(&j, "tries", a->tries);
+	json_uint(&j, "ignored", a->ignored);
+	json_bool(&j, "answered", a->answered);
+	if (a->answered) {
+		lig_json_ip(&j, "reply_from", &a->from);
+		json_uint(&j, "answered_try", a->answered_try);
+		json_fixed(&j, "rtt_ms", a->rtt_ms, 3);
+	} else {
+		json_null(&j, "reply_from");
+		json_null(&j, "rtt_ms");
 	}
-	fputs(",\"reply_from\":", f);
-	lig_json_str(f, lisp_ip_format(&a->from, s, sizeof(s)));
-	fprintf(f, ",\"answered_try\":%u,\"rtt_ms\":%.3f,\"records\":[", a->answered_try, a->rtt_ms);
-	for (i = 0; i < a->reply.n_rec; i++) {
-		if (i)
-			fputc(',', f);
-		lig_json_record(f, &a->reply.rec[i]);
-	}
-	fputs("]}\n", f);
+	lig_json_records(&j, a);
+	json_obj_end(&j);
+	json_end(&j);
 }

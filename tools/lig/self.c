@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "json.h"
 #include "lig.h"
 
 int lig_config_map_resolver(const char *path, struct lisp_ip *out, char *errbuf, size_t errlen)
@@ -186,42 +187,36 @@ static void print_self_text(const struct lisp_prefix *eid, const struct expected
 	printf("%s: not registered (got %s; expected %s)\n", p, got, want);
 }
 
-static void print_self_json(bool first, const struct lisp_prefix *eid, const struct expected *x,
-			    const struct lig_answer *a, bool ok)
+static void print_self_json(struct json *j, const struct lisp_prefix *eid,
+			    const struct expected *x, const struct lig_answer *a, bool ok)
 {
 	char s[LISP_ADDR_STRLEN];
-	unsigned i;
 
-	if (!first)
-		fputc(',', stdout);
-	fputs("{\"eid\":", stdout);
-	lig_json_str(stdout, lisp_prefix_format(eid, s, sizeof(s)));
-	fprintf(stdout, ",\"registered\":%s,\"answered\":%s,\"tries\":%u,\"expected\":[",
-		ok ? "true" : "false", a->answered ? "true" : "false", a->tries);
-	for (i = 0; i < x->n; i++) {
-		if (i)
-			fputc(',', stdout);
-		lig_json_str(stdout, lisp_ip_format(&x->ip[i], s, sizeof(s)));
-	}
-	fputs("],\"reply_from\":", stdout);
+	json_obj_begin(j, NULL);
+	json_str(j, "eid", lisp_prefix_format(eid, s, sizeof(s)));
+	json_bool(j, "registered", ok);
+	json_bool(j, "answered", a->answered);
+	json_uint(j, "tries", a->tries);
+	json_arr_begin(j, "expected");
+	for (unsigned i = 0; i < x->n; i++)
+		lig_json_ip(j, NULL, &x->ip[i]);
+	json_arr_end(j);
 	if (a->answered) {
-		lig_json_str(stdout, lisp_ip_format(&a->from, s, sizeof(s)));
-		fprintf(stdout, ",\"rtt_ms\":%.3f,\"records\":[", a->rtt_ms);
-		for (i = 0; i < a->reply.n_rec; i++) {
-			if (i)
-				fputc(',', stdout);
-			lig_json_record(stdout, &a->reply.rec[i]);
-		}
-		fputs("]}", stdout);
+		lig_json_ip(j, "reply_from", &a->from);
+		json_fixed(j, "rtt_ms", a->rtt_ms, 3);
 	} else {
-		fputs("null,\"rtt_ms\":null,\"records\":[]}", stdout);
+		json_null(j, "reply_from");
+		json_null(j, "rtt_ms");
 	}
+	lig_json_records(j, a);
+	json_obj_end(j);
 }
 
 int lig_self(const struct lig_self_opts *o)
 {
 	struct lispd_config c;
 	struct lig_answer *a;
+	struct json j;
 	char e[512], s[LISP_ADDR_STRLEN];
 	unsigned i, n_ok = 0;
 	int rc = LIG_EXIT_ANSWERED;
@@ -257,10 +252,11 @@ int lig_self(const struct lig_self_opts *o)
 		lispd_config_free(&c);
 		return LIG_EXIT_NO_ANSWER;
 	}
+	json_init(&j, stdout, false);
 	if (o->json) {
-		fputs("{\"map_resolver\":", stdout);
-		lig_json_str(stdout, lisp_ip_format(&q.mr, s, sizeof(s)));
-		fputs(",\"results\":[", stdout);
+		json_obj_begin(&j, NULL);
+		lig_json_ip(&j, "map_resolver", &q.mr);
+		json_arr_begin(&j, "results");
 	} else {
 		printf("Checking %u database-mapping(s) of %s through %s\n", c.n_mappings,
 		       o->config, lisp_ip_format(&q.mr, s, sizeof(s)));
@@ -279,12 +275,17 @@ int lig_self(const struct lig_self_opts *o)
 		ok = is_registered(a, &q.eid, &x);
 		n_ok += ok;
 		if (o->json)
-			print_self_json(i == 0, &q.eid, &x, a, ok);
+			print_self_json(&j, &q.eid, &x, a, ok);
 		else
 			print_self_text(&q.eid, &x, a, ok);
 	}
-	if (o->json)
-		printf("],\"registered\":%u,\"total\":%u}\n", n_ok, c.n_mappings);
+	if (o->json) {
+		json_arr_end(&j);
+		json_uint(&j, "registered", n_ok);
+		json_uint(&j, "total", c.n_mappings);
+		json_obj_end(&j);
+		json_end(&j);
+	}
 	if (n_ok != c.n_mappings)
 		rc = LIG_EXIT_NO_ANSWER;
 	free(a);

@@ -13,7 +13,7 @@
 #define DEFAULT_WEIGHT 100
 
 struct show_ctx {
-	struct jw w;
+	struct json w;
 	bool json;
 };
 
@@ -36,11 +36,11 @@ static int show_one(const struct lispd_mc_key *k, const struct lispd_mc_value *v
 	if (n > LISPD_MAX_LOCATORS)
 		n = LISPD_MAX_LOCATORS;
 	if (s->json) {
-		jw_open_obj(&s->w, NULL);
-		jw_u64(&s->w, "iid", p.addr.iid);
-		jw_str(&s->w, "prefix", pbuf);
-		jw_str(&s->w, "action", name);
-		jw_open_arr(&s->w, "locators");
+		json_obj_begin(&s->w, NULL);
+		json_uint(&s->w, "iid", p.addr.iid);
+		json_str(&s->w, "prefix", pbuf);
+		json_str(&s->w, "action", name);
+		json_arr_begin(&s->w, "locators");
 	} else {
 		if (p.addr.iid)
 			printf("[%u]", p.addr.iid);
@@ -52,21 +52,21 @@ static int show_one(const struct lispd_mc_key *k, const struct lispd_mc_value *v
 		dp_ip_from_map(&ip, l->family, l->addr);
 		lisp_ip_format(&ip, abuf, sizeof(abuf));
 		if (s->json) {
-			jw_open_obj(&s->w, NULL);
-			jw_str(&s->w, "rloc", abuf);
-			jw_u64(&s->w, "priority", l->priority);
-			jw_u64(&s->w, "weight", l->weight);
-			jw_bool(&s->w, "up", l->flags & LISPD_LOC_UP);
-			jw_close_obj(&s->w);
+			json_obj_begin(&s->w, NULL);
+			json_str(&s->w, "rloc", abuf);
+			json_uint(&s->w, "priority", l->priority);
+			json_uint(&s->w, "weight", l->weight);
+			json_bool(&s->w, "up", l->flags & LISPD_LOC_UP);
+			json_obj_end(&s->w);
 		} else {
 			printf("    rloc %s priority %u weight %u %s\n", abuf, l->priority, l->weight,
 			       l->flags & LISPD_LOC_UP ? "up" : "down");
 		}
 	}
 	if (s->json) {
-		jw_close_arr(&s->w);
-		jw_u64(&s->w, "slots", v->ls.n_slots);
-		jw_close_obj(&s->w);
+		json_arr_end(&s->w);
+		json_uint(&s->w, "slots", v->ls.n_slots);
+		json_obj_end(&s->w);
 	}
 	return 0;
 }
@@ -79,13 +79,13 @@ static int mc_show(struct cli *c, int fd)
 
 	s.json = c->json;
 	if (s.json) {
-		jw_init(&s.w, stdout, c->pretty);
-		jw_open_arr(&s.w, NULL);
+		json_init(&s.w, stdout, c->pretty);
+		json_arr_begin(&s.w, NULL);
 	}
 	rc = dp_mcache_foreach(fd, show_one, &s, &err);
 	if (s.json) {
-		jw_close_arr(&s.w);
-		jw_end(&s.w);
+		json_arr_end(&s.w);
+		json_end(&s.w);
 	}
 	return rc ? cli_dp_error("map-cache show", &err) : 0;
 }

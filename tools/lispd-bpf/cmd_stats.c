@@ -13,7 +13,7 @@ int cmd_stats(struct cli *c)
 	const char *pin = LISPD_PIN_DIR_DEFAULT, *a;
 	uint64_t v[LISPD_STAT_MAX];
 	struct dp_err err;
-	struct jw w;
+	struct json w;
 	unsigned i;
 
 	while ((a = cli_next(c))) {
@@ -31,11 +31,11 @@ int cmd_stats(struct cli *c)
 			printf("%-32s %" PRIu64 "\n", dp_stat_name(i), v[i]);
 		return 0;
 	}
-	jw_init(&w, stdout, c->pretty);
-	jw_open_obj(&w, NULL);
+	json_init(&w, stdout, c->pretty);
+	json_obj_begin(&w, NULL);
 	for (i = 0; i < LISPD_STAT_MAX; i++)
-		jw_u64(&w, dp_stat_name(i), v[i]);
-	jw_close_obj(&w);
-	jw_end(&w);
+		json_uint(&w, dp_stat_name(i), v[i]);
+	json_obj_end(&w);
+	json_end(&w);
 	return 0;
 }

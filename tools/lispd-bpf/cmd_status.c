@@ -99,59 +99,59 @@ static void print_json(const struct status *s, const struct cli *c)
 	const struct lispd_dp_config *cfg = &s->cfg;
 	char buf[LISP_ADDR_STRLEN], mac[18];
 	struct lisp_ip ip;
-	struct jw w;
+	struct json w;
 	unsigned i;
 
-	jw_init(&w, stdout, c->pretty);
-	jw_open_obj(&w, NULL);
-	jw_str(&w, "pin", s->pin);
-	jw_open_obj(&w, "dev");
-	jw_str(&w, "name", st->phys_name);
-	jw_u64(&w, "ifindex", (uint64_t)st->phys_ifindex);
-	jw_u64(&w, "prog_id", st->decap_prog_id);
-	jw_bool(&w, "attached", s->decap_now == st->decap_prog_id);
-	jw_bool(&w, "qdisc_created", st->flags & DP_ST_CREATED_QDISC_PHYS);
-	jw_close_obj(&w);
-	jw_open_obj(&w, "lmn");
-	jw_str(&w, "name", st->lmn_name);
-	jw_u64(&w, "ifindex", (uint64_t)st->lmn_ifindex);
-	jw_u64(&w, "prog_id", st->encap_prog_id);
-	jw_bool(&w, "attached", s->encap_now == st->encap_prog_id);
-	jw_bool(&w, "created", st->flags & DP_ST_CREATED_LMN);
+	json_init(&w, stdout, c->pretty);
+	json_obj_begin(&w, NULL);
+	json_str(&w, "pin", s->pin);
+	json_obj_begin(&w, "dev");
+	json_str(&w, "name", st->phys_name);
+	json_uint(&w, "ifindex", (uint64_t)st->phys_ifindex);
+	json_uint(&w, "prog_id", st->decap_prog_id);
+	json_bool(&w, "attached", s->decap_now == st->decap_prog_id);
+	json_bool(&w, "qdisc_created", st->flags & DP_ST_CREATED_QDISC_PHYS);
+	json_obj_end(&w);
+	json_obj_begin(&w, "lmn");
+	json_str(&w, "name", st->lmn_name);
+	json_uint(&w, "ifindex", (uint64_t)st->lmn_ifindex);
+	json_uint(&w, "prog_id", st->encap_prog_id);
+	json_bool(&w, "attached", s->encap_now == st->encap_prog_id);
+	json_bool(&w, "created", st->flags & DP_ST_CREATED_LMN);
 	if (cfg->flags & LISPD_CFG_LMN_MAC)
-		jw_str(&w, "decap_mac", decap_mac(cfg, mac, sizeof(mac)));
+		json_str(&w, "decap_mac", decap_mac(cfg, mac, sizeof(mac)));
 	else
-		jw_null(&w, "decap_mac");
-	jw_close_obj(&w);
-	jw_open_arr(&w, "rlocs");
+		json_null(&w, "decap_mac");
+	json_obj_end(&w);
+	json_arr_begin(&w, "rlocs");
 	if (cfg->flags & LISPD_CFG_RLOC4) {
 		dp_ip_from_map(&ip, LISPD_AF_INET, cfg->rloc4);
-		jw_str(&w, NULL, ip_str(&ip, buf, sizeof(buf)));
+		json_str(&w, NULL, ip_str(&ip, buf, sizeof(buf)));
 	}
 	if (cfg->flags & LISPD_CFG_RLOC6) {
 		dp_ip_from_map(&ip, LISPD_AF_INET6, cfg->rloc6);
-		jw_str(&w, NULL, ip_str(&ip, buf, sizeof(buf)));
+		json_str(&w, NULL, ip_str(&ip, buf, sizeof(buf)));
 	}
-	jw_close_arr(&w);
-	jw_open_arr(&w, "eids");
+	json_arr_end(&w);
+	json_arr_begin(&w, "eids");
 	for (i = 0; i < s->n_eids; i++)
-		jw_str(&w, NULL, ip_str(&s->eids[i], buf, sizeof(buf)));
-	jw_close_arr(&w);
+		json_str(&w, NULL, ip_str(&s->eids[i], buf, sizeof(buf)));
+	json_arr_end(&w);
 	if (cfg->flags & LISPD_CFG_USE_IID)
-		jw_u64(&w, "iid", cfg->iid);
+		json_uint(&w, "iid", cfg->iid);
 	else
-		jw_null(&w, "iid");
-	jw_str(&w, "miss", cfg->miss_policy == LISPD_MISS_PETR ? "petr" : "drop");
-	jw_bool(&w, "src_check", cfg->flags & LISPD_CFG_DECAP_SRC_CHECK);
-	jw_open_arr(&w, "petrs");
+		json_null(&w, "iid");
+	json_str(&w, "miss", cfg->miss_policy == LISPD_MISS_PETR ? "petr" : "drop");
+	json_bool(&w, "src_check", cfg->flags & LISPD_CFG_DECAP_SRC_CHECK);
+	json_arr_begin(&w, "petrs");
 	for (i = 0; i < cfg->petr.n_locators && i < LISPD_MAX_LOCATORS; i++) {
 		dp_ip_from_map(&ip, cfg->petr.loc[i].family, cfg->petr.loc[i].addr);
-		jw_str(&w, NULL, ip_str(&ip, buf, sizeof(buf)));
+		json_str(&w, NULL, ip_str(&ip, buf, sizeof(buf)));
 	}
-	jw_close_arr(&w);
-	jw_u64(&w, "map_cache_entries", s->n_mc);
-	jw_close_obj(&w);
-	jw_end(&w);
+	json_arr_end(&w);
+	json_uint(&w, "map_cache_entries", s->n_mc);
+	json_obj_end(&w);
+	json_end(&w);
 }
 
 int cmd_status(struct cli *c)

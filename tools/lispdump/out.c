@@ -2,48 +2,29 @@
 
 #include "out.h"
 
-static void json_key(struct out *o, const char *key)
-{
-	if (o->need_comma[o->depth])
-		fputc(',', o->f);
-	o->need_comma[o->depth] = true;
-	if (key)
-		fprintf(o->f, "\"%s\":", key);
-}
-
-static void push(struct out *o)
-{
-	if (o->depth + 1 < OUT_MAX_DEPTH)
-		o->depth++;
-	o->need_comma[o->depth] = false;
-}
-
-static void pop(struct out *o)
-{
-	if (o->depth > 0)
-		o->depth--;
-}
-
 void out_begin(struct out *o)
 {
-	o->depth = 0;
 	o->indent = 0;
-	o->need_comma[0] = false;
-	if (o->json)
-		fputc('{', o->f);
+	if (o->json) {
+		json_init(&o->j, o->f, false);
+		json_obj_begin(&o->j, NULL);
+	}
 }
 
 void out_end(struct out *o)
 {
-	fputs(o->json ? "}\n" : "\n", o->f);
+	if (!o->json) {
+		fputc('\n', o->f);
+		return;
+	}
+	json_obj_end(&o->j);
+	json_end(&o->j);
 }
 
 void out_obj_begin(struct out *o, const char *key, const char *label)
 {
 	if (o->json) {
-		json_key(o, key);
-		fputc('{', o->f);
-		push(o);
+		json_obj_begin(&o->j, key);
 		return;
 	}
 	o->indent++;
@@ -52,67 +33,38 @@ void out_obj_begin(struct out *o, const char *key, const char *label)
 
 void out_obj_end(struct out *o)
 {
-	if (o->json) {
-		pop(o);
-		fputc('}', o->f);
-		return;
-	}
-	if (o->indent > 0)
+	if (o->json)
+		json_obj_end(&o->j);
+	else if (o->indent > 0)
 		o->indent--;
 }
 
 void out_arr_begin(struct out *o, const char *key)
 {
-	if (!o->json)
-		return;
-	json_key(o, key);
-	fputc('[', o->f);
-	push(o);
+	if (o->json)
+		json_arr_begin(&o->j, key);
 }
 
 void out_arr_end(struct out *o)
 {
-	if (!o->json)
-		return;
-	pop(o);
-	fputc(']', o->f);
-}
-
-/* Values are addresses, names and error texts, but escape anyway. */
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	if (o->json)
+		json_arr_end(&o->j);
 }
 
 void out_str(struct out *o, const char *key, const char *val)
 {
-	if (o->json) {
-		json_key(o, key);
-		json_string(o->f, val);
-	} else {
+	if (o->json)
+		json_str(&o->j, key, val);
+	else
 		fprintf(o->f, " %s=%s", key, val);
-	}
 }
 
 void out_u64(struct out *o, const char *key, uint64_t val)
 {
-	if (o->json) {
-		json_key(o, key);
-		fprintf(o->f, "%" PRIu64, val);
-	} else {
+	if (o->json)
+		json_uint(&o->j, key, val);
+	else
 		fprintf(o->f, " %s=%" PRIu64, key, val);
-	}
 }
 
 void out_hex64(struct out *o, const char *key, uint64_t val)
@@ -125,12 +77,10 @@ void out_hex64(struct out *o, const char *key, uint64_t val)
 
 void out_bool(struct out *o, const char *key, bool val)
 {
-	if (o->json) {
-		json_key(o, key);
-		fputs(val ? "true" : "false", o->f);
-	} else {
+	if (o->json)
+		json_bool(&o->j, key, val);
+	else
 		fprintf(o->f, " %s=%d", key, val);
-	}
 }
 
 void out_flag(struct out *o, const char *key, bool val)

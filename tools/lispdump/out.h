@@ -7,14 +7,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define OUT_MAX_DEPTH 8
+#include "json.h"
 
 struct out {
 	FILE *f;
 	bool json;
-	int depth;         /* JSON nesting */
+	struct json j;     /* JSON: the writer of the current record */
 	int indent;        /* text: open objects */
-	bool need_comma[OUT_MAX_DEPTH];
 };
 
 /* A top-level record (one packet): a JSON object / a text line. */
