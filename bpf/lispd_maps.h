@@ -13,6 +13,15 @@
 #include <linux/types.h>
 #endif
 
+/* Pinned maps outlive the programs and daemons that made them (a restart or
+ * lispd-bpf reuses them, bpftool reads them), so the layout of every struct
+ * here is an ABI. Each struct is followed by its size and offsets, checked
+ * by clang (BPF) and gcc (user space) alike: a change that moves a field
+ * fails the build on either side instead of being misread. */
+#define LISPD_LAYOUT_SIZE(t, n) _Static_assert(sizeof(struct t) == (n), "size of struct " #t)
+#define LISPD_LAYOUT_AT(t, f, n) \
+	_Static_assert(__builtin_offsetof(struct t, f) == (n), "offset of " #t "." #f)
+
 #define LISPD_DATA_PORT 4341
 #define LISPD_CTRL_PORT 4342
 
@@ -62,6 +71,11 @@ struct lispd_mc_key {
 	__u8 family;     /* enum lispd_family */
 	__u8 addr[16];
 };
+LISPD_LAYOUT_SIZE(lispd_mc_key, 24);
+LISPD_LAYOUT_AT(lispd_mc_key, prefixlen, 0);
+LISPD_LAYOUT_AT(lispd_mc_key, iid, 4);
+LISPD_LAYOUT_AT(lispd_mc_key, family, 7);
+LISPD_LAYOUT_AT(lispd_mc_key, addr, 8);
 
 #define LISPD_MAX_LOCATORS 8
 /* Weights are expanded into at most this many slots (resolution 1/64). */
@@ -76,6 +90,12 @@ struct lispd_locator {
 	__u8 flags;      /* LISPD_LOC_* */
 	__u8 addr[16];
 };
+LISPD_LAYOUT_SIZE(lispd_locator, 20);
+LISPD_LAYOUT_AT(lispd_locator, family, 0);
+LISPD_LAYOUT_AT(lispd_locator, priority, 1);
+LISPD_LAYOUT_AT(lispd_locator, weight, 2);
+LISPD_LAYOUT_AT(lispd_locator, flags, 3);
+LISPD_LAYOUT_AT(lispd_locator, addr, 4);
 
 /* A set of locators plus the precomputed choice table: slot[] holds indexes
  * into loc[] for the lowest-priority usable locators, each repeated in
@@ -88,6 +108,12 @@ struct lispd_locset {
 	struct lispd_locator loc[LISPD_MAX_LOCATORS];
 	__u8 slot[LISPD_SLOTS];
 };
+LISPD_LAYOUT_SIZE(lispd_locset, 228);
+LISPD_LAYOUT_AT(lispd_locset, n_locators, 0);
+LISPD_LAYOUT_AT(lispd_locset, n_slots, 1);
+LISPD_LAYOUT_AT(lispd_locset, pad, 2);
+LISPD_LAYOUT_AT(lispd_locset, loc, 4);
+LISPD_LAYOUT_AT(lispd_locset, slot, 164);
 
 /* Values equal the Map-Reply ACT codes (RFC 9301 §5.4) so the daemon stores
  * them as received; ENCAP is "no-action" with locators. */
@@ -106,6 +132,10 @@ struct lispd_mc_value {
 	__u8 pad[3];
 	struct lispd_locset ls;
 };
+LISPD_LAYOUT_SIZE(lispd_mc_value, 232);
+LISPD_LAYOUT_AT(lispd_mc_value, action, 0);
+LISPD_LAYOUT_AT(lispd_mc_value, pad, 1);
+LISPD_LAYOUT_AT(lispd_mc_value, ls, 4);
 
 /* ---- runtime config: ARRAY, one entry at key 0 --------------------------- */
 
@@ -147,6 +177,22 @@ struct lispd_dp_config {
 	 * interfaces is one update of this entry. */
 	__u32 phys6_ifindex;
 };
+LISPD_LAYOUT_SIZE(lispd_dp_config, 292);
+LISPD_LAYOUT_AT(lispd_dp_config, flags, 0);
+LISPD_LAYOUT_AT(lispd_dp_config, iid, 4);
+LISPD_LAYOUT_AT(lispd_dp_config, lmn_ifindex, 8);
+LISPD_LAYOUT_AT(lispd_dp_config, phys_ifindex, 12);
+LISPD_LAYOUT_AT(lispd_dp_config, rloc4, 16);
+LISPD_LAYOUT_AT(lispd_dp_config, rloc6, 20);
+LISPD_LAYOUT_AT(lispd_dp_config, miss_policy, 36);
+LISPD_LAYOUT_AT(lispd_dp_config, pad, 37);
+LISPD_LAYOUT_AT(lispd_dp_config, miss_interval_ms, 40);
+LISPD_LAYOUT_AT(lispd_dp_config, miss_rate, 44);
+LISPD_LAYOUT_AT(lispd_dp_config, miss_burst, 48);
+LISPD_LAYOUT_AT(lispd_dp_config, petr, 52);
+LISPD_LAYOUT_AT(lispd_dp_config, lmn_mac, 280);
+LISPD_LAYOUT_AT(lispd_dp_config, pad2, 286);
+LISPD_LAYOUT_AT(lispd_dp_config, phys6_ifindex, 288);
 
 /* ---- local RLOCs: HASH, every address of ours LISP data may arrive at ----
  * Besides rloc4/rloc6 of the config (the outer sources), decap accepts UDP
@@ -158,10 +204,16 @@ struct lispd_rloc_key {
 	__u8 pad[3];
 	__u8 addr[16];
 };
+LISPD_LAYOUT_SIZE(lispd_rloc_key, 20);
+LISPD_LAYOUT_AT(lispd_rloc_key, family, 0);
+LISPD_LAYOUT_AT(lispd_rloc_key, pad, 1);
+LISPD_LAYOUT_AT(lispd_rloc_key, addr, 4);
 
 struct lispd_local_rloc {
 	__u32 ifindex;        /* the interface holding the address (for status) */
 };
+LISPD_LAYOUT_SIZE(lispd_local_rloc, 4);
+LISPD_LAYOUT_AT(lispd_local_rloc, ifindex, 0);
 
 /* ---- local EIDs: HASH, exact /32 or /128 within the configured iid ------- */
 
@@ -171,10 +223,17 @@ struct lispd_eid_key {
 	__u8 pad[3];
 	__u8 addr[16];
 };
+LISPD_LAYOUT_SIZE(lispd_eid_key, 24);
+LISPD_LAYOUT_AT(lispd_eid_key, iid, 0);
+LISPD_LAYOUT_AT(lispd_eid_key, family, 4);
+LISPD_LAYOUT_AT(lispd_eid_key, pad, 5);
+LISPD_LAYOUT_AT(lispd_eid_key, addr, 8);
 
 struct lispd_local_eid {
 	__u32 flags;          /* reserved */
 };
+LISPD_LAYOUT_SIZE(lispd_local_eid, 4);
+LISPD_LAYOUT_AT(lispd_local_eid, flags, 0);
 
 /* ---- EID space of a PxTR: LPM_TRIE, key struct lispd_mc_key ------------------
  * The EID prefixes the PxTR serves (registered or configured EID space).
@@ -184,6 +243,8 @@ struct lispd_local_eid {
 struct lispd_eid_space_val {
 	__u32 flags;          /* reserved */
 };
+LISPD_LAYOUT_SIZE(lispd_eid_space_val, 4);
+LISPD_LAYOUT_AT(lispd_eid_space_val, flags, 0);
 
 /* ---- miss events ----------------------------------------------------------- */
 
@@ -201,6 +262,14 @@ struct lispd_miss_event {
 	__u8 dst[16];         /* the destination EID that missed */
 	__u8 src[16];         /* the local EID that sent it */
 };
+LISPD_LAYOUT_SIZE(lispd_miss_event, 48);
+LISPD_LAYOUT_AT(lispd_miss_event, ts_ns, 0);
+LISPD_LAYOUT_AT(lispd_miss_event, iid, 8);
+LISPD_LAYOUT_AT(lispd_miss_event, family, 12);
+LISPD_LAYOUT_AT(lispd_miss_event, reason, 13);
+LISPD_LAYOUT_AT(lispd_miss_event, pad, 14);
+LISPD_LAYOUT_AT(lispd_miss_event, dst, 16);
+LISPD_LAYOUT_AT(lispd_miss_event, src, 32);
 
 /* Global token bucket state (ARRAY, one entry). Updated without a lock:
  * concurrent CPUs may over-admit by a few events, which only loosens the cap. */
@@ -208,6 +277,9 @@ struct lispd_token_bucket {
 	__u64 last_ns;
 	__u64 tokens_milli;   /* tokens * 1000 */
 };
+LISPD_LAYOUT_SIZE(lispd_token_bucket, 16);
+LISPD_LAYOUT_AT(lispd_token_bucket, last_ns, 0);
+LISPD_LAYOUT_AT(lispd_token_bucket, tokens_milli, 8);
 
 /* ---- counters: PERCPU_ARRAY indexed by enum lispd_stat -------------------- */
 
@@ -270,78 +342,5 @@ enum lispd_stat {
 	LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC, /* outer source not a locator of its entry */
 	LISPD_STAT_MAX,
 };
-
-/* ---- the layout both compilers must agree on ----------------------------------
- * Pinned maps outlive the programs and daemons that made them (a restart or
- * lispd-bpf reuses them, bpftool reads them), so these sizes and offsets are
- * an ABI. clang (BPF) and gcc (user space) both check them here: a change
- * that moves a field fails to build on either side instead of misreading. */
-#define LISPD_LAYOUT_SIZE(t, n) _Static_assert(sizeof(struct t) == (n), "size of struct " #t)
-#define LISPD_LAYOUT_AT(t, f, n) \
-	_Static_assert(__builtin_offsetof(struct t, f) == (n), "offset of " #t "." #f)
-
-LISPD_LAYOUT_SIZE(lispd_mc_key, 24);
-LISPD_LAYOUT_AT(lispd_mc_key, prefixlen, 0);
-LISPD_LAYOUT_AT(lispd_mc_key, iid, 4);
-LISPD_LAYOUT_AT(lispd_mc_key, family, 7);
-LISPD_LAYOUT_AT(lispd_mc_key, addr, 8);
-LISPD_LAYOUT_SIZE(lispd_locator, 20);
-LISPD_LAYOUT_AT(lispd_locator, family, 0);
-LISPD_LAYOUT_AT(lispd_locator, priority, 1);
-LISPD_LAYOUT_AT(lispd_locator, weight, 2);
-LISPD_LAYOUT_AT(lispd_locator, flags, 3);
-LISPD_LAYOUT_AT(lispd_locator, addr, 4);
-LISPD_LAYOUT_SIZE(lispd_locset, 228);
-LISPD_LAYOUT_AT(lispd_locset, n_locators, 0);
-LISPD_LAYOUT_AT(lispd_locset, n_slots, 1);
-LISPD_LAYOUT_AT(lispd_locset, pad, 2);
-LISPD_LAYOUT_AT(lispd_locset, loc, 4);
-LISPD_LAYOUT_AT(lispd_locset, slot, 164);
-LISPD_LAYOUT_SIZE(lispd_mc_value, 232);
-LISPD_LAYOUT_AT(lispd_mc_value, action, 0);
-LISPD_LAYOUT_AT(lispd_mc_value, pad, 1);
-LISPD_LAYOUT_AT(lispd_mc_value, ls, 4);
-LISPD_LAYOUT_SIZE(lispd_dp_config, 292);
-LISPD_LAYOUT_AT(lispd_dp_config, flags, 0);
-LISPD_LAYOUT_AT(lispd_dp_config, iid, 4);
-LISPD_LAYOUT_AT(lispd_dp_config, lmn_ifindex, 8);
-LISPD_LAYOUT_AT(lispd_dp_config, phys_ifindex, 12);
-LISPD_LAYOUT_AT(lispd_dp_config, rloc4, 16);
-LISPD_LAYOUT_AT(lispd_dp_config, rloc6, 20);
-LISPD_LAYOUT_AT(lispd_dp_config, miss_policy, 36);
-LISPD_LAYOUT_AT(lispd_dp_config, pad, 37);
-LISPD_LAYOUT_AT(lispd_dp_config, miss_interval_ms, 40);
-LISPD_LAYOUT_AT(lispd_dp_config, miss_rate, 44);
-LISPD_LAYOUT_AT(lispd_dp_config, miss_burst, 48);
-LISPD_LAYOUT_AT(lispd_dp_config, petr, 52);
-LISPD_LAYOUT_AT(lispd_dp_config, lmn_mac, 280);
-LISPD_LAYOUT_AT(lispd_dp_config, pad2, 286);
-LISPD_LAYOUT_AT(lispd_dp_config, phys6_ifindex, 288);
-LISPD_LAYOUT_SIZE(lispd_rloc_key, 20);
-LISPD_LAYOUT_AT(lispd_rloc_key, family, 0);
-LISPD_LAYOUT_AT(lispd_rloc_key, pad, 1);
-LISPD_LAYOUT_AT(lispd_rloc_key, addr, 4);
-LISPD_LAYOUT_SIZE(lispd_local_rloc, 4);
-LISPD_LAYOUT_AT(lispd_local_rloc, ifindex, 0);
-LISPD_LAYOUT_SIZE(lispd_eid_key, 24);
-LISPD_LAYOUT_AT(lispd_eid_key, iid, 0);
-LISPD_LAYOUT_AT(lispd_eid_key, family, 4);
-LISPD_LAYOUT_AT(lispd_eid_key, pad, 5);
-LISPD_LAYOUT_AT(lispd_eid_key, addr, 8);
-LISPD_LAYOUT_SIZE(lispd_local_eid, 4);
-LISPD_LAYOUT_AT(lispd_local_eid, flags, 0);
-LISPD_LAYOUT_SIZE(lispd_eid_space_val, 4);
-LISPD_LAYOUT_AT(lispd_eid_space_val, flags, 0);
-LISPD_LAYOUT_SIZE(lispd_miss_event, 48);
-LISPD_LAYOUT_AT(lispd_miss_event, ts_ns, 0);
-LISPD_LAYOUT_AT(lispd_miss_event, iid, 8);
-LISPD_LAYOUT_AT(lispd_miss_event, family, 12);
-LISPD_LAYOUT_AT(lispd_miss_event, reason, 13);
-LISPD_LAYOUT_AT(lispd_miss_event, pad, 14);
-LISPD_LAYOUT_AT(lispd_miss_event, dst, 16);
-LISPD_LAYOUT_AT(lispd_miss_event, src, 32);
-LISPD_LAYOUT_SIZE(lispd_token_bucket, 16);
-LISPD_LAYOUT_AT(lispd_token_bucket, last_ns, 0);
-LISPD_LAYOUT_AT(lispd_token_bucket, tokens_milli, 8);
 
 #endif
