@@ -232,7 +232,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
 
 # The BPF harness embeds both skeletons and reuses the BPF tests' builders.
-$(BUILD)/fuzz/fuzz_bpf: $(SKELS) $(wildcard tests/fuzz/*.h) tests/unit/test_bpf_util.h
+$(BUILD)/fuzz/fuzz_bpf: $(SKELS) $(wildcard tests/fuzz/*.h) tests/unit/bpf_object.h tests/unit/bpf_frame.h
 
 fuzz-build: $(FUZZ_BINS)
 

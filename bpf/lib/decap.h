@@ -31,6 +31,18 @@ enum lispd_decap_class {
 	LISPD_DC_DROP,
 };
 
+/* A classification as the hook's verdict when the packet stops here (pass
+ * or drop, counted under stat), else LISPD_GO_ON: a packet to deliver. */
+static __always_inline int lispd_decap_verdict(enum lispd_decap_class c, __u32 stat, int pass,
+					       int drop)
+{
+	if (c == LISPD_DC_PASS)
+		return lispd_verdict(stat, pass);
+	if (c == LISPD_DC_DROP)
+		return lispd_verdict(stat, drop);
+	return LISPD_GO_ON;
+}
+
 /* Bytes between the Ethernet header and the inner IP header. */
 static __always_inline __u32 lispd_outer_len(const struct lispd_outer_info *o)
 {

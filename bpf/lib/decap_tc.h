@@ -7,25 +7,25 @@
 
 #include "lib/decap.h"
 
-/* Inner TTL = min(inner, outer) (RFC 9300 §5.3), with the IPv4 checksum fixed
- * incrementally; IPv6 has no header checksum, but a CHECKSUM_COMPLETE skb
- * still needs its sum adjusted, hence RECOMPUTE_CSUM. */
-static __always_inline int lispd_inner_ttl_tc(struct __sk_buff *skb, const struct lispd_flow *in,
-					      __u8 outer_ttl)
+/* Lowers the TTL / hop limit of the inner header at off to ttl (never
+ * raises it). The IPv4 checksum is fixed incrementally (TTL and checksum
+ * cancel out in a CHECKSUM_COMPLETE sum); IPv6 has no header checksum, but
+ * a CHECKSUM_COMPLETE skb still needs its sum adjusted, hence
+ * RECOMPUTE_CSUM. */
+static __always_inline int lispd_lower_inner_ttl_tc(struct __sk_buff *skb,
+						    const struct lispd_flow *in, __u32 off, __u8 ttl)
 {
-	__u32 off = LISPD_ETH_HLEN;
-
-	if (outer_ttl >= in->ttl)
+	if (ttl >= in->ttl)
 		return 0;
 	if (in->family == LISPD_AF_INET) {
 		__u16 old = (__u16)((in->ttl << 8) | in->proto);
-		__u16 new = (__u16)((outer_ttl << 8) | in->proto);
+		__u16 new = (__u16)((ttl << 8) | in->proto);
 
-		if (bpf_skb_store_bytes(skb, off + 8, &outer_ttl, 1, 0))
+		if (bpf_skb_store_bytes(skb, off + 8, &ttl, 1, 0))
 			return -1;
 		return (int)bpf_l3_csum_replace(skb, off + 10, bpf_htons(old), bpf_htons(new), 2);
 	}
-	return (int)bpf_skb_store_bytes(skb, off + 7, &outer_ttl, 1, LISPD_F_RECOMPUTE_CSUM);
+	return (int)bpf_skb_store_bytes(skb, off + 7, &ttl, 1, LISPD_F_RECOMPUTE_CSUM);
 }
 
 /* Strips outer IP + UDP + LISP. Kernels before 6.3 reject the DECAP_L3 flags
@@ -83,23 +83,23 @@ static __always_inline int lispd_decap_eth_tc(struct __sk_buff *skb,
 static __always_inline int lispd_do_decap(struct __sk_buff *skb)
 {
 	struct lispd_dp_config *cfg = lispd_config_get();
+	enum lispd_decap_class c;
 	struct lispd_decap_info d;
 	__u32 stat;
+	int rc;
 
 	if (!cfg)
 		return lispd_verdict(LISPD_STAT_DECAP_PASS, LISPD_TC_ACT_OK);
-	switch (lispd_decap_classify(skb, LISPD_HOOK_TC, cfg, &d, &stat)) {
-	case LISPD_DC_PASS:
-		return lispd_verdict(stat, LISPD_TC_ACT_OK);
-	case LISPD_DC_DROP:
-		return lispd_verdict(stat, LISPD_TC_ACT_SHOT);
-	default:
-		break;
-	}
+	c = lispd_decap_classify(skb, LISPD_HOOK_TC, cfg, &d, &stat);
+	rc = lispd_decap_verdict(c, stat, LISPD_TC_ACT_OK, LISPD_TC_ACT_SHOT);
+	if (rc != LISPD_GO_ON)
+		return rc;
 
 	if (lispd_strip_outer_tc(skb, &d.o, d.in.family, &stat))
 		return lispd_verdict(stat, LISPD_TC_ACT_SHOT);
-	if (lispd_decap_eth_tc(skb, cfg, d.in.family) || lispd_inner_ttl_tc(skb, &d.in, d.o.ttl))
+	/* Inner TTL = min(inner, outer) (RFC 9300 §5.3). */
+	if (lispd_decap_eth_tc(skb, cfg, d.in.family) ||
+	    lispd_lower_inner_ttl_tc(skb, &d.in, LISPD_ETH_HLEN, d.o.ttl))
 		return lispd_verdict(LISPD_STAT_DROP_DECAP_ADJUST, LISPD_TC_ACT_SHOT);
 
 	lispd_stat_inc(LISPD_STAT_DECAP_OK);

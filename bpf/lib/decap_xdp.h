@@ -41,20 +41,18 @@ static __always_inline int lispd_inner_ttl_xdp(struct xdp_md *ctx, const struct 
 static __always_inline int lispd_do_decap_xdp(struct xdp_md *ctx)
 {
 	struct lispd_dp_config *cfg = lispd_config_get();
+	enum lispd_decap_class c;
 	struct lispd_decap_info d;
 	__u8 eth[LISPD_ETH_HLEN];
 	__u32 stat, diff;
+	int rc;
 
 	if (!cfg)
 		return lispd_verdict(LISPD_STAT_DECAP_PASS, LISPD_XDP_PASS);
-	switch (lispd_decap_classify(ctx, LISPD_HOOK_XDP, cfg, &d, &stat)) {
-	case LISPD_DC_PASS:
-		return lispd_verdict(stat, LISPD_XDP_PASS);
-	case LISPD_DC_DROP:
-		return lispd_verdict(stat, LISPD_XDP_DROP);
-	default:
-		break;
-	}
+	c = lispd_decap_classify(ctx, LISPD_HOOK_XDP, cfg, &d, &stat);
+	rc = lispd_decap_verdict(c, stat, LISPD_XDP_PASS, LISPD_XDP_DROP);
+	if (rc != LISPD_GO_ON)
+		return rc;
 
 	/* The MAC addresses move forward to sit right before the inner header,
 	 * with the inner EtherType; the outer headers then fall off the front. */

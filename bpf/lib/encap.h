@@ -244,26 +244,64 @@ static __always_inline int lispd_encap_flow(struct __sk_buff *skb, const struct 
 	return (int)bpf_redirect_neigh(out_ifindex, NULL, 0, 0);
 }
 
-static __always_inline int lispd_do_encap(struct __sk_buff *skb)
-{
-	struct lispd_dp_config *cfg = lispd_config_get();
+/* A packet at an encapsulating entry point: the config, the packet's flow
+ * and our instance-id. */
+struct lispd_encap_pkt {
+	struct lispd_dp_config *cfg;
 	struct lispd_flow f;
 	__u32 iid;
+};
+
+/* What an encapsulating entry point leaves untouched, counted per role. */
+static __always_inline int lispd_encap_pass(int role)
+{
+	return lispd_verdict(role == LISPD_ENCAP_PITR ? LISPD_STAT_PITR_PASS : LISPD_STAT_ENCAP_PASS,
+			     LISPD_TC_ACT_OK);
+}
+
+/* The first step of every encapsulating entry point: the config and the
+ * packet's IP header into p. LISPD_GO_ON, or the verdict, counted: without
+ * a config the MN drops and the PITR passes, what is not IP passes, an
+ * unreadable IP header is dropped. */
+static __always_inline int lispd_encap_start(struct __sk_buff *skb, int role,
+					     struct lispd_encap_pkt *p)
+{
 	__u8 family;
 
-	if (!cfg)
-		return lispd_verdict(LISPD_STAT_DROP_NO_CONFIG, LISPD_TC_ACT_SHOT);
+	p->cfg = lispd_config_get();
+	if (!p->cfg)
+		return role == LISPD_ENCAP_PITR ? lispd_encap_pass(role)
+						: lispd_verdict(LISPD_STAT_DROP_NO_CONFIG, LISPD_TC_ACT_SHOT);
 	family = lispd_family_of_eth(lispd_eth_proto(skb, LISPD_HOOK_TC));
 	if (family == LISPD_AF_NONE)
-		return lispd_verdict(LISPD_STAT_ENCAP_PASS, LISPD_TC_ACT_OK);
-	if (lispd_parse_ip(skb, LISPD_HOOK_TC, LISPD_ETH_HLEN, family, &f))
+		return lispd_encap_pass(role);
+	if (lispd_parse_ip(skb, LISPD_HOOK_TC, LISPD_ETH_HLEN, family, &p->f))
 		return lispd_verdict(LISPD_STAT_DROP_ENCAP_TRUNC, LISPD_TC_ACT_SHOT);
-	iid = lispd_cfg_iid(cfg);
+	p->iid = lispd_cfg_iid(p->cfg);
+	return LISPD_GO_ON;
+}
+
+/* The last step: a packet the role admits is encapsulated, any other
+ * passes untouched. */
+static __always_inline int lispd_encap_admitted(struct __sk_buff *skb, int role,
+						const struct lispd_encap_pkt *p, int admitted)
+{
+	if (!admitted)
+		return lispd_encap_pass(role);
+	return lispd_encap_flow(skb, p->cfg, &p->f, p->iid, role);
+}
+
+static __always_inline int lispd_do_encap(struct __sk_buff *skb)
+{
+	struct lispd_encap_pkt p;
+	int rc = lispd_encap_start(skb, LISPD_ENCAP_MN, &p);
+
+	if (rc != LISPD_GO_ON)
+		return rc;
 	/* Link-local chatter (ND, MLD) and anything not sourced from our EID
 	 * stays on lmn as it is. */
-	if (!lispd_is_local_eid(iid, family, f.src))
-		return lispd_verdict(LISPD_STAT_ENCAP_PASS, LISPD_TC_ACT_OK);
-	return lispd_encap_flow(skb, cfg, &f, iid, LISPD_ENCAP_MN);
+	return lispd_encap_admitted(skb, LISPD_ENCAP_MN, &p,
+				    lispd_is_local_eid(p.iid, p.f.family, p.f.src));
 }
 
 #endif

@@ -8,19 +8,27 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 
-/* The entry covering addr (16 bytes, IPv4 in the first 4) in instance iid. */
+/* The prefix-trie key of one address (16 bytes, IPv4 in the first 4) in
+ * instance iid: a lookup finds the longest prefix covering it. */
+static __always_inline void lispd_host_key(struct lispd_mc_key *key, __u32 iid, __u8 family,
+					   const __u8 *addr)
+{
+	__builtin_memset(key, 0, sizeof(*key));
+	key->prefixlen = LISPD_MC_KEY_FIXED_BITS + (family == LISPD_AF_INET ? 32 : 128);
+	key->iid[0] = (__u8)(iid >> 16);
+	key->iid[1] = (__u8)(iid >> 8);
+	key->iid[2] = (__u8)iid;
+	key->family = family;
+	__builtin_memcpy(key->addr, addr, sizeof(key->addr));
+}
+
+/* The entry covering addr in instance iid. */
 static __always_inline struct lispd_mc_value *lispd_mc_lookup_addr(__u32 iid, __u8 family,
 								   const __u8 *addr)
 {
 	struct lispd_mc_key key;
 
-	__builtin_memset(&key, 0, sizeof(key));
-	key.prefixlen = LISPD_MC_KEY_FIXED_BITS + (family == LISPD_AF_INET ? 32 : 128);
-	key.iid[0] = (__u8)(iid >> 16);
-	key.iid[1] = (__u8)(iid >> 8);
-	key.iid[2] = (__u8)iid;
-	key.family = family;
-	__builtin_memcpy(key.addr, addr, sizeof(key.addr));
+	lispd_host_key(&key, iid, family, addr);
 	return bpf_map_lookup_elem(&lispd_mcache, &key);
 }
 

@@ -5,38 +5,37 @@
 
 #include "lispd_maps.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, LISPD_MCACHE_MAX);
-	__type(key, struct lispd_mc_key);
-	__type(value, struct lispd_mc_value);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} lispd_mcache SEC(".maps");
+/* A map pinned by name whose key and value types are in the BTF, so
+ * bpftool prints their fields. */
+#define LISPD_PINNED_MAP(map_type, max, key_type, value_type) \
+	struct {                                              \
+		__uint(type, map_type);                       \
+		__uint(max_entries, max);                     \
+		__type(key, key_type);                        \
+		__type(value, value_type);                    \
+		__uint(pinning, LIBBPF_PIN_BY_NAME);          \
+	}
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct lispd_dp_config);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} lispd_cfg SEC(".maps");
+/* A pinned prefix trie over {iid, family, address} keys; the kernel
+ * accepts LPM tries only unpreallocated. */
+#define LISPD_PINNED_PREFIX_MAP(max, value_type)          \
+	struct {                                          \
+		__uint(type, BPF_MAP_TYPE_LPM_TRIE);      \
+		__uint(map_flags, BPF_F_NO_PREALLOC);     \
+		__uint(max_entries, max);                 \
+		__type(key, struct lispd_mc_key);         \
+		__type(value, value_type);                \
+		__uint(pinning, LIBBPF_PIN_BY_NAME);      \
+	}
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LISPD_LOCAL_EID_MAX);
-	__type(key, struct lispd_eid_key);
-	__type(value, struct lispd_local_eid);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} lispd_eids SEC(".maps");
+LISPD_PINNED_PREFIX_MAP(LISPD_MCACHE_MAX, struct lispd_mc_value) lispd_mcache SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LISPD_STAT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} lispd_stats SEC(".maps");
+LISPD_PINNED_MAP(BPF_MAP_TYPE_ARRAY, 1, __u32, struct lispd_dp_config) lispd_cfg SEC(".maps");
+
+LISPD_PINNED_MAP(BPF_MAP_TYPE_HASH, LISPD_LOCAL_EID_MAX, struct lispd_eid_key,
+		 struct lispd_local_eid) lispd_eids SEC(".maps");
+
+LISPD_PINNED_MAP(BPF_MAP_TYPE_PERCPU_ARRAY, LISPD_STAT_MAX, __u32, __u64) lispd_stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -44,30 +43,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } lispd_miss_rb SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LISPD_LOCAL_RLOC_MAX);
-	__type(key, struct lispd_rloc_key);
-	__type(value, struct lispd_local_rloc);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} lispd_rlocs SEC(".maps");
+LISPD_PINNED_MAP(BPF_MAP_TYPE_HASH, LISPD_LOCAL_RLOC_MAX, struct lispd_rloc_key,
+		 struct lispd_local_rloc) lispd_rlocs SEC(".maps");
 
 /* Destination -> time of its last miss event (dedupe). */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, LISPD_MISS_SEEN_MAX);
-	__type(key, struct lispd_eid_key);
-	__type(value, __u64);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} lispd_miss_seen SEC(".maps");
+LISPD_PINNED_MAP(BPF_MAP_TYPE_LRU_HASH, LISPD_MISS_SEEN_MAX, struct lispd_eid_key,
+		 __u64) lispd_miss_seen SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct lispd_token_bucket);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} lispd_miss_tb SEC(".maps");
+LISPD_PINNED_MAP(BPF_MAP_TYPE_ARRAY, 1, __u32,
+		 struct lispd_token_bucket) lispd_miss_tb SEC(".maps");
 
 static __always_inline struct lispd_dp_config *lispd_config_get(void)
 {
@@ -83,6 +67,10 @@ static __always_inline void lispd_stat_inc(__u32 idx)
 	if (c)
 		*c += 1;
 }
+
+/* Returned by a step that has not decided the verdict: the caller goes on.
+ * No hook's verdict is negative. */
+#define LISPD_GO_ON (-1)
 
 /* Counts and returns the verdict in one statement at every exit. */
 static __always_inline int lispd_verdict(__u32 stat, int act)

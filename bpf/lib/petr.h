@@ -100,23 +100,6 @@ static __always_inline void lispd_hairpin_resolve_src(const struct lispd_dp_conf
 	lispd_miss_notify(cfg, iid, &back, LISPD_MISS_NO_ENTRY);
 }
 
-/* The inner TTL / hop limit, the inner header at off, becomes ttl (IPv4
- * checksum fixed incrementally; the two changes cancel out in a
- * CHECKSUM_COMPLETE sum, the IPv6 one does not, hence RECOMPUTE_CSUM). */
-static __always_inline int lispd_hairpin_set_ttl(struct __sk_buff *skb, const struct lispd_flow *in,
-						 __u32 off, __u8 ttl)
-{
-	if (in->family == LISPD_AF_INET) {
-		__u16 old = (__u16)((in->ttl << 8) | in->proto);
-		__u16 new = (__u16)((ttl << 8) | in->proto);
-
-		if (bpf_skb_store_bytes(skb, off + 8, &ttl, 1, 0))
-			return -1;
-		return (int)bpf_l3_csum_replace(skb, off + 10, bpf_htons(old), bpf_htons(new), 2);
-	}
-	return (int)bpf_skb_store_bytes(skb, off + 7, &ttl, 1, LISPD_F_RECOMPUTE_CSUM);
-}
-
 /* Makes the outer headers exactly overhead bytes long for a locator of
  * family. Same family (the usual case): nothing, or a shrink for outer
  * IPv4 options. Another family: bpf_skb_change_proto adds or removes the
@@ -216,7 +199,7 @@ static __always_inline int lispd_petr_hairpin(struct __sk_buff *skb, const struc
 	drop = lispd_hairpin_resize(skb, &d->o, loc.family, overhead);
 	if (drop)
 		return lispd_verdict(drop, LISPD_TC_ACT_SHOT);
-	if (lispd_hairpin_set_ttl(skb, &d->in, LISPD_ETH_HLEN + overhead, f.ttl))
+	if (lispd_lower_inner_ttl_tc(skb, &d->in, LISPD_ETH_HLEN + overhead, f.ttl))
 		return lispd_verdict(LISPD_STAT_DROP_ENCAP_ADJUST, LISPD_TC_ACT_SHOT);
 	if (overhead == LISPD_OVERHEAD4) {
 		lispd_build_outer4(&outer, cfg, &loc, &f, hash, skb->len);
@@ -234,6 +217,7 @@ static __always_inline int lispd_petr_hairpin(struct __sk_buff *skb, const struc
 static __always_inline int lispd_do_petr_decap(struct __sk_buff *skb)
 {
 	struct lispd_dp_config *cfg = lispd_config_get();
+	enum lispd_decap_class c;
 	struct lispd_decap_info d;
 	__be16 proto;
 	__u32 stat, iid;
@@ -241,14 +225,10 @@ static __always_inline int lispd_do_petr_decap(struct __sk_buff *skb)
 
 	if (!cfg)
 		return lispd_verdict(LISPD_STAT_DECAP_PASS, LISPD_TC_ACT_OK);
-	switch (lispd_decap_classify_lisp(skb, LISPD_HOOK_TC, cfg, &d, &stat)) {
-	case LISPD_DC_PASS:
-		return lispd_verdict(stat, LISPD_TC_ACT_OK);
-	case LISPD_DC_DROP:
-		return lispd_verdict(stat, LISPD_TC_ACT_SHOT);
-	default:
-		break;
-	}
+	c = lispd_decap_classify_lisp(skb, LISPD_HOOK_TC, cfg, &d, &stat);
+	rc = lispd_decap_verdict(c, stat, LISPD_TC_ACT_OK, LISPD_TC_ACT_SHOT);
+	if (rc != LISPD_GO_ON)
+		return rc;
 	iid = lispd_cfg_iid(cfg);
 	if (!lispd_in_eid_space(iid, d.in.family, d.in.src))
 		return lispd_verdict(LISPD_STAT_DROP_PETR_SRC_NOT_EID, LISPD_TC_ACT_SHOT);
@@ -262,7 +242,7 @@ static __always_inline int lispd_do_petr_decap(struct __sk_buff *skb)
 		return lispd_verdict(stat, LISPD_TC_ACT_SHOT);
 	proto = bpf_htons(d.in.family == LISPD_AF_INET ? LISPD_ETH_P_IP : LISPD_ETH_P_IPV6);
 	if (bpf_skb_store_bytes(skb, 12, &proto, sizeof(proto), 0) ||
-	    lispd_inner_ttl_tc(skb, &d.in, d.o.ttl))
+	    lispd_lower_inner_ttl_tc(skb, &d.in, LISPD_ETH_HLEN, d.o.ttl))
 		return lispd_verdict(LISPD_STAT_DROP_DECAP_ADJUST, LISPD_TC_ACT_SHOT);
 
 	lispd_stat_inc(LISPD_STAT_PETR_DECAP_OK);

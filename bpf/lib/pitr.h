@@ -15,22 +15,13 @@
 
 static __always_inline int lispd_do_pitr_encap(struct __sk_buff *skb)
 {
-	struct lispd_dp_config *cfg = lispd_config_get();
-	struct lispd_flow f;
-	__u32 iid;
-	__u8 family;
+	struct lispd_encap_pkt p;
+	int rc = lispd_encap_start(skb, LISPD_ENCAP_PITR, &p);
 
-	if (!cfg)
-		return lispd_verdict(LISPD_STAT_PITR_PASS, LISPD_TC_ACT_OK);
-	family = lispd_family_of_eth(lispd_eth_proto(skb, LISPD_HOOK_TC));
-	if (family == LISPD_AF_NONE)
-		return lispd_verdict(LISPD_STAT_PITR_PASS, LISPD_TC_ACT_OK);
-	if (lispd_parse_ip(skb, LISPD_HOOK_TC, LISPD_ETH_HLEN, family, &f))
-		return lispd_verdict(LISPD_STAT_DROP_ENCAP_TRUNC, LISPD_TC_ACT_SHOT);
-	iid = lispd_cfg_iid(cfg);
-	if (!lispd_in_eid_space(iid, family, f.dst))
-		return lispd_verdict(LISPD_STAT_PITR_PASS, LISPD_TC_ACT_OK);
-	return lispd_encap_flow(skb, cfg, &f, iid, LISPD_ENCAP_PITR);
+	if (rc != LISPD_GO_ON)
+		return rc;
+	return lispd_encap_admitted(skb, LISPD_ENCAP_PITR, &p,
+				    lispd_in_eid_space(p.iid, p.f.family, p.f.dst));
 }
 
 #endif

@@ -19,7 +19,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include "../unit/test_bpf_util.h"
+#include "../unit/bpf_object.h"
 #include "lispd_bench.skel.h"
 
 #define EID6 "2001:db8:e1d::1"
@@ -72,7 +72,7 @@ static uint64_t next_rand(void)
  * random others. */
 static struct tb *dp_with_entries(unsigned n)
 {
-	struct tb *t = tb_new_sized(n > LISPD_MCACHE_MAX ? n + 64 : 0);
+	struct tb *t = tb_load(TB_MN, n > LISPD_MCACHE_MAX ? n + 64 : 0);
 	struct lispd_mc_value v = { 0 };
 	struct lispd_mc_key k;
 	uint8_t a[16];
@@ -87,7 +87,7 @@ static struct tb *dp_with_entries(unsigned n)
 	tb_loc(&v.ls, LISPD_AF_INET, PEER_RLOC4, 1, 100, true);
 	if (tb_add_mc(t, 0, LISPD_AF_INET6, PEER6, 128, &v))
 		die("probe mapping");
-	fd = bpf_map__fd(t->skel->maps.lispd_mcache);
+	fd = t->map.mcache;
 	tb_addr(a, LISPD_AF_INET6, "2001:db8:e1d::");
 	while (added < n) {
 		uint64_t r1 = next_rand(), r2 = next_rand();

@@ -27,6 +27,10 @@ uint8_t *tu_exact_copy(const uint8_t *buf, size_t len);
  * got[0..got_len) equals want[0..want_len). */
 void tu_assert_bytes(const uint8_t *got, size_t got_len, const uint8_t *want, size_t want_len);
 
+/* The whole file at path in a heap block (free with free()); fails the
+ * test when it cannot be read or is empty. */
+uint8_t *tu_read_file(const char *path, size_t *len);
+
 /* Address / prefix from text ("192.0.2.1", "[7]198.18.0.0/15"); fail the
  * test if the text does not parse. */
 struct lisp_addr tu_addr(const char *text);

@@ -1,7 +1,9 @@
 # Helpers for the lispd end-to-end tests; source after tap.sh and lab.sh.
 # lispd always runs inside host A's namespace ($NS_A) with its own state
 # directory, control socket and pin directory under $LAB_TMP, never in the
-# root network namespace.
+# root network namespace. Configurations: tools/lab/conf.sh.
+
+. tools/lab/conf.sh
 
 LISPD=${LISPD:-$BUILD/lispd}
 STATE_A=$LAB_TMP/state-a
@@ -12,36 +14,11 @@ LOG_A=$LAB_TMP/lispd-a.log
 # map-server and a resolver that do not answer (registration and resolution
 # need a map-server: later tests).
 lispd_conf_a() {
-	cat <<EOC
-operating-mode = MN
-map-request-retries = 2
-map-resolver = 198.51.100.250
-map-server {
-    address = 198.51.100.251
-    key-type = 2
-    key = "e2e-secret-never-logged"
-    proxy-reply = on
-}
-proxy-etr {
-    address = 203.0.113.5
-    priority = 1
-    weight = 100
-}
-database-mapping {
-    eid-prefix = $EID4_A/32
-    iid = 0
-    interface = eth0
-    priority = 1
-    weight = 100
-}
-database-mapping {
-    eid-prefix = $EID6_A/128
-    iid = 0
-    interface = eth0
-    priority = 1
-    weight = 100
-}
-EOC
+	conf_mn 198.51.100.250
+	conf_map_server 198.51.100.251 2 e2e-secret-never-logged on
+	conf_proxy_etr 203.0.113.5
+	conf_mapping_on "$EID4_A/32" eth0 0
+	conf_mapping_on "$EID6_A/128" eth0 0
 }
 
 # Starts lispd in the foreground in $NS_A (background job, PID in LISPD_PID
@@ -164,93 +141,21 @@ ns_of() { case $1 in a) echo "$NS_A" ;; b) echo "$NS_B" ;; m) echo "$NS_M" ;; es
 pin_of() { case $1 in a) echo "$PIN_A" ;; b) echo "$PIN_B" ;; m) echo "$LAB_TMP/bpf-m/lispd" ;; esac; }
 
 ms_conf() {
-	cat <<EOC
-# OOR 1.3 style Map-Server/Map-Resolver
-debug          = 1
-operating-mode = MS
-control-iface  = eth0
-
-# Node A: the MS forwards Map-Requests to A's ETR.
-lisp-site {
-    eid-prefix            = 198.18.0.1/32
-    key-type              = 1
-    key                   = "$KEY_A"
-    accept-more-specifics = false
-    proxy-reply           = off
-}
-lisp-site {
-    eid-prefix            = 2001:db8:e1d::1/128
-    key-type              = 1
-    key                   = "$KEY_A"
-    accept-more-specifics = false
-    proxy-reply           = off
-}
-# Node B: the MS answers for B itself.
-lisp-site {
-    eid-prefix            = 198.18.0.2/32
-    key-type              = 2
-    key                   = "$KEY_B"
-    accept-more-specifics = false
-    proxy-reply           = on
-}
-lisp-site {
-    eid-prefix            = 2001:db8:e1d::2/128
-    key-type              = 2
-    key                   = "$KEY_B"
-    accept-more-specifics = false
-    proxy-reply           = on
-}
-EOC
+	conf_ms 1
+	# Node A: the MS forwards Map-Requests to A's ETR.
+	conf_site 198.18.0.1/32 1 "$KEY_A" off false
+	conf_site 2001:db8:e1d::1/128 1 "$KEY_A" off false
+	# Node B: the MS answers for B itself.
+	conf_site 198.18.0.2/32 2 "$KEY_B" on false
+	conf_site 2001:db8:e1d::2/128 2 "$KEY_B" on false
 }
 
 mn_conf() {   # eid4 eid6 key-type key map-server [prio4 prio6]
 	local p4=${6:-1} p6=${7:-2}
-	cat <<EOC
-# OOR 1.3 style mobile node
-operating-mode      = MN
-map-request-retries = 2
-map-resolver        = { $5 }
-map-server {
-    address     = $5
-    key-type    = $3
-    key         = "$4"
-    proxy-reply = off
-}
-database-mapping {
-    eid-prefix = $1/32
-    iid        = 0
-    ttl        = 10
-    rloc-iface {
-        interface  = eth0
-        ip_version = 4
-        priority   = $p4
-        weight     = 100
-    }
-    rloc-iface {
-        interface  = eth0
-        ip_version = 6
-        priority   = $p6
-        weight     = 100
-    }
-}
-database-mapping {
-    eid-prefix = $2/128
-    iid        = 0
-    ttl        = 10
-    rloc-iface {
-        interface  = eth0
-        ip_version = 4
-        priority   = $p4
-        weight     = 100
-    }
-    rloc-iface {
-        interface  = eth0
-        ip_version = 6
-        priority   = $p6
-        weight     = 100
-    }
-}
-EOC
+	conf_mn "$5"
+	conf_map_server "$5" "$3" "$4" off
+	conf_mapping "$1/32" 10 "eth0/4/$p4/100" "eth0/6/$p6/100"
+	conf_mapping "$2/128" 10 "eth0/4/$p4/100" "eth0/6/$p6/100"
 }
 
 ms_ns_up() {
@@ -345,36 +250,10 @@ mh_eth1_setup() {
 		in_ns "$NS_A" sysctl -qw net.ipv6.conf.eth0.keep_addr_on_down=1
 }
 
-mh_a_conf() {   # [more rloc-iface sections]
-	cat <<EOC
-operating-mode      = MN
-map-request-retries = 2
-map-resolver        = { $MS4 }
-map-server {
-    address     = $MS4
-    key-type    = 1
-    key         = "$KEY_A"
-    proxy-reply = off
-}
-database-mapping {
-    eid-prefix = $EID4_A/32
-    iid        = 0
-    ttl        = 10
-    rloc-iface {
-        interface  = eth0
-        ip_version = 4
-        priority   = 2
-        weight     = 100
-    }
-    rloc-iface {
-        interface  = eth1
-        ip_version = 4
-        priority   = 1
-        weight     = 50
-    }
-${1:-}
-}
-EOC
+mh_a_conf() {   # [more locators, as conf_mapping takes them]
+	conf_mn "$MS4"
+	conf_map_server "$MS4" 1 "$KEY_A" off
+	conf_mapping "$EID4_A/32" 10 eth0/4/2/100 eth1/4/1/50 "$@"
 }
 
 mh_b_cache() {   # sorted locators of A's EID in B's map-cache

@@ -52,87 +52,33 @@ roles_cleanup() {
 # replied).
 roles_ms_conf() {   # [extra site prefix]
 	local e
-	printf 'operating-mode = MS\ncontrol-iface  = eth0\n'
+	conf_ms
 	for e in $ROLES_MN_EIDS; do
-		cat <<EOC
-lisp-site {
-    eid-prefix            = $e
-    key-type              = 2
-    key                   = "$KEY"
-    accept-more-specifics = false
-    proxy-reply           = off
-}
-EOC
+		conf_site "$e" 2 "$KEY" off false
 	done
-	[ -n "${1:-}" ] && cat <<EOC
-lisp-site {
-    eid-prefix            = $1
-    key-type              = 2
-    key                   = "$KEY"
-    accept-more-specifics = false
-    proxy-reply           = on
-}
-EOC
-	return 0
+	if [ -n "${1:-}" ]; then conf_site "$1" 2 "$KEY" on false; fi
 }
 
 # PxTR (and MN): a static-map-cache entry to nowhere for each prefix.
 roles_static() {   # [prefix...]
 	local p
 	for p in "$@"; do
-		cat <<EOC
-static-map-cache {
-    eid-prefix = $p
-    rloc-address {
-        address = 192.0.2.99
-    }
-}
-EOC
+		conf_static_mapping "$p" 192.0.2.99
 	done
 }
 
 roles_pxtr_conf() {   # [static prefix...]
-	cat <<EOC
-operating-mode      = PxTR
-map-request-retries = 2
-map-resolver        = { $MS }
-pxtr {
-    rloc-iface   = eth0
-    native-iface = eth1
-    rloc-address = { $PX_RLOC }
-    eid-space    = { 198.18.0.0/15 }
-}
-EOC
+	conf_pxtr "$MS" "$PX_RLOC" 198.18.0.0/15
 	roles_static "$@"
 }
 
 roles_mn_conf() {   # [static prefix...]
 	local e
-	cat <<EOC
-operating-mode      = MN
-map-request-retries = 2
-map-resolver        = { $MS }
-map-server {
-    address     = $MS
-    key-type    = 2
-    key         = "$KEY"
-    proxy-reply = off
-}
-proxy-etr {
-    address  = $PX_RLOC
-    priority = 1
-    weight   = 100
-}
-EOC
+	conf_mn "$MS"
+	conf_map_server "$MS" 2 "$KEY" off
+	conf_proxy_etr "$PX_RLOC"
 	for e in $ROLES_MN_EIDS; do
-		cat <<EOC
-database-mapping {
-    eid-prefix = $e
-    interface  = eth0
-    priority   = 1
-    weight     = 100
-}
-EOC
+		conf_mapping_on "$e" eth0
 	done
 	roles_static "$@"
 }

@@ -47,10 +47,10 @@ ok "unknown key: refused, names file:line:key, host unchanged" bad_conf unknown 
 ok "syntax error: refused, host unchanged" bad_conf syntax "syntax.conf:[0-9]+" \
 	"$(lispd_conf_a | sed 's/^map-server {/map-server {{/')"
 ok "bad key-type: refused, host unchanged" bad_conf keytype "keytype.conf:[0-9]+: .*key-type" \
-	"$(lispd_conf_a | sed 's/key-type = 2/key-type = 7/')"
+	"$(lispd_conf_a | sed 's/key-type *= 2/key-type = 7/')"
 ok "database-mapping interface without addresses: refused, host unchanged" bad_conf noiface \
 	"no database-mapping interface has a usable address" \
-	"$(lispd_conf_a | sed 's/interface = eth0/interface = nosuch0/')"
+	"$(lispd_conf_a | sed 's/interface *= eth0/interface = nosuch0/')"
 check "no key in any message" "! grep -rq 'e2e-secret-never-logged' '$LAB_TMP'/*.log 2>/dev/null"
 missing_file() {
 	local out

@@ -242,7 +242,7 @@ ok "MN A's namespace exactly as before" same_as_before a
 # IPv6 EID leaves instance 7 for instance 0: the data plane serves one
 # instance-id per node (lispd refuses a mix, naming the line).
 site_conf() {   # eid key-type key
-	printf 'lisp-site {\n    eid-prefix = %s\n    key-type = %s\n    key = "%s"\n    proxy-reply = on\n}\n' "$@"
+	conf_site "$1" "$2" "$3" on
 }
 ms_reload_with() {   # site-conf-text
 	local n0 e0

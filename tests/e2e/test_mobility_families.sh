@@ -34,43 +34,12 @@ MTU6=$((PHYS_MTU - 56))
 # A's configuration: the map-server and resolver by both addresses, RLOCs of
 # both families on eth0 (whichever exists).
 a_conf() {
-	cat <<EOC
-operating-mode      = MN
-map-request-retries = 2
-map-resolver        = { $MS4, $MS6 }
-map-server {
-    address     = $MS4
-    key-type    = 1
-    key         = "$KEY_A"
-    proxy-reply = off
-}
-map-server {
-    address     = $MS6
-    key-type    = 1
-    key         = "$KEY_A"
-    proxy-reply = off
-}
-EOC
+	local eid
+	conf_mn "$MS4" "$MS6"
+	conf_map_server "$MS4" 1 "$KEY_A" off
+	conf_map_server "$MS6" 1 "$KEY_A" off
 	for eid in "$EID4_A/32" "$EID6_A/128"; do
-		cat <<EOC
-database-mapping {
-    eid-prefix = $eid
-    iid        = 0
-    ttl        = 10
-    rloc-iface {
-        interface  = eth0
-        ip_version = 4
-        priority   = 1
-        weight     = 100
-    }
-    rloc-iface {
-        interface  = eth0
-        ip_version = 6
-        priority   = 1
-        weight     = 100
-    }
-}
-EOC
+		conf_mapping "$eid" 10 eth0/4/1/100 eth0/6/1/100
 	done
 }
 

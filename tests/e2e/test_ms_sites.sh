@@ -38,29 +38,16 @@ K1_NEW="ms-sites-key-one-renewed-never-logged"
 X1=0123456789abcdef0123456789abcdef   # A's xTR-ID
 X2=fedcba9876543210fedcba9876543210   # B's xTR-ID
 
-site() {   # prefix key-type key accept-more-specifics
-	printf 'lisp-site {\n    eid-prefix = %s\n    key-type = %s\n    key = "%s"\n' "$1" "$2" "$3"
-	printf '    accept-more-specifics = %s\n    proxy-reply = on\n}\n' "$4"
-}
 # S1 198.18.1.0/24 (no more-specifics, HMAC-SHA-1), S2 198.18.16.0/20
 # (more-specifics, HMAC-SHA-256), S3 2001:db8:e1d:100::/56 (more-specifics),
 # S4 2001:db8:e1d::7/128 (HMAC-SHA-1), a static site 198.18.64.0/18.
 ms_sites_conf() {   # key-of-S1 more-specifics-in-S2
-	printf 'operating-mode = MS\ncontrol-iface = eth0\n'
-	site 198.18.1.0/24 1 "$1" false
-	site 198.18.16.0/20 2 "$K2" "$2"
-	site 2001:db8:e1d:100::/56 2 "$K2" true
-	site 2001:db8:e1d::7/128 1 "$K1" false
-	cat <<EOC
-ms-static-registered-site {
-    eid-prefix = 198.18.64.0/18
-    rloc-address {
-        address  = 203.0.113.9
-        priority = 3
-        weight   = 40
-    }
-}
-EOC
+	conf_ms
+	conf_site 198.18.1.0/24 1 "$1" on false
+	conf_site 198.18.16.0/20 2 "$K2" on "$2"
+	conf_site 2001:db8:e1d:100::/56 2 "$K2" on true
+	conf_site 2001:db8:e1d::7/128 1 "$K1" on false
+	conf_static_site 198.18.64.0/18 203.0.113.9 3 40
 }
 
 # ms_reg NODE SRC [ms_reg.py send arguments]: one Map-Register from SRC in

@@ -44,12 +44,7 @@ before=$(lab_snapshot "$NS_A" "$PIN_A")
 
 ms_conf >"$LAB_TMP/ms.conf"
 # eth2 is named too but made only later (IPv6 only, priority 3).
-mh_a_conf "    rloc-iface {
-        interface  = eth2
-        ip_version = 6
-        priority   = 3
-        weight     = 100
-    }" >"$LAB_TMP/a.conf"
+mh_a_conf eth2/6/3/100 >"$LAB_TMP/a.conf"
 mn_conf "$EID4_B" "$EID6_B" 2 "$KEY_B" "$MS4" >"$LAB_TMP/b.conf"
 ok "lispd starts in MS mode" node_start m "$LAB_TMP/ms.conf"
 ok "MN A starts with two RLOC interfaces (eth1 down)" node_start a "$LAB_TMP/a.conf"

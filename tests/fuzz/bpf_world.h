@@ -11,8 +11,7 @@
 #ifndef FUZZ_BPF_WORLD_H
 #define FUZZ_BPF_WORLD_H
 
-#include "../unit/test_bpf_util.h"
-#include "lispd_pxtr.skel.h"
+#include "../unit/bpf_object.h"
 
 #define BW_IID 5
 #define BW_RLOC4 "192.0.2.1"
@@ -42,16 +41,9 @@
 #define BW_V_NO_RLOC6 0x08
 #define BW_V_LMN_MAC 0x10
 
-/* The fds of one loaded object's maps; eid_space only in the PxTR one. */
-struct bw_maps {
-	int cfg, mcache, eids, rlocs, stats, miss_rb, eid_space;
-};
-
 struct bw {
-	struct lispd_tc *tc;
-	struct lispd_pxtr *px;
+	struct tb *obj[2];    /* [0] mobile node object, [1] PxTR object */
 	int prog_fd[5];
-	struct bw_maps m[2];  /* [0] mobile node object, [1] PxTR object */
 	struct lispd_dp_config cfg;
 	int cur_variant;      /* last variant pushed, -1 before any */
 };
@@ -93,15 +85,16 @@ static inline void bw_use_variant(struct bw *w, uint8_t v)
 		return;
 	c = bw_cfg_variant(w, v);
 	for (int i = 0; i < 2; i++)
-		if (bpf_map_update_elem(w->m[i].cfg, &zero, &c, BPF_ANY))
+		if (bpf_map_update_elem(w->obj[i]->map.cfg, &zero, &c, BPF_ANY))
 			abort();
 	w->cur_variant = v;
 }
 
-static inline void bw_put(int fd, const void *k, const void *v)
+/* Map updates must work: the harness is useless without its world. */
+static inline void bw_ok(int rc, const char *what)
 {
-	if (bpf_map_update_elem(fd, k, v, BPF_ANY)) {
-		fprintf(stderr, "fuzz_bpf: map update: %s\n", strerror(errno));
+	if (rc) {
+		fprintf(stderr, "fuzz_bpf: %s: %s\n", what, strerror(errno));
 		abort();
 	}
 }
@@ -109,14 +102,8 @@ static inline void bw_put(int fd, const void *k, const void *v)
 static inline void bw_mc(const struct bw *w, uint32_t iid, uint8_t fam, const char *pfx,
 			 unsigned plen, const struct lispd_mc_value *v)
 {
-	struct lispd_mc_key k;
-	uint8_t a[16];
-
-	tb_addr(a, fam, pfx);
-	if (dp_mc_key(&k, iid, fam, a, plen))
-		abort();
 	for (int i = 0; i < 2; i++)
-		bw_put(w->m[i].mcache, &k, v);
+		bw_ok(tb_add_mc(w->obj[i], iid, fam, pfx, plen, v), "map-cache entry");
 }
 
 /* One family's entries: an encap prefix, then one /24 (/64) per negative
@@ -154,12 +141,6 @@ static inline void bw_mcache_family(const struct bw *w, uint32_t iid, uint8_t fa
 static inline void bw_fill(struct bw *w)
 {
 	static const uint32_t iids[] = { 0, BW_IID };
-	struct lispd_local_eid le = { 0 };
-	struct lispd_eid_space_val sv = { 0 };
-	struct lispd_local_rloc lr = { .ifindex = 1 };
-	struct lispd_rloc_key rk;
-	struct lispd_eid_key ek;
-	struct lispd_mc_key mk;
 	uint8_t a[16];
 
 	w->cfg.lmn_ifindex = TB_LMN_IFINDEX;
@@ -176,63 +157,37 @@ static inline void bw_fill(struct bw *w)
 	w->cur_variant = -1;
 	bw_use_variant(w, 0);
 
-	for (int fam = LISPD_AF_INET; fam <= LISPD_AF_INET6; fam++) {
-		memset(&rk, 0, sizeof(rk));
-		rk.family = (uint8_t)fam;
-		tb_addr(rk.addr, (uint8_t)fam, fam == LISPD_AF_INET ? BW_RLOC4_2 : BW_RLOC6_2);
+	for (uint8_t fam = LISPD_AF_INET; fam <= LISPD_AF_INET6; fam++) {
+		bool v4 = fam == LISPD_AF_INET;
+
 		for (int i = 0; i < 2; i++)
-			bw_put(w->m[i].rlocs, &rk, &lr);
+			bw_ok(tb_local_rloc(w->obj[i], fam, v4 ? BW_RLOC4_2 : BW_RLOC6_2, true),
+			      "second RLOC");
 		for (unsigned j = 0; j < 2; j++) {
-			tb_addr(a, (uint8_t)fam, fam == LISPD_AF_INET ? BW_EID4 : BW_EID6);
-			if (dp_eid_key(&ek, iids[j], (uint8_t)fam, a))
-				abort();
-			bw_put(w->m[0].eids, &ek, &le);
-			tb_addr(a, (uint8_t)fam, fam == LISPD_AF_INET ? "198.18.0.0" : "2001:db8:e1d::");
-			if (dp_mc_key(&mk, iids[j], (uint8_t)fam, a, fam == LISPD_AF_INET ? 15 : 48))
-				abort();
-			bw_put(w->m[1].eid_space, &mk, &sv);
-			bw_mcache_family(w, iids[j], (uint8_t)fam);
+			bw_ok(tb_add_eid(w->obj[0], iids[j], fam, v4 ? BW_EID4 : BW_EID6), "local EID");
+			bw_ok(tb_add_space(w->obj[1], iids[j], fam, v4 ? "198.18.0.0" : "2001:db8:e1d::",
+					   v4 ? 15 : 48), "EID space");
+			bw_mcache_family(w, iids[j], fam);
 		}
 	}
-}
-
-static inline void bw_maps_of(struct bw_maps *m, struct bpf_object *obj)
-{
-	m->cfg = bpf_object__find_map_fd_by_name(obj, LISPD_MAP_CONFIG);
-	m->mcache = bpf_object__find_map_fd_by_name(obj, LISPD_MAP_MCACHE);
-	m->eids = bpf_object__find_map_fd_by_name(obj, LISPD_MAP_LOCAL_EID);
-	m->rlocs = bpf_object__find_map_fd_by_name(obj, LISPD_MAP_LOCAL_RLOC);
-	m->stats = bpf_object__find_map_fd_by_name(obj, LISPD_MAP_STATS);
-	m->miss_rb = bpf_object__find_map_fd_by_name(obj, LISPD_MAP_MISS_RB);
-	m->eid_space = bpf_object__find_map_fd_by_name(obj, LISPD_MAP_EID_SPACE);
 }
 
 /* Loads both objects unpinned and fills them; aborts on any failure (the
  * harness is useless without them). */
 static inline void bw_load(struct bw *w)
 {
-	struct bpf_map *m;
-
 	memset(w, 0, sizeof(*w));
-	w->tc = lispd_tc__open();
-	w->px = lispd_pxtr__open();
-	if (!w->tc || !w->px)
-		abort();
-	bpf_object__for_each_map(m, w->tc->obj)
-		bpf_map__set_pin_path(m, NULL);
-	bpf_object__for_each_map(m, w->px->obj)
-		bpf_map__set_pin_path(m, NULL);
-	if (lispd_tc__load(w->tc) || lispd_pxtr__load(w->px)) {
+	w->obj[0] = tb_load(TB_MN, 0);
+	w->obj[1] = tb_load(TB_PXTR, 0);
+	if (!w->obj[0] || !w->obj[1]) {
 		fprintf(stderr, "fuzz_bpf: cannot load the BPF objects (root needed)\n");
 		exit(1);
 	}
-	w->prog_fd[BW_ENCAP] = bpf_program__fd(w->tc->progs.lispd_encap);
-	w->prog_fd[BW_DECAP] = bpf_program__fd(w->tc->progs.lispd_decap);
-	w->prog_fd[BW_DECAP_XDP] = bpf_program__fd(w->tc->progs.lispd_decap_xdp);
-	w->prog_fd[BW_PETR] = bpf_program__fd(w->px->progs.lispd_petr_decap);
-	w->prog_fd[BW_PITR] = bpf_program__fd(w->px->progs.lispd_pitr_encap);
-	bw_maps_of(&w->m[0], w->tc->obj);
-	bw_maps_of(&w->m[1], w->px->obj);
+	w->prog_fd[BW_ENCAP] = w->obj[0]->encap_fd;
+	w->prog_fd[BW_DECAP] = w->obj[0]->decap_fd;
+	w->prog_fd[BW_DECAP_XDP] = w->obj[0]->decap_xdp_fd;
+	w->prog_fd[BW_PETR] = w->obj[1]->petr_fd;
+	w->prog_fd[BW_PITR] = w->obj[1]->pitr_fd;
 	bw_fill(w);
 }
 

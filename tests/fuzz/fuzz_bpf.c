@@ -84,7 +84,7 @@ static void fb_read_stats(int obj, uint64_t *sum)
 	uint32_t count = LISPD_STAT_MAX, out_batch;
 	LIBBPF_OPTS(bpf_map_batch_opts, o);
 
-	if (bpf_map_lookup_batch(world.m[obj].stats, NULL, &out_batch, keys, vals, &count, &o) &&
+	if (bpf_map_lookup_batch(world.obj[obj]->map.stats, NULL, &out_batch, keys, vals, &count, &o) &&
 	    errno != ENOENT)
 		abort();
 	if (count != LISPD_STAT_MAX)
@@ -160,7 +160,7 @@ static void fb_check_output(int prog, uint32_t v, uint32_t ret, const uint8_t *i
 
 static bool fb_short_ip(const uint8_t *f, size_t len)
 {
-	uint16_t type = bc_get16(f + 12);
+	uint16_t type = tb_get16(f + 12);
 
 	return (type == 0x0800 && len < 14 + 20) || (type == 0x86DD && len < 14 + 40);
 }
@@ -255,7 +255,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	bw_load(&world);
 	for (int i = 0; i < 2; i++) {
-		rb[i] = ring_buffer__new(world.m[i].miss_rb, fb_on_event, NULL, NULL);
+		rb[i] = ring_buffer__new(world.obj[i]->map.miss_rb, fb_on_event, NULL, NULL);
 		if (!rb[i])
 			abort();
 	}

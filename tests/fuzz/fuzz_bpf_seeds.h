@@ -42,21 +42,19 @@ static size_t fb_lisp(uint8_t *b, uint8_t ofam, const char *odst, uint8_t ifam, 
 		      const char *idst, uint32_t iid, uint8_t kk)
 {
 	uint8_t inner[TB_PKT_MAX];
-	struct lisp_data_hdr h = { .n = true, .nonce = 0xabcdef, .kk = kk };
-	struct tb_ip o, i;
+	struct tb_lisp l;
 	size_t n;
 
+	tb_lisp_init(&l, ifam, isrc, idst, ofam, ofam == LISPD_AF_INET ? BW_MN_RLOC4 : BW_MN_RLOC6,
+		     odst);
+	l.inner.payload = fb_inner_payload;
+	l.outer.ttl = fb_outer_ttl;
+	l.lh.kk = kk;
 	if (iid) {
-		h.i = true;
-		h.iid = iid;
+		l.lh.i = true;
+		l.lh.iid = iid;
 	}
-	tb_ip_init(&i, ifam, isrc, idst);
-	i.payload = fb_inner_payload;
-	n = tb_build_ip(inner, &i);
-	tb_ip_init(&o, ofam, ofam == LISPD_AF_INET ? BW_MN_RLOC4 : BW_MN_RLOC6, odst);
-	o.sport = 0xC123;
-	o.ttl = fb_outer_ttl;
-	return tb_lisp_frame(b, &o, LISPD_DATA_PORT, &h, inner, n);
+	return tb_lisp_build(&l, b, inner, &n);
 }
 
 static int fb_write_seeds(const char *dir)

@@ -5,18 +5,11 @@
  * we put in. Verdicts differ per hook only in their numbers: deliver is TC
  * redirect / XDP pass, pass is TC ok / XDP pass (told apart from delivery
  * by the untouched frame and the counters), drop is TC shot / XDP drop. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <sys/utsname.h>
 
-#include <cmocka.h>
-
-#include "dp_env.h"
 #include "pcap_file.h"
 #include "test_bpf_util.h"
+#include "../common/testutil.h"
 
 #define EID4 "198.18.0.1"
 #define EID6 "2001:db8:e1d::1"
@@ -31,26 +24,6 @@
 static const uint8_t LMN_MAC[6] = { 0x02, 0x4c, 0x4d, 0x4e, 0x00, 0x01 };
 static const uint8_t ZERO_MAC[6];
 
-/* bpf_skb_adjust_room knows the DECAP_L3 flags (Linux 6.3); without them TC
- * decap of a family change takes the fallback. */
-static int decap_l3_flags;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	if (tb_enter_netns()) {
-		fprintf(stderr, "# cannot create a network namespace (root needed): %s\n",
-			strerror(errno));
-		return -1;
-	}
-	decap_l3_flags = dp_probe_adj_room_decap_l3();
-	if (decap_l3_flags < 0) {
-		fprintf(stderr, "# DECAP_L3 probe failed: %s\n", strerror(-decap_l3_flags));
-		return -1;
-	}
-	return 0;
-}
-
 /* The probe agrees with the kernel's version: the flags came in 6.3. */
 static void test_probe_decap_l3(void **state)
 {
@@ -60,7 +33,7 @@ static void test_probe_decap_l3(void **state)
 	(void)state;
 	assert_int_equal(uname(&u), 0);
 	assert_int_equal(sscanf(u.release, "%d.%d", &major, &minor), 2);
-	assert_int_equal(decap_l3_flags, major > 6 || (major == 6 && minor >= 3));
+	assert_int_equal(tb_decap_l3_flags, major > 6 || (major == 6 && minor >= 3));
 }
 
 static bool use_xdp;   /* hook of the test being set up */
@@ -88,12 +61,10 @@ static uint32_t v_drop(const struct tb *t)
 
 static int setup(void **state)
 {
-	struct tb *t = tb_new();
+	struct tb *t = tb_setup_object(state, TB_MN);
 
-	if (!t) {
-		fprintf(stderr, "# cannot load the BPF object (root / CAP_BPF needed)\n");
+	if (!t)
 		return -1;
-	}
 	tb_set_rloc(t, LISPD_AF_INET, RLOC4);
 	tb_set_rloc(t, LISPD_AF_INET6, RLOC6);
 	t->cfg.flags |= LISPD_CFG_LMN_MAC;
@@ -102,7 +73,6 @@ static int setup(void **state)
 	assert_int_equal(tb_add_eid(t, 0, LISPD_AF_INET, EID4), 0);
 	assert_int_equal(tb_add_eid(t, 0, LISPD_AF_INET6, EID6), 0);
 	t->xdp = use_xdp;
-	*state = t;
 	return 0;
 }
 
@@ -118,50 +88,21 @@ static int setup_xdp(void **state)
 	return setup(state);
 }
 
-static int teardown(void **state)
-{
-	tb_free(*state);
-	return 0;
-}
-
 /* What a peer would send us: inner PEER -> our EID, outer PEER_RLOC -> RLOC. */
-struct lisp_pkt {
-	struct tb_ip inner, outer;
-	struct lisp_data_hdr lh;
-	uint16_t dport;
-};
-
-static void lisp_pkt_init(struct lisp_pkt *l, uint8_t inner, uint8_t outer)
+static void lisp_pkt_init(struct tb_lisp *l, uint8_t inner, uint8_t outer)
 {
-	memset(l, 0, sizeof(*l));
-	if (inner == LISPD_AF_INET)
-		tb_ip_init(&l->inner, inner, PEER4, EID4);
-	else
-		tb_ip_init(&l->inner, inner, PEER6, EID6);
-	if (outer == LISPD_AF_INET)
-		tb_ip_init(&l->outer, outer, PEER_RLOC4, RLOC4);
-	else
-		tb_ip_init(&l->outer, outer, PEER_RLOC6, RLOC6);
-	l->outer.sport = 0xC123;
-	l->outer.ttl = 200;
-	l->lh.n = true;
-	l->lh.nonce = 0xabcdef;
-	l->dport = LISPD_DATA_PORT;
+	bool i4 = inner == LISPD_AF_INET, o4 = outer == LISPD_AF_INET;
+
+	tb_lisp_init(l, inner, i4 ? PEER4 : PEER6, i4 ? EID4 : EID6, outer,
+		     o4 ? PEER_RLOC4 : PEER_RLOC6, o4 ? RLOC4 : RLOC6);
 }
 
-/* Builds the frame; the inner IP packet is returned in inner/inner_len. */
-static size_t lisp_frame(const struct lisp_pkt *l, uint8_t *frame, uint8_t *inner, size_t *inner_len)
-{
-	*inner_len = tb_build_ip(inner, &l->inner);
-	return tb_lisp_frame(frame, &l->outer, l->dport, &l->lh, inner, *inner_len);
-}
-
-static uint32_t decap(struct tb *t, const struct lisp_pkt *l, uint8_t *out, size_t *out_len)
+static uint32_t decap(struct tb *t, const struct tb_lisp *l, uint8_t *out, size_t *out_len)
 {
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX];
 	size_t n, il;
 
-	n = lisp_frame(l, frame, inner, &il);
+	n = tb_lisp_build(l, frame, inner, &il);
 	return tb_run(dfd(t), frame, n, out, out_len);
 }
 
@@ -178,7 +119,7 @@ static void assert_passes(struct tb *t, const uint8_t *frame, size_t n)
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_PASS), before + 1);
 }
 
-static void assert_drop(struct tb *t, const struct lisp_pkt *l, uint32_t stat)
+static void assert_drop(struct tb *t, const struct tb_lisp *l, uint32_t stat)
 {
 	uint64_t before = tb_stat(t, stat), ok = tb_stat(t, LISPD_STAT_DECAP_OK);
 
@@ -202,16 +143,26 @@ static void assert_delivered_macs(const struct tb *t, const uint8_t *out, const 
 
 /* ---- the four family combinations ----------------------------------------- */
 
-static void check_combo(struct tb *t, uint8_t inner_family, uint8_t outer_family)
+static const struct tb_families combos[] = {
+	{ "test_4in4", LISPD_AF_INET, LISPD_AF_INET },
+	{ "test_6in4", LISPD_AF_INET6, LISPD_AF_INET },
+	{ "test_4in6", LISPD_AF_INET, LISPD_AF_INET6 },
+	{ "test_6in6", LISPD_AF_INET6, LISPD_AF_INET6 },
+};
+
+static void test_combo(void **state)
 {
+	struct tb *t = *state;
+	const struct tb_families *f = t->row;
+	uint8_t inner_family = f->inner, outer_family = f->outer;
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
-	struct lisp_pkt l;
+	struct tb_lisp l;
 	size_t n, il, out_len;
 
 	lisp_pkt_init(&l, inner_family, outer_family);
 	l.inner.proto = 6;
 	l.inner.tos = 0x2e;
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
 	/* lmn's MAC (TC), the inner EtherType, then exactly the inner packet
 	 * (outer TTL 200 > inner 64: nothing to lower). */
@@ -222,13 +173,8 @@ static void check_combo(struct tb *t, uint8_t inner_family, uint8_t outer_family
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 1);
 	/* A family change without the DECAP_L3 flags: same bytes, counted. */
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_L3_FALLBACK),
-			 !t->xdp && inner_family != outer_family && !decap_l3_flags);
+			 !t->xdp && inner_family != outer_family && !tb_decap_l3_flags);
 }
-
-static void test_4in4(void **state) { check_combo(*state, LISPD_AF_INET, LISPD_AF_INET); }
-static void test_6in4(void **state) { check_combo(*state, LISPD_AF_INET6, LISPD_AF_INET); }
-static void test_4in6(void **state) { check_combo(*state, LISPD_AF_INET, LISPD_AF_INET6); }
-static void test_6in6(void **state) { check_combo(*state, LISPD_AF_INET6, LISPD_AF_INET6); }
 
 /* A config without lmn's MAC (written by an older tool, whose lmn carried
  * the physical MAC): the frame keeps the MACs it arrived with. A second MAC
@@ -238,11 +184,11 @@ static void test_lmn_mac_config(void **state)
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
 	static const uint8_t other[6] = { 0x0a, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
 	struct tb *t = *state;
-	struct lisp_pkt l;
+	struct tb_lisp l;
 	size_t n, il, out_len;
 
 	lisp_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 
 	t->cfg.flags &= ~(uint32_t)LISPD_CFG_LMN_MAC;
 	assert_int_equal(tb_push_cfg(t), 0);
@@ -270,15 +216,24 @@ static void test_lmn_mac_config(void **state)
 
 /* Inner TTL = min(inner, outer); the IPv4 header checksum stays valid and
  * nothing else changes. */
-static void check_ttl(struct tb *t, uint8_t inner_family, uint8_t outer_family)
+static const struct tb_families ttl_cases[] = {
+	{ "test_ttl_min_4in4", LISPD_AF_INET, LISPD_AF_INET },
+	{ "test_ttl_min_4in6", LISPD_AF_INET, LISPD_AF_INET6 },
+	{ "test_ttl_min_6in4", LISPD_AF_INET6, LISPD_AF_INET },
+};
+
+static void test_ttl_min(void **state)
 {
+	struct tb *t = *state;
+	const struct tb_families *f = t->row;
+	uint8_t inner_family = f->inner, outer_family = f->outer;
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
-	struct lisp_pkt l;
+	struct tb_lisp l;
 	size_t n, il, out_len, ttl_at = inner_family == LISPD_AF_INET ? 8 : 7;
 
 	lisp_pkt_init(&l, inner_family, outer_family);
 	l.outer.ttl = 5;
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
 	assert_int_equal(out_len, 14 + il);
 	assert_delivered_macs(t, out, frame);
@@ -295,15 +250,11 @@ static void check_ttl(struct tb *t, uint8_t inner_family, uint8_t outer_family)
 	assert_memory_equal(out + 14, inner, il);
 }
 
-static void test_ttl_min_4in6(void **state) { check_ttl(*state, LISPD_AF_INET, LISPD_AF_INET6); }
-static void test_ttl_min_4in4(void **state) { check_ttl(*state, LISPD_AF_INET, LISPD_AF_INET); }
-static void test_ttl_min_6in4(void **state) { check_ttl(*state, LISPD_AF_INET6, LISPD_AF_INET); }
-
 /* ---- LISP header checks ----------------------------------------------------- */
 
 static void test_key_id_dropped(void **state)
 {
-	struct lisp_pkt l;
+	struct tb_lisp l;
 
 	for (uint8_t kk = 1; kk <= 3; kk++) {
 		lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
@@ -318,11 +269,11 @@ static void test_n_and_v(void **state)
 {
 	struct tb *t = *state;
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX];
-	struct lisp_pkt l;
+	struct tb_lisp l;
 	size_t n, il;
 
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	frame[14 + 20 + 8] |= 0x10;  /* V on top of N */
 	assert_int_equal(frame[14 + 20 + 8] & 0x90, 0x90);
 	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_deliver(t));
@@ -335,7 +286,7 @@ static void test_n_and_v(void **state)
 static void test_iid_configured(void **state)
 {
 	struct tb *t = *state;
-	struct lisp_pkt l;
+	struct tb_lisp l;
 
 	t->cfg.flags |= LISPD_CFG_USE_IID;
 	t->cfg.iid = 42;
@@ -355,7 +306,7 @@ static void test_iid_configured(void **state)
 static void test_iid_not_configured(void **state)
 {
 	struct tb *t = *state;
-	struct lisp_pkt l;
+	struct tb_lisp l;
 
 	lisp_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
 	l.lh.i = true;
@@ -370,13 +321,13 @@ static void test_data_map_notify_punted(void **state)
 {
 	struct tb *t = *state;
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
-	struct lisp_pkt l;
+	struct tb_lisp l;
 	size_t n, il, out_len;
 
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
 	l.lh.i = true;
 	l.lh.iid = LISPD_IID_DATA_MAP_NOTIFY;
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_pass(t));
 	assert_int_equal(out_len, n);
 	assert_memory_equal(out, frame, n);
@@ -388,7 +339,7 @@ static void test_data_map_notify_punted(void **state)
 static void test_inner_dst_not_ours(void **state)
 {
 	struct tb *t = *state;
-	struct lisp_pkt l;
+	struct tb_lisp l;
 
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
 	tb_addr(l.inner.dst, LISPD_AF_INET, "198.18.0.2");
@@ -409,26 +360,21 @@ static void test_malformed(void **state)
 {
 	struct tb *t = *state;
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX];
-	struct lisp_pkt l;
+	struct tb_lisp l;
 	size_t n, il;
 	uint64_t trunc;
 
 	/* Cut inside the LISP header. */
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	frame[14 + 2] = 0;
 	frame[14 + 3] = 20 + 8 + 4;
-	frame[14 + 10] = frame[14 + 11] = 0;
-	{
-		size_t off = 14 + 10;
-
-		put_u16(frame, n, &off, tb_csum(frame + 14, 20, 0), NULL, "csum");
-	}
+	tb_ip4_fix_csum(frame + 14);
 	assert_int_equal(tb_run(dfd(t), frame, 14 + 20 + 8 + 4, NULL, NULL), v_drop(t));
 	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_TRUNC), 1);
 
 	/* UDP length shorter than UDP + LISP headers, then longer than the packet. */
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	frame[14 + 20 + 4] = 0;
 	frame[14 + 20 + 5] = 12;
 	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
@@ -437,26 +383,24 @@ static void test_malformed(void **state)
 	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_TRUNC), 3);
 
 	/* Inner neither IPv4 nor IPv6. */
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	frame[14 + 20 + 16] = 0x55;
 	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
 	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_INNER_PROTO), 1);
 
 	/* Inner IPv4 announcing IHL 4, and an inner IPv6 header cut short. */
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	frame[14 + 20 + 16] = 0x44;
 	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
 	trunc = tb_stat(t, LISPD_STAT_DROP_DECAP_TRUNC);
 	assert_int_equal(trunc, 4);
 	lisp_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	{
 		size_t cut = 14 + 20 + 16 + 30, off = 14 + 2;
 
 		put_u16(frame, n, &off, (uint16_t)(cut - 14), NULL, "len");
-		frame[14 + 10] = frame[14 + 11] = 0;
-		off = 14 + 10;
-		put_u16(frame, n, &off, tb_csum(frame + 14, 20, 0), NULL, "csum");
+		tb_ip4_fix_csum(frame + 14);
 		off = 14 + 20 + 4;
 		put_u16(frame, n, &off, (uint16_t)(cut - 14 - 20), NULL, "ulen");
 		assert_int_equal(tb_run(dfd(t), frame, cut, NULL, NULL), v_drop(t));
@@ -474,28 +418,25 @@ static void set_inner_len(uint8_t *frame, size_t n, uint8_t inner_family, uint16
 	size_t in = 14 + 20 + 16, off = in + (inner_family == LISPD_AF_INET ? 2 : 4);
 
 	put_u16(frame, n, &off, len, NULL, "inner len");
-	if (inner_family == LISPD_AF_INET) {
-		frame[in + 10] = frame[in + 11] = 0;
-		off = in + 10;
-		put_u16(frame, n, &off, tb_csum(frame + in, 20, 0), NULL, "inner csum");
-	}
+	if (inner_family == LISPD_AF_INET)
+		tb_ip4_fix_csum(frame + in);
 }
 
 static void test_inner_longer_than_datagram(void **state)
 {
 	struct tb *t = *state;
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
-	struct lisp_pkt l;
+	struct tb_lisp l;
 	size_t n, il, out_len;
 
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	set_inner_len(frame, n, LISPD_AF_INET, (uint16_t)(il + 1));
 	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
 	set_inner_len(frame, n, LISPD_AF_INET, 19);
 	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
 	lisp_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	set_inner_len(frame, n, LISPD_AF_INET6, (uint16_t)(il - 40 + 1));
 	assert_int_equal(tb_run(dfd(t), frame, n, NULL, NULL), v_drop(t));
 	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_DECAP_TRUNC), 3);
@@ -514,28 +455,28 @@ static void test_not_lisp_passes(void **state)
 {
 	struct tb *t = *state;
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
-	struct lisp_pkt l;
+	struct tb_lisp l;
 	struct tb_ip p;
 	size_t n, il;
 
 	/* Control traffic on 4342. */
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
 	l.dport = LISPD_CTRL_PORT;
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	assert_passes(t, frame, n);
 	/* LISP data to an address that is not our RLOC, both families. */
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
 	tb_addr(l.outer.dst, LISPD_AF_INET, "192.0.2.2");
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	assert_passes(t, frame, n);
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET6);
 	tb_addr(l.outer.dst, LISPD_AF_INET6, "2001:db8::2");
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	assert_passes(t, frame, n);
 	/* An outer fragment: the stack reassembles it. */
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
 	l.outer.frag = 0x2000;  /* MF */
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	assert_passes(t, frame, n);
 	/* Plain UDP and TCP to our RLOC, ARP. */
 	tb_ip_init(&p, LISPD_AF_INET, PEER_RLOC4, RLOC4);
@@ -552,7 +493,7 @@ static void test_not_lisp_passes(void **state)
 	t->cfg.flags &= ~LISPD_CFG_RLOC6;
 	assert_int_equal(tb_push_cfg(t), 0);
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET6);
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	assert_passes(t, frame, n);
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 0);
 }
@@ -605,25 +546,6 @@ static void test_round_trip(void **state)
 
 #define OOR_CAPTURE "tests/interop/data/final-c-mn.pcap"
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 /* The mobile node's link capture (RLOC 192.0.2.66, EID 10.3.3.3): every
  * LISP data packet OOR's xTRs sent to it is delivered as its inner packet;
  * the ones the OOR mobile node sent out are not ours and pass. */
@@ -633,7 +555,7 @@ static void test_interop_oor(void **state)
 	struct pcap_reader r;
 	struct pcap_record rec;
 	size_t len;
-	uint8_t *file = slurp(OOR_CAPTURE, &len);
+	uint8_t *file = tu_read_file(OOR_CAPTURE, &len);
 	int delivered = 0, passed = 0, rc;
 
 	memset(&t->cfg, 0, sizeof(t->cfg));
@@ -683,33 +605,31 @@ static void test_interop_oor(void **state)
  * is decapsulated like the config's source RLOC (make-before-break: the
  * peer still sends to the interface we are leaving); once removed from the
  * map, packets to it pass untouched, and an address never listed passes. */
-static void add_local_rloc(struct tb *t, uint8_t family, const char *text, bool add)
-{
-	struct lispd_rloc_key k = { .family = family };
-	struct lispd_local_rloc v = { .ifindex = 3 };
-	int fd = bpf_map__fd(t->skel->maps.lispd_rlocs);
+static const struct second_rloc {
+	const char *name;
+	uint8_t outer;
+	const char *addr;
+} second_rlocs[] = {
+	{ "test_second_rloc4", LISPD_AF_INET, "203.0.113.129" },
+	{ "test_second_rloc6", LISPD_AF_INET6, "2001:db8:0:4::1" },
+};
 
-	tb_addr(k.addr, family, text);
-	if (add)
-		assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
-	else
-		assert_int_equal(bpf_map_delete_elem(fd, &k), 0);
-}
-
-static void check_second_rloc(struct tb *t, uint8_t outer, const char *second)
+static void test_second_rloc(void **state)
 {
+	struct tb *t = *state;
+	const struct second_rloc *r = t->row;
+	uint8_t outer = r->outer;
+	const char *second = r->addr;
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
-	struct lisp_pkt l;
+	struct tb_lisp l;
 	size_t n, il, out_len;
 
 	lisp_pkt_init(&l, LISPD_AF_INET, outer);
-	tb_ip_init(&l.outer, outer, outer == LISPD_AF_INET ? PEER_RLOC4 : PEER_RLOC6, second);
-	l.outer.sport = 0xC123;
-	l.outer.ttl = 200;
-	n = lisp_frame(&l, frame, inner, &il);
+	tb_addr(l.outer.dst, outer, second);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	assert_passes(t, frame, n);   /* not (yet) ours */
 
-	add_local_rloc(t, outer, second, true);
+	assert_int_equal(tb_local_rloc(t, outer, second, true), 0);
 	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
 	assert_int_equal(out_len, 14 + il);
 	assert_memory_equal(out + 14, inner, il);
@@ -719,27 +639,24 @@ static void check_second_rloc(struct tb *t, uint8_t outer, const char *second)
 	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 2);
 
-	add_local_rloc(t, outer, second, false);
+	assert_int_equal(tb_local_rloc(t, outer, second, false), 0);
 	assert_passes(t, frame, n);
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 2);
 }
-
-static void test_second_rloc4(void **state) { check_second_rloc(*state, LISPD_AF_INET, "203.0.113.129"); }
-static void test_second_rloc6(void **state) { check_second_rloc(*state, LISPD_AF_INET6, "2001:db8:0:4::1"); }
 
 /* Without any RLOC of a family in the config, an address in lispd_rlocs
  * is still ours (the family's best interface has priority 255, say). */
 static void test_rloc_map_only(void **state)
 {
 	struct tb *t = *state;
-	struct lisp_pkt l;
+	struct tb_lisp l;
 
 	t->cfg.flags &= ~(uint32_t)LISPD_CFG_RLOC4;
 	memset(t->cfg.rloc4, 0, 4);
 	assert_int_equal(tb_push_cfg(t), 0);
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
 	assert_int_equal(decap(t, &l, NULL, NULL), v_pass(t));
-	add_local_rloc(t, LISPD_AF_INET, RLOC4, true);
+	assert_int_equal(tb_local_rloc(t, LISPD_AF_INET, RLOC4, true), 0);
 	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 1);
 }
@@ -784,7 +701,7 @@ static void add_peer_mapping(struct tb *t, uint32_t iid, uint8_t inner_family,
 static void test_src_check_off(void **state)
 {
 	struct tb *t = *state;
-	struct lisp_pkt l;
+	struct tb_lisp l;
 
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
 	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
@@ -798,12 +715,22 @@ static void test_src_check_off(void **state)
 /* On: no mapping -> dropped (unknown); a mapping without the outer source
  * among its locators -> dropped (not a locator); with it -> delivered,
  * byte for byte as without the check. */
-static void check_src(struct tb *t, uint8_t inner_family, uint8_t outer_family)
+static const struct tb_families src_cases[] = {
+	{ "test_src_check_4in4", LISPD_AF_INET, LISPD_AF_INET },
+	{ "test_src_check_6in6", LISPD_AF_INET6, LISPD_AF_INET6 },
+	{ "test_src_check_4in6", LISPD_AF_INET, LISPD_AF_INET6 },
+	{ "test_src_check_6in4", LISPD_AF_INET6, LISPD_AF_INET },
+};
+
+static void test_src_check(void **state)
 {
+	struct tb *t = *state;
+	const struct tb_families *f = t->row;
+	uint8_t inner_family = f->inner, outer_family = f->outer;
 	uint8_t frame[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
 	const char *peer_rloc = outer_family == LISPD_AF_INET ? PEER_RLOC4 : PEER_RLOC6;
 	struct tb_events e;
-	struct lisp_pkt l;
+	struct tb_lisp l;
 	size_t n, il, out_len;
 
 	set_src_check(t, true);
@@ -823,7 +750,7 @@ static void check_src(struct tb *t, uint8_t inner_family, uint8_t outer_family)
 	add_peer_mapping(t, 0, inner_family, 0, NULL, true);
 	assert_drop(t, &l, LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC);
 	add_peer_mapping(t, 0, inner_family, outer_family, peer_rloc, true);
-	n = lisp_frame(&l, frame, inner, &il);
+	n = tb_lisp_build(&l, frame, inner, &il);
 	assert_int_equal(tb_run(dfd(t), frame, n, out, &out_len), v_deliver(t));
 	assert_int_equal(out_len, 14 + il);
 	assert_memory_equal(out + 14, inner, il);
@@ -842,11 +769,6 @@ static void check_src(struct tb *t, uint8_t inner_family, uint8_t outer_family)
 	assert_int_equal(decap(t, &l, NULL, NULL), v_deliver(t));
 }
 
-static void test_src_check_4in4(void **state) { check_src(*state, LISPD_AF_INET, LISPD_AF_INET); }
-static void test_src_check_6in6(void **state) { check_src(*state, LISPD_AF_INET6, LISPD_AF_INET6); }
-static void test_src_check_4in6(void **state) { check_src(*state, LISPD_AF_INET, LISPD_AF_INET6); }
-static void test_src_check_6in4(void **state) { check_src(*state, LISPD_AF_INET6, LISPD_AF_INET); }
-
 /* Every listed locator counts, even one down or of priority 255; a
  * negative entry (no locators) has none; an IPv4 locator whose bytes begin
  * an IPv6 outer source is not it; the lookup is in our instance only. */
@@ -854,7 +776,7 @@ static void test_src_check_edges(void **state)
 {
 	struct tb *t = *state;
 	struct lispd_mc_value neg;
-	struct lisp_pkt l;
+	struct tb_lisp l;
 
 	set_src_check(t, true);
 	lisp_pkt_init(&l, LISPD_AF_INET, LISPD_AF_INET);
@@ -887,69 +809,38 @@ static void test_src_check_edges(void **state)
 	assert_int_equal(tb_stat(t, LISPD_STAT_DECAP_OK), 2);
 }
 
-#define DECAP_TEST(hook, fn) \
-	{ #hook "/" #fn, fn, setup_##hook, teardown, NULL }
+#define HOOK_TEST(fn) TB_TEST(&l, hooks[h].name, fn, hooks[h].setup)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_probe_decap_l3),
-		DECAP_TEST(tc, test_4in4),
-		DECAP_TEST(tc, test_6in4),
-		DECAP_TEST(tc, test_4in6),
-		DECAP_TEST(tc, test_6in6),
-		DECAP_TEST(tc, test_lmn_mac_config),
-		DECAP_TEST(tc, test_ttl_min_4in4),
-		DECAP_TEST(tc, test_ttl_min_4in6),
-		DECAP_TEST(tc, test_ttl_min_6in4),
-		DECAP_TEST(tc, test_key_id_dropped),
-		DECAP_TEST(tc, test_n_and_v),
-		DECAP_TEST(tc, test_iid_configured),
-		DECAP_TEST(tc, test_iid_not_configured),
-		DECAP_TEST(tc, test_data_map_notify_punted),
-		DECAP_TEST(tc, test_inner_dst_not_ours),
-		DECAP_TEST(tc, test_malformed),
-		DECAP_TEST(tc, test_inner_longer_than_datagram),
-		DECAP_TEST(tc, test_not_lisp_passes),
-		DECAP_TEST(tc, test_round_trip),
-		DECAP_TEST(tc, test_interop_oor),
-		DECAP_TEST(tc, test_second_rloc4),
-		DECAP_TEST(tc, test_second_rloc6),
-		DECAP_TEST(tc, test_rloc_map_only),
-		DECAP_TEST(xdp, test_second_rloc4),
-		DECAP_TEST(xdp, test_second_rloc6),
-		DECAP_TEST(xdp, test_4in4),
-		DECAP_TEST(xdp, test_6in4),
-		DECAP_TEST(xdp, test_4in6),
-		DECAP_TEST(xdp, test_6in6),
-		DECAP_TEST(xdp, test_lmn_mac_config),
-		DECAP_TEST(xdp, test_ttl_min_4in4),
-		DECAP_TEST(xdp, test_ttl_min_4in6),
-		DECAP_TEST(xdp, test_ttl_min_6in4),
-		DECAP_TEST(xdp, test_key_id_dropped),
-		DECAP_TEST(xdp, test_n_and_v),
-		DECAP_TEST(xdp, test_iid_configured),
-		DECAP_TEST(xdp, test_iid_not_configured),
-		DECAP_TEST(xdp, test_data_map_notify_punted),
-		DECAP_TEST(xdp, test_inner_dst_not_ours),
-		DECAP_TEST(xdp, test_malformed),
-		DECAP_TEST(xdp, test_inner_longer_than_datagram),
-		DECAP_TEST(xdp, test_not_lisp_passes),
-		DECAP_TEST(xdp, test_round_trip),
-		DECAP_TEST(xdp, test_interop_oor),
-		DECAP_TEST(tc, test_src_check_off),
-		DECAP_TEST(tc, test_src_check_4in4),
-		DECAP_TEST(tc, test_src_check_6in6),
-		DECAP_TEST(tc, test_src_check_4in6),
-		DECAP_TEST(tc, test_src_check_6in4),
-		DECAP_TEST(tc, test_src_check_edges),
-		DECAP_TEST(xdp, test_src_check_off),
-		DECAP_TEST(xdp, test_src_check_4in4),
-		DECAP_TEST(xdp, test_src_check_6in6),
-		DECAP_TEST(xdp, test_src_check_4in6),
-		DECAP_TEST(xdp, test_src_check_6in4),
-		DECAP_TEST(xdp, test_src_check_edges),
-	};
+	static const struct {
+		const char *name;
+		CMFixtureFunction setup;
+	} hooks[] = { { "tc", setup_tc }, { "xdp", setup_xdp } };
+	static struct tb_tests l;
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	tb_add_test(&l, NULL, "test_probe_decap_l3", test_probe_decap_l3, NULL, NULL, NULL);
+	for (size_t h = 0; h < sizeof(hooks) / sizeof(hooks[0]); h++) {
+		TB_ROWS(&l, hooks[h].name, combos, test_combo, hooks[h].setup, tb_teardown);
+		TB_ROWS(&l, hooks[h].name, ttl_cases, test_ttl_min, hooks[h].setup, tb_teardown);
+		TB_ROWS(&l, hooks[h].name, second_rlocs, test_second_rloc, hooks[h].setup,
+			tb_teardown);
+		TB_ROWS(&l, hooks[h].name, src_cases, test_src_check, hooks[h].setup, tb_teardown);
+		HOOK_TEST(test_lmn_mac_config);
+		HOOK_TEST(test_key_id_dropped);
+		HOOK_TEST(test_n_and_v);
+		HOOK_TEST(test_iid_configured);
+		HOOK_TEST(test_iid_not_configured);
+		HOOK_TEST(test_data_map_notify_punted);
+		HOOK_TEST(test_inner_dst_not_ours);
+		HOOK_TEST(test_malformed);
+		HOOK_TEST(test_inner_longer_than_datagram);
+		HOOK_TEST(test_not_lisp_passes);
+		HOOK_TEST(test_round_trip);
+		HOOK_TEST(test_interop_oor);
+		HOOK_TEST(test_src_check_off);
+		HOOK_TEST(test_src_check_edges);
+	}
+	TB_TEST(&l, "tc", test_rloc_map_only, setup_tc);
+	return tb_run_tests(&l);
 }

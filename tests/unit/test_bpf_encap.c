@@ -1,13 +1,6 @@
 /* TC egress encapsulation (lispd_encap) through BPF_PROG_TEST_RUN: crafted
  * frames in, the encapsulated frame parsed back here field by field, with
  * checksums recomputed independently and the LISP header read by the codec. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
 #include <bpf/btf.h>
 
 #include "test_bpf_util.h"
@@ -24,101 +17,28 @@
 #define LOC_A6 "2001:db8:0:1::10"
 #define PETR4 "203.0.113.99"
 
-/* ---- the encapsulated frame, as a receiver would read it ------------------ */
-
-struct outer {
-	uint8_t family;
-	uint8_t ttl, tos, df;
-	uint8_t src[16], dst[16];
-	uint32_t flow_label;
-	uint16_t sport, dport, udp_len, udp_csum;
-	struct lisp_data_hdr lisp;
-	const uint8_t *inner;
-	size_t inner_len;
-};
-
-static void parse_outer(const uint8_t *f, size_t n, struct outer *o)
+/* The encapsulated frame, as a receiver would read it, its MACs as they
+ * came (the neighbour lookup after the redirect fills them). */
+static void read_outer(const uint8_t *f, size_t n, struct tb_lisp_seen *o)
 {
-	size_t hl, off;
-	uint16_t type;
-	const uint8_t *ip = f + 14;
-
-	memset(o, 0, sizeof(*o));
-	assert_true(n > 14 + 40);
+	tb_assert_read_lisp(f, n, o);
 	assert_memory_equal(f, TB_MAC_DST, 6);
 	assert_memory_equal(f + 6, TB_MAC_SRC, 6);
-	type = (uint16_t)((f[12] << 8) | f[13]);
-	if (type == 0x0800) {
-		o->family = LISPD_AF_INET;
-		hl = 20;
-		assert_int_equal(ip[0], 0x45);
-		assert_int_equal((ip[2] << 8) | ip[3], n - 14);
-		assert_int_equal(tb_csum(ip, 20, 0), 0);  /* header checksum verifies */
-		o->df = (ip[6] & 0x40) != 0;
-		assert_int_equal(((ip[6] & 0x1f) << 8) | ip[7], 0);
-		assert_false(ip[6] & 0x20);
-		o->tos = ip[1];
-		o->ttl = ip[8];
-		assert_int_equal(ip[9], 17);
-		memcpy(o->src, ip + 12, 4);
-		memcpy(o->dst, ip + 16, 4);
-	} else {
-		assert_int_equal(type, 0x86DD);
-		o->family = LISPD_AF_INET6;
-		hl = 40;
-		assert_int_equal(ip[0] >> 4, 6);
-		o->tos = (uint8_t)((ip[0] << 4) | (ip[1] >> 4));
-		o->flow_label = ((uint32_t)(ip[1] & 0x0f) << 16) | (ip[2] << 8) | ip[3];
-		assert_int_equal((ip[4] << 8) | ip[5], n - 14 - 40);
-		assert_int_equal(ip[6], 17);
-		o->ttl = ip[7];
-		memcpy(o->src, ip + 8, 16);
-		memcpy(o->dst, ip + 24, 16);
-	}
-	off = 14 + hl;
-	assert_int_equal(get_u16(f, n, &off, &o->sport, NULL, "sport"), 0);
-	assert_int_equal(get_u16(f, n, &off, &o->dport, NULL, "dport"), 0);
-	assert_int_equal(get_u16(f, n, &off, &o->udp_len, NULL, "ulen"), 0);
-	assert_int_equal(get_u16(f, n, &off, &o->udp_csum, NULL, "ucsum"), 0);
-	assert_int_equal(o->udp_len, n - 14 - hl);
-	assert_int_equal(lisp_data_hdr_decode(f + off, n - off, &o->lisp, NULL), 0);
-	o->inner = f + off + 8;
-	o->inner_len = n - off - 8;
 }
 
 /* ---- fixtures --------------------------------------------------------------- */
 
-static int group_setup(void **state)
-{
-	(void)state;
-	if (tb_enter_netns()) {
-		fprintf(stderr, "# cannot create a network namespace (root needed): %s\n",
-			strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int setup(void **state)
 {
-	struct tb *t = tb_new();
+	struct tb *t = tb_setup_object(state, TB_MN);
 
-	if (!t) {
-		fprintf(stderr, "# cannot load the BPF object (root / CAP_BPF needed)\n");
+	if (!t)
 		return -1;
-	}
 	tb_set_rloc(t, LISPD_AF_INET, RLOC4);
 	tb_set_rloc(t, LISPD_AF_INET6, RLOC6);
 	assert_int_equal(tb_push_cfg(t), 0);
 	assert_int_equal(tb_add_eid(t, 0, LISPD_AF_INET, EID4), 0);
 	assert_int_equal(tb_add_eid(t, 0, LISPD_AF_INET6, EID6), 0);
-	*state = t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	tb_free(*state);
 	return 0;
 }
 
@@ -153,55 +73,51 @@ static size_t encap(struct tb *t, const struct tb_ip *p, uint32_t want_ret, uint
 	return out_len;
 }
 
-/* ---- the four family combinations ----------------------------------------- */
+/* ---- the family combinations -------------------------------------------- */
 
-static void check_combo(struct tb *t, uint8_t inner, uint8_t outer_family, uint8_t proto)
+static const struct combo {
+	const char *name;
+	uint8_t inner, outer, proto;
+} combos[] = {
+	{ "test_4in4", LISPD_AF_INET, LISPD_AF_INET, 17 },
+	{ "test_6in4", LISPD_AF_INET6, LISPD_AF_INET, 6 },
+	{ "test_4in6", LISPD_AF_INET, LISPD_AF_INET6, 6 },
+	{ "test_6in6", LISPD_AF_INET6, LISPD_AF_INET6, 17 },
+	/* Non-TCP/UDP inner packets (ICMP here) hash by addresses and still go out. */
+	{ "test_other_proto", LISPD_AF_INET, LISPD_AF_INET, 1 },
+};
+
+static void test_combo(void **state)
 {
-	uint8_t in[TB_PKT_MAX], out[TB_PKT_MAX], want_dst[16], want_src[16];
+	struct tb *t = *state;
+	const struct combo *c = t->row;
+	bool v4 = c->outer == LISPD_AF_INET;
+	uint8_t in[TB_PKT_MAX], out[TB_PKT_MAX];
+	struct tb_lisp_seen o;
 	struct tb_ip p;
-	struct outer o;
 	size_t n, out_len;
 
-	map_peer(t, 0, inner, outer_family, outer_family == LISPD_AF_INET ? LOC_A4 : LOC_A6);
-	peer_packet(&p, inner);
-	p.proto = proto;
+	map_peer(t, 0, c->inner, c->outer, v4 ? LOC_A4 : LOC_A6);
+	peer_packet(&p, c->inner);
+	p.proto = c->proto;
 	p.ttl = 17;
 	p.tos = 0xb9;  /* DSCP EF + ECT(1): both travel to the outer header */
 	n = tb_frame(in, &p);
 	assert_int_equal(tb_run(t->encap_fd, in, n, out, &out_len), TB_ACT_REDIRECT);
 
-	parse_outer(out, out_len, &o);
-	assert_int_equal(o.family, outer_family);
-	tb_addr(want_dst, outer_family, outer_family == LISPD_AF_INET ? LOC_A4 : LOC_A6);
-	tb_addr(want_src, outer_family, outer_family == LISPD_AF_INET ? RLOC4 : RLOC6);
-	assert_memory_equal(o.dst, want_dst, 16);
-	assert_memory_equal(o.src, want_src, 16);
+	read_outer(out, out_len, &o);
+	tb_assert_encap(out, out_len, c->outer, v4 ? RLOC4 : RLOC6, v4 ? LOC_A4 : LOC_A6, &o);
 	assert_int_equal(o.ttl, 17);
 	assert_int_equal(o.tos, 0xb9);
-	if (outer_family == LISPD_AF_INET)
+	if (v4)
 		assert_int_equal(o.df, 1);
-	assert_int_equal(o.dport, LISPD_DATA_PORT);
-	assert_true(o.sport >= 0xC000);
-	assert_int_equal(o.udp_csum, 0);
-	assert_true(o.lisp.n);
 	assert_false(o.lisp.i || o.lisp.v || o.lisp.l || o.lisp.e);
 	assert_int_equal(o.lisp.kk, 0);
 	/* The inner packet travels byte for byte. */
 	assert_int_equal(o.inner_len, n - 14);
 	assert_memory_equal(o.inner, in + 14, n - 14);
-	assert_int_equal(out_len, n + (outer_family == LISPD_AF_INET ? 36 : 56));
+	assert_int_equal(out_len, n + (v4 ? 36 : 56));
 	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_OK), 1);
-}
-
-static void test_4in4(void **state) { check_combo(*state, LISPD_AF_INET, LISPD_AF_INET, 17); }
-static void test_6in4(void **state) { check_combo(*state, LISPD_AF_INET6, LISPD_AF_INET, 6); }
-static void test_4in6(void **state) { check_combo(*state, LISPD_AF_INET, LISPD_AF_INET6, 6); }
-static void test_6in6(void **state) { check_combo(*state, LISPD_AF_INET6, LISPD_AF_INET6, 17); }
-
-/* Non-TCP/UDP inner packets (ICMP here) hash by addresses and still go out. */
-static void test_other_proto(void **state)
-{
-	check_combo(*state, LISPD_AF_INET, LISPD_AF_INET, 1);
 }
 
 /* ---- instance-id --------------------------------------------------------- */
@@ -211,7 +127,7 @@ static void test_iid(void **state)
 	struct tb *t = *state;
 	uint8_t out[TB_PKT_MAX], want[16];
 	struct tb_ip p;
-	struct outer o;
+	struct tb_lisp_seen o;
 	size_t n;
 
 	t->cfg.flags |= LISPD_CFG_USE_IID;
@@ -223,7 +139,7 @@ static void test_iid(void **state)
 	map_peer(t, 0x123456, LISPD_AF_INET, LISPD_AF_INET, LOC_A4);
 	peer_packet(&p, LISPD_AF_INET);
 	n = encap(t, &p, TB_ACT_REDIRECT, out);
-	parse_outer(out, n, &o);
+	read_outer(out, n, &o);
 	tb_addr(want, LISPD_AF_INET, LOC_A4);
 	assert_memory_equal(o.dst, want, 16);
 	assert_true(o.lisp.i);
@@ -245,12 +161,6 @@ static void test_iid(void **state)
 
 /* ---- misses and negative entries ------------------------------------------ */
 
-/* Fails the test when the ring buffer cannot be read. */
-static void drain(struct tb *t, struct tb_events *e)
-{
-	assert_int_equal(tb_drain_misses(t, e), 0);
-}
-
 static void test_miss_drop_notifies(void **state)
 {
 	struct tb *t = *state;
@@ -263,7 +173,7 @@ static void test_miss_drop_notifies(void **state)
 	assert_int_equal(tb_stat(t, LISPD_STAT_MISS), 1);
 	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_MISS_POLICY), 1);
 	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT), 1);
-	drain(t, &e);
+	tb_drain(t, &e);
 	assert_int_equal(e.n, 1);
 	assert_int_equal(e.ev[0].family, LISPD_AF_INET6);
 	assert_int_equal(e.ev[0].reason, LISPD_MISS_NO_ENTRY);
@@ -294,7 +204,7 @@ static void test_miss_dedupe(void **state)
 	assert_int_equal(tb_stat(t, LISPD_STAT_MISS), 6);
 	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT), 2);
 	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT_DEDUP), 4);
-	drain(t, &e);
+	tb_drain(t, &e);
 	assert_int_equal(e.n, 2);
 	assert_memory_not_equal(e.ev[0].dst, e.ev[1].dst, 16);
 
@@ -324,7 +234,7 @@ static void test_miss_rate_cap(void **state)
 	}
 	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT), 3);
 	assert_int_equal(tb_stat(t, LISPD_STAT_MISS_EVENT_RATE), 5);
-	drain(t, &e);
+	tb_drain(t, &e);
 	assert_int_equal(e.n, 3);
 
 	/* miss_rate 0 turns events off. */
@@ -346,9 +256,9 @@ static void use_petr(struct tb *t)
 static void assert_outer_dst(const uint8_t *out, size_t n, uint8_t family, const char *addr)
 {
 	uint8_t want[16];
-	struct outer o;
+	struct tb_lisp_seen o;
 
-	parse_outer(out, n, &o);
+	read_outer(out, n, &o);
 	tb_addr(want, family, addr);
 	assert_int_equal(o.family, family);
 	assert_memory_equal(o.dst, want, 16);
@@ -369,7 +279,7 @@ static void test_miss_petr(void **state)
 	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_PETR), 1);
 	assert_int_equal(tb_stat(t, LISPD_STAT_ENCAP_OK), 0);
 	assert_int_equal(tb_stat(t, LISPD_STAT_MISS), 1);
-	drain(t, &e);
+	tb_drain(t, &e);
 	assert_int_equal(e.n, 1);
 }
 
@@ -442,7 +352,7 @@ static void test_negative_send_map_request(void **state)
 	peer_packet(&p, LISPD_AF_INET);
 	encap(t, &p, TB_ACT_SHOT, NULL);  /* miss policy drop */
 	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_MISS_POLICY), 1);
-	drain(t, &e);
+	tb_drain(t, &e);
 	assert_int_equal(e.n, 1);
 	assert_int_equal(e.ev[0].reason, LISPD_MISS_NEG_SMR);
 
@@ -476,7 +386,7 @@ static void spread(struct tb *t, int flows, int count[3])
 {
 	uint8_t out[TB_PKT_MAX], a[16], b[16], c[16];
 	struct tb_ip p;
-	struct outer o;
+	struct tb_lisp_seen o;
 	size_t n;
 
 	tb_addr(a, LISPD_AF_INET, LOC_A4);
@@ -488,7 +398,7 @@ static void spread(struct tb *t, int flows, int count[3])
 	for (int i = 0; i < flows; i++) {
 		p.sport = (uint16_t)(20000 + i);
 		n = encap(t, &p, TB_ACT_REDIRECT, out);
-		parse_outer(out, n, &o);
+		read_outer(out, n, &o);
 		if (!memcmp(o.dst, a, 16))
 			count[0]++;
 		else if (!memcmp(o.dst, b, 16))
@@ -561,7 +471,7 @@ static void test_flow_hash_stable(void **state)
 	uint16_t first_sport = 0, sports[64];
 	int distinct = 0;
 	struct tb_ip p;
-	struct outer o;
+	struct tb_lisp_seen o;
 	size_t n;
 
 	map_three(t, 1, 1, true, 1, 1, true, 1, 1, true);
@@ -569,7 +479,7 @@ static void test_flow_hash_stable(void **state)
 	map_peer(t, 0, LISPD_AF_INET6, LISPD_AF_INET, LOC_B4);
 	for (int i = 0; i < 20; i++) {
 		n = encap(t, &p, TB_ACT_REDIRECT, out);
-		parse_outer(out, n, &o);
+		read_outer(out, n, &o);
 		if (i == 0) {
 			first_sport = o.sport;
 			memcpy(first_dst, o.dst, 16);
@@ -583,7 +493,7 @@ static void test_flow_hash_stable(void **state)
 
 		p.dport = (uint16_t)(1000 + i);
 		n = encap(t, &p, TB_ACT_REDIRECT, out);
-		parse_outer(out, n, &o);
+		read_outer(out, n, &o);
 		for (int j = 0; j < distinct; j++)
 			seen |= sports[j] == o.sport;
 		if (!seen)
@@ -600,14 +510,14 @@ static void test_nonce_varies(void **state)
 	uint32_t first = 0;
 	bool differs = false;
 	struct tb_ip p;
-	struct outer o;
+	struct tb_lisp_seen o;
 	size_t n;
 
 	map_peer(t, 0, LISPD_AF_INET, LISPD_AF_INET, LOC_A4);
 	peer_packet(&p, LISPD_AF_INET);
 	for (int i = 0; i < 8; i++) {
 		n = encap(t, &p, TB_ACT_REDIRECT, out);
-		parse_outer(out, n, &o);
+		read_outer(out, n, &o);
 		if (i == 0)
 			first = o.lisp.nonce;
 		differs |= o.lisp.nonce != first;
@@ -728,56 +638,20 @@ static void test_fits_exactly(void **state)
 
 /* ---- too big: ICMP back into lmn ------------------------------------------- */
 
-/* The reply as the local stack would read it, checked field by field: MACs
- * swapped (addressed to lmn itself), from the original destination to the
- * original source, checksums verified here, the quote equal to the start of
- * the original IP packet. Returns the MTU the ICMP announces. */
-static uint32_t check_icmp_reply(const uint8_t *out, size_t n, const uint8_t *orig_ip,
-				 size_t orig_len, const struct tb_ip *p)
+/* The reply to the frame in[0..in_len) as the local stack would read it
+ * (bpf_frame.h: MACs swapped, addressed to lmn itself; from the original
+ * destination to the original source; checksums verified), quoting as much
+ * of the original IP packet as fits in 576 (IPv4) or 1280 bytes. Returns
+ * the MTU it announces. */
+static uint32_t check_icmp_reply(const uint8_t *out, size_t n, const uint8_t *in, size_t in_len)
 {
-	size_t hl = p->family == LISPD_AF_INET ? 20 : 40, max_quote, quote;
-	const uint8_t *ip = out + 14, *icmp = ip + hl;
-	struct tb_ip ph;
+	bool v4 = tb_get16(in + 12) == 0x0800;
+	size_t max_quote = v4 ? 576 - 28 : 1280 - 48, quote = in_len - 14;
 
-	assert_true(n >= 14 + hl + 8);
-	assert_memory_equal(out, TB_MAC_SRC, 6);
-	assert_memory_equal(out + 6, TB_MAC_DST, 6);
-	assert_int_equal((out[12] << 8) | out[13], tb_ethertype(p->family));
-	max_quote = p->family == LISPD_AF_INET ? 576 - 28 : 1280 - 48;
-	quote = orig_len < max_quote ? orig_len : max_quote;
-	assert_int_equal(n, 14 + hl + 8 + quote);
-	assert_memory_equal(icmp + 8, orig_ip, quote);
-	if (p->family == LISPD_AF_INET) {
-		assert_int_equal(ip[0], 0x45);
-		assert_int_equal((ip[2] << 8) | ip[3], n - 14);
-		assert_int_equal(tb_csum(ip, 20, 0), 0);
-		assert_int_equal(((ip[6] & 0x3f) << 8) | ip[7], 0);  /* not a fragment */
-		assert_true(ip[8] > 1);
-		assert_int_equal(ip[9], 1);
-		assert_memory_equal(ip + 12, p->dst, 4);
-		assert_memory_equal(ip + 16, p->src, 4);
-		assert_int_equal(icmp[0], 3);
-		assert_int_equal(icmp[1], 4);
-		assert_int_equal(tb_csum(icmp, n - 14 - 20, 0), 0);
-		assert_int_equal((icmp[4] << 8) | icmp[5], 0);
-		return (uint32_t)((icmp[6] << 8) | icmp[7]);
-	}
-	assert_int_equal(ip[0] >> 4, 6);
-	assert_int_equal((ip[4] << 8) | ip[5], n - 14 - 40);
-	assert_int_equal(ip[6], 58);
-	assert_true(ip[7] > 1);
-	assert_memory_equal(ip + 8, p->dst, 16);
-	assert_memory_equal(ip + 24, p->src, 16);
-	assert_int_equal(icmp[0], 2);
-	assert_int_equal(icmp[1], 0);
-	memset(&ph, 0, sizeof(ph));
-	ph.family = LISPD_AF_INET6;
-	memcpy(ph.src, p->dst, 16);
-	memcpy(ph.dst, p->src, 16);
-	ph.proto = 58;
-	assert_int_equal(tb_csum(icmp, n - 14 - 40, tb_pseudo(&ph, n - 14 - 40)), 0);
-	return ((uint32_t)icmp[4] << 24) | ((uint32_t)icmp[5] << 16) | ((uint32_t)icmp[6] << 8) |
-	       icmp[7];
+	if (quote > max_quote)
+		quote = max_quote;
+	assert_int_equal(n, 14 + (v4 ? 20 : 40) + 8 + quote);
+	return tb_assert_too_big(out, n, in, in_len);
 }
 
 /* Sends p (too big by construction), expects an ICMP reply and returns the
@@ -789,7 +663,7 @@ static uint32_t too_big_reply(struct tb *t, const struct tb_ip *p)
 
 	n = tb_frame(in, p);
 	assert_int_equal(tb_run(t->encap_fd, in, n, out, &out_len), TB_ACT_REDIRECT);
-	return check_icmp_reply(out, out_len, in + 14, n - 14, p);
+	return check_icmp_reply(out, out_len, in, n);
 }
 
 static void test_icmp_frag_needed(void **state)
@@ -916,7 +790,6 @@ static void test_icmp_not_for_errors(void **state)
 	struct tb *t = *state;
 	uint8_t in[TB_PKT_MAX], out[TB_PKT_MAX];
 	size_t n, out_len;
-	struct tb_ip p;
 
 	map_peer(t, 0, LISPD_AF_INET, LISPD_AF_INET, LOC_A4);
 	map_peer(t, 0, LISPD_AF_INET6, LISPD_AF_INET, LOC_A4);
@@ -924,10 +797,8 @@ static void test_icmp_not_for_errors(void **state)
 		n = raw_frame(in, cases[i].family, cases[i].proto, cases[i].first, cases[i].frag,
 			      1600);
 		assert_int_equal(tb_run(t->encap_fd, in, n, out, &out_len), cases[i].want);
-		if (cases[i].want == TB_ACT_REDIRECT) {
-			peer_packet(&p, cases[i].family);
-			assert_int_equal(check_icmp_reply(out, out_len, in + 14, n - 14, &p), 1464);
-		}
+		if (cases[i].want == TB_ACT_REDIRECT)
+			assert_int_equal(check_icmp_reply(out, out_len, in, n), 1464);
 	}
 	assert_int_equal(tb_stat(t, LISPD_STAT_DROP_TOO_BIG), 8);
 	assert_int_equal(tb_stat(t, LISPD_STAT_ICMP_FRAG_NEEDED), 1);
@@ -967,7 +838,7 @@ static void test_layouts_match(void **state)
 		{ "lispd_token_bucket", sizeof(struct lispd_token_bucket) },
 	};
 	struct tb *t = *state;
-	struct btf *btf = bpf_object__btf(t->skel->obj);
+	struct btf *btf = bpf_object__btf(t->tc->obj);
 
 	assert_non_null(btf);
 	for (size_t i = 0; i < sizeof(structs) / sizeof(structs[0]); i++) {
@@ -976,48 +847,46 @@ static void test_layouts_match(void **state)
 		assert_true(id > 0);
 		assert_int_equal(btf__resolve_size(btf, id), structs[i].size);
 	}
-	assert_int_equal(bpf_map__value_size(t->skel->maps.lispd_mcache),
+	assert_int_equal(bpf_map__value_size(t->tc->maps.lispd_mcache),
 			 sizeof(struct lispd_mc_value));
-	assert_int_equal(bpf_map__key_size(t->skel->maps.lispd_mcache),
+	assert_int_equal(bpf_map__key_size(t->tc->maps.lispd_mcache),
 			 sizeof(struct lispd_mc_key));
-	assert_int_equal(bpf_map__max_entries(t->skel->maps.lispd_stats), LISPD_STAT_MAX);
+	assert_int_equal(bpf_map__max_entries(t->tc->maps.lispd_stats), LISPD_STAT_MAX);
 }
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_4in4, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_6in4, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_4in6, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_6in6, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_other_proto, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_iid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_miss_drop_notifies, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_miss_dedupe, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_miss_rate_cap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_miss_petr, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_negative_drop_reasons, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_negative_native_forward, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_negative_send_map_request, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_petr_all_down, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_weighted_distribution, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_down_and_priority, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flow_hash_stable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nonce_varies, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_longest_prefix, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_from_local_eid_passes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_non_ip_passes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_inner, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_rloc, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fits_exactly, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icmp_frag_needed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icmp_frag_needed_no_df, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icmp6_packet_too_big, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icmp_quotes_whole_packet, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_icmp_not_for_errors, setup, teardown),
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_iid, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_miss_drop_notifies, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_miss_dedupe, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_miss_rate_cap, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_miss_petr, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_negative_drop_reasons, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_negative_native_forward, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_negative_send_map_request, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_petr_all_down, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_weighted_distribution, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_down_and_priority, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_flow_hash_stable, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_nonce_varies, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_longest_prefix, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_not_from_local_eid_passes, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_non_ip_passes, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_inner, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_no_rloc, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_fits_exactly, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_frag_needed, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_frag_needed_no_df, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_icmp6_packet_too_big, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_quotes_whole_packet, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_not_for_errors, setup, tb_teardown),
 		cmocka_unit_test(test_no_config),
-		cmocka_unit_test_setup_teardown(test_layouts_match, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layouts_match, setup, tb_teardown),
 	};
+	static struct tb_tests l;
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	TB_ROWS(&l, NULL, combos, test_combo, setup, tb_teardown);
+	TB_TESTS(&l, tests);
+	return tb_run_tests(&l);
 }

@@ -5,13 +5,6 @@
  * must take the ICMP (swapped MACs, peer EID as source, strict rp_filter on)
  * and lower the path MTU to 1500 - 36. Nothing leaves the namespace: the
  * encapsulated packets go out of a veth whose peer nobody reads. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
 #include <netinet/in.h>
 
 #include "test_bpf_util.h"
@@ -36,6 +29,8 @@ static const char *const lab[] = {
 	"sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.lmn0.rp_filter=1",
 };
 
+/* A namespace of its own per test: it goes, with its links and the
+ * attachment, when the next test (or the process) leaves it. */
 static int setup(void **state)
 {
 	struct lispd_mc_value v = { 0 };
@@ -80,14 +75,6 @@ static int setup(void **state)
 		}
 	}
 	*state = t;
-	return 0;
-}
-
-/* The namespace, its links and the attachment go when the next test (or
- * the process) leaves it. */
-static int teardown(void **state)
-{
-	tb_free(*state);
 	return 0;
 }
 
@@ -199,9 +186,9 @@ static void test_no_df_then_fragments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_frag_needed_lowers_pmtu, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_packet_too_big_lowers_pmtu, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_df_then_fragments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frag_needed_lowers_pmtu, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_packet_too_big_lowers_pmtu, setup, tb_teardown),
+		cmocka_unit_test_setup_teardown(test_no_df_then_fragments, setup, tb_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include "lisp_auth.h"
 #include "lisp_msg.h"
 #include "pcap_file.h"
+#include "../common/testutil.h"
 
 #define DATA_DIR "tests/interop/data/"
 #define MAX_NONCES 64
@@ -57,25 +58,6 @@ struct seen {
 	uint64_t req_nonce[MAX_NONCES];
 	unsigned n_req_nonce;
 };
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	buf = malloc((size_t)n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
 
 static int key_index(const uint8_t *rloc)
 {
@@ -364,7 +346,7 @@ static void run_capture(void **state)
 
 	assert_non_null(s);
 	snprintf(path, sizeof(path), DATA_DIR "%s", want->file);
-	buf = slurp(path, &len);
+	buf = tu_read_file(path, &len);
 	assert_int_equal(pcap_reader_init(&r, buf, len, NULL), 0);
 	while ((rc = pcap_reader_next(&r, &rec, NULL)) == 1) {
 		struct pcap_udp u;

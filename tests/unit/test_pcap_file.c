@@ -10,25 +10,7 @@
 #include <cmocka.h>
 
 #include "pcap_file.h"
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
+#include "../common/testutil.h"
 
 static const uint8_t v4_src[4] = { 192, 0, 2, 10 };
 static const uint8_t v4_dst[4] = { 198, 51, 100, 20 };
@@ -67,7 +49,7 @@ static void test_reads_interop_captures(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
 		size_t len;
-		uint8_t *buf = slurp(caps[i].path, &len);
+		uint8_t *buf = tu_read_file(caps[i].path, &len);
 		struct pcap_reader r;
 		struct pcap_record rec;
 		unsigned n = 0, udp = 0, bad_csum = 0;

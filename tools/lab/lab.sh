@@ -89,17 +89,17 @@ cmd_up() {
 		die "underlay: the mobile nodes do not reach the map-server"
 
 	key1=$(lab_key) key2=$(lab_key)
-	conf_ms "$key1" "$key2" >"$(node_dir ms)/lispd.conf"
+	lab_conf_ms "$key1" "$key2" >"$(node_dir ms)/lispd.conf"
 	node_start ms || die "the map-server did not start"
-	conf_pxtr >"$(node_dir pxtr)/lispd.conf"
+	lab_conf_pxtr >"$(node_dir pxtr)/lispd.conf"
 	if ! node_start pxtr; then
 		echo "lab: pxtr: lispd refused operating-mode = PxTR: no PxTR in this lab; the" \
 			"non-LISP host is unreachable from EIDs (and the mobile nodes get no PETR)" >&2
 		pxtr=0
 	fi
 	env_set LAB_PXTR $pxtr
-	conf_mn "$MN1_EID4" "$MN1_EID6" "$key1" $pxtr >"$(node_dir mn1)/lispd.conf"
-	conf_mn "$MN2_EID4" "$MN2_EID6" "$key2" $pxtr >"$(node_dir mn2)/lispd.conf"
+	lab_conf_mn "$MN1_EID4" "$MN1_EID6" "$key1" $pxtr >"$(node_dir mn1)/lispd.conf"
+	lab_conf_mn "$MN2_EID4" "$MN2_EID6" "$key2" $pxtr >"$(node_dir mn2)/lispd.conf"
 	node_start mn1 && node_start mn2 || die "a mobile node did not start"
 	for n in mn1 mn2; do
 		wait_registered $n 10 || echo "lab: $n: not registered after 10 s ($(registered $n))" >&2
