@@ -1,0 +1,326 @@
+/* `make bench`, ITR map-cache scale (issue 14): nanoseconds per map-cache
+ * operation with 10 entries (the baseline) and with ITR_MC_MAX (16384, the
+ * default bound), both in the same process.
+ *
+ * Two ITRs (ctl/itr, as the mobile node and the PxTR use it) without a data
+ * plane (mcache_fd -1: only the user-space table is timed), each filled to
+ * its bound with dynamic entries, alternately IPv4 /32s spread over
+ * 198.18.0.0/15 and IPv6 /64s spread over 2001:db8:e1d::/48. Cases, each a
+ * batch of -b operations prepared before the clock starts:
+ *   lookup:  longest-prefix match of an address of a random cached entry
+ *            (itr_mc_lookup, what an SMR does);
+ *   refresh: a Map-Reply record for a random cached prefix
+ *            (itr_mc_put_record: exact find, replace, LRU move, timer);
+ *   insert:  a record for a prefix never cached: the table is full, so
+ *            the least recently used dynamic entry is evicted first.
+ * Rounds (-r) interleave cases and both instances; the median over rounds
+ * of ns/operation is reported with the ratio big/baseline. Every batch
+ * must move the ITR's counters as the case says (a hit per lookup, an
+ * install per record, an eviction per insert), so the path timed is the
+ * path named. No timer fires: the TTLs outlive the run.
+ *
+ * Usage: bench_mapcache [-n entries] [-b batch] [-r rounds] [-o results-file] */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/evloop.h"
+#include "itr/itr.h"
+#include "log.h"
+
+#define BASE_ENTRIES 10
+/* Odd multiplier of the slot-to-address permutation: consecutive slots
+ * land far apart in the table's address order. */
+#define SPREAD 40503u
+#define V4_SLOTS (1u << 17)    /* /32s in 198.18.0.0/15 */
+#define V6_SLOTS (1u << 16)    /* /64s in 2001:db8:e1d::/48 */
+#define SLOTS (2 * V6_SLOTS)   /* slot k: IPv4 when even, IPv6 when odd */
+
+enum { C_LOOKUP, C_REFRESH, C_INSERT, N_CASES };
+static const char *const case_name[N_CASES] = {
+	"lookup (longest match of a cached EID)",
+	"Map-Reply record for a cached prefix",
+	"Map-Reply record for a new prefix (evicts the LRU)",
+};
+
+struct inst {
+	unsigned n;            /* entries: the table's bound */
+	struct itr *itr;
+	unsigned *live;        /* slots cached, n of them */
+	double *ns[N_CASES];   /* per round */
+	double median[N_CASES];
+};
+
+static struct ev_loop *loop;
+static struct cp_io io;
+static unsigned next_slot;     /* slots below it have been cached once */
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "bench_mapcache: %s\n", what);
+	exit(1);
+}
+
+static int no_send(void *ctx, const struct lisp_ip *src, const struct lisp_ip *dst,
+		   uint16_t dport, const uint8_t *buf, size_t len)
+{
+	(void)ctx, (void)src, (void)dst, (void)dport, (void)buf, (void)len;
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* xorshift64: reproducible picks, no libc state shared with anything. */
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static unsigned pick(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* The prefix of slot k; host: an address inside it instead. */
+static struct lisp_prefix slot_prefix(unsigned k, bool host)
+{
+	unsigned i = k / 2;
+	struct lisp_prefix p;
+
+	memset(&p, 0, sizeof(p));
+	p.addr.kind = LISP_ADDR_IP;
+	if (!(k & 1)) {
+		uint32_t a = (198u << 24) | (18u << 16) | ((i * SPREAD + 12345u) & (V4_SLOTS - 1));
+
+		p.addr.ip.afi = LISP_AFI_IPV4;
+		for (int b = 0; b < 4; b++)
+			p.addr.ip.bytes[b] = (uint8_t)(a >> (24 - 8 * b));
+		p.plen = 32;
+		return p;
+	}
+	uint16_t sub = (uint16_t)((i * SPREAD + 777u) & (V6_SLOTS - 1));
+	static const uint8_t pre[6] = { 0x20, 0x01, 0x0d, 0xb8, 0x0e, 0x1d };
+
+	p.addr.ip.afi = LISP_AFI_IPV6;
+	memcpy(p.addr.ip.bytes, pre, sizeof(pre));
+	p.addr.ip.bytes[6] = (uint8_t)(sub >> 8);
+	p.addr.ip.bytes[7] = (uint8_t)sub;
+	if (host)
+		p.addr.ip.bytes[15] = 1;
+	p.plen = host ? 128 : 64;
+	return p;
+}
+
+/* A positive record for slot k: one locator, a TTL of a day. */
+static void slot_record(struct lisp_record *r, unsigned k)
+{
+	struct lisp_locator *l = &r->loc[0];
+
+	memset(r, 0, sizeof(*r));
+	r->eid = slot_prefix(k, false);
+	r->ttl = 1440;
+	r->n_loc = 1;
+	l->priority = 1;
+	l->weight = 100;
+	l->reachable = true;
+	l->addr.kind = LISP_ADDR_IP;
+	l->addr.ip.afi = LISP_AFI_IPV4;
+	memcpy(l->addr.ip.bytes, (const uint8_t[]){ 203, 0, 113, (uint8_t)(k % 250 + 1) }, 4);
+}
+
+static bool cached(struct itr *itr, unsigned k)
+{
+	struct lisp_prefix p = slot_prefix(k, false);
+
+	return itr_mc_find(itr, &p) != NULL;
+}
+
+static void fill(struct inst *in, struct lisp_record *scratch)
+{
+	in->itr = calloc(1, sizeof(*in->itr));
+	in->live = calloc(in->n, sizeof(*in->live));
+	if (!in->itr || !in->live)
+		fail("out of memory");
+	itr_init(in->itr, loop, &io, -1, NULL);
+	in->itr->mc_max = in->n;
+	for (unsigned i = 0; i < in->n; i++) {
+		in->live[i] = next_slot++;
+		slot_record(scratch, in->live[i]);
+		if (itr_mc_put_record(in->itr, scratch, false))
+			fail("cannot fill the map-cache");
+	}
+	if (in->itr->mc_n != in->n || in->itr->ctr.mc_evicted)
+		fail("the map-cache does not hold what was put");
+}
+
+/* One batch of case c: addresses to look up or records to put. */
+static void build_batch(struct inst *in, int c, unsigned n, struct lisp_ip *ips,
+			struct lisp_record *recs)
+{
+	for (unsigned j = 0; j < n; j++) {
+		unsigned k = c == C_INSERT ? next_slot++ : in->live[pick(in->n)];
+
+		if (c == C_LOOKUP)
+			ips[j] = slot_prefix(k, true).addr.ip;
+		else
+			slot_record(&recs[j], k);
+	}
+}
+
+/* After an insert batch: the slots still cached, among the old ones and
+ * the batch's (untimed; the evictions decided which). */
+static void update_live(struct inst *in, unsigned n, unsigned *scratch)
+{
+	unsigned m = 0;
+
+	for (unsigned i = 0; i < in->n + n; i++) {
+		unsigned k = i < in->n ? in->live[i] : next_slot - n + (i - in->n);
+
+		if (cached(in->itr, k)) {
+			if (m == in->n)
+				fail("more entries cached than the bound");
+			scratch[m++] = k;
+		}
+	}
+	if (m != in->n)
+		fail("fewer entries cached than the bound");
+	memcpy(in->live, scratch, m * sizeof(*scratch));
+}
+
+/* Runs the batch; returns ns per operation. Fails unless every operation
+ * took the path of its case. */
+static double run_batch(struct inst *in, int c, unsigned n, const struct lisp_ip *ips,
+			const struct lisp_record *recs)
+{
+	struct itr *itr = in->itr;
+	uint64_t inst0 = itr->ctr.mc_installed, ev0 = itr->ctr.mc_evicted, t0, t1;
+	unsigned hits = 0;
+
+	t0 = now_ns();
+	if (c == C_LOOKUP)
+		for (unsigned j = 0; j < n; j++)
+			hits += itr_mc_lookup(itr, 0, &ips[j]) != NULL;
+	else
+		for (unsigned j = 0; j < n; j++)
+			itr_mc_put_record(itr, &recs[j], false);
+	t1 = now_ns();
+	if (c == C_LOOKUP ? hits != n
+			  : itr->ctr.mc_installed - inst0 != n ||
+				    itr->ctr.mc_evicted - ev0 != (c == C_INSERT ? n : 0) ||
+				    itr->mc_n != in->n) {
+		fprintf(stderr, "bench_mapcache: %s: %u operations, %u hits, +%llu installed, "
+			"+%llu evicted\n", case_name[c], n, hits,
+			(unsigned long long)(itr->ctr.mc_installed - inst0),
+			(unsigned long long)(itr->ctr.mc_evicted - ev0));
+		exit(1);
+	}
+	return (double)(t1 - t0) / n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, unsigned n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned batch = 2000, rounds = 15;
+	const char *out_path = NULL;
+	struct inst in[2] = { { .n = BASE_ENTRIES }, { .n = ITR_MC_MAX } };
+	struct lisp_record *recs;
+	struct lisp_ip *ips;
+	unsigned *scratch;
+	FILE *outs[2] = { stdout, NULL };
+	int opt;
+
+	while ((opt = getopt(argc, argv, "n:b:r:o:")) != -1) {
+		switch (opt) {
+		case 'n': in[1].n = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'b': batch = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'r': rounds = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'o': out_path = optarg; break;
+		default:
+			fprintf(stderr, "usage: bench_mapcache [-n entries] [-b batch] [-r rounds] "
+				"[-o results-file]\n");
+			return 2;
+		}
+	}
+	/* Every insert takes a slot never cached before. */
+	if (in[1].n <= BASE_ENTRIES || !batch || !rounds ||
+	    (uint64_t)BASE_ENTRIES + in[1].n + 2ull * rounds * batch > SLOTS)
+		fail("-n above 10, -b and -r above 0, entries + 2 * rounds * batch <= 131062");
+	lispd_log_set_level(LISPD_LOG_ERR);
+	loop = ev_loop_new();
+	recs = calloc(batch, sizeof(*recs));
+	ips = calloc(batch, sizeof(*ips));
+	scratch = calloc(in[1].n + batch, sizeof(*scratch));
+	if (!loop || !recs || !ips || !scratch)
+		fail("out of memory");
+	io.send = no_send;
+	for (int k = 0; k < 2; k++) {
+		for (int c = 0; c < N_CASES; c++)
+			if (!(in[k].ns[c] = calloc(rounds, sizeof(double))))
+				fail("out of memory");
+		fill(&in[k], &recs[0]);
+	}
+
+	for (unsigned r = 0; r < rounds; r++)
+		for (int c = 0; c < N_CASES; c++)
+			for (int k = 0; k < 2; k++) {
+				/* Alternate which instance goes first. */
+				struct inst *x = &in[(k + r) & 1];
+
+				build_batch(x, c, batch, ips, recs);
+				x->ns[c][r] = run_batch(x, c, batch, ips, recs);
+				if (c == C_INSERT)
+					update_live(x, batch, scratch);
+			}
+	for (int k = 0; k < 2; k++)
+		for (int c = 0; c < N_CASES; c++)
+			in[k].median[c] = median(in[k].ns[c], rounds);
+
+	if (out_path && !(outs[1] = fopen(out_path, "a")))
+		fail(strerror(errno));
+	for (int o = 0; o < 2 && outs[o]; o++) {
+		FILE *f = outs[o];
+		char big[24];
+
+		fprintf(f, "\nITR map-cache scale (tests/bench/bench_mapcache.c): median of %u "
+			"rounds of %u operations, ns/operation\n", rounds, batch);
+		snprintf(big, sizeof(big), "%u entries", in[1].n);
+		fprintf(f, "%-50s %10s %14s %7s\n", "operation", "10 entries", big, "ratio");
+		for (int c = 0; c < N_CASES; c++)
+			fprintf(f, "%-50s %10.0f %14.0f %7.2f\n", case_name[c], in[0].median[c],
+				in[1].median[c], in[1].median[c] / in[0].median[c]);
+	}
+	if (outs[1])
+		fclose(outs[1]);
+	for (int k = 0; k < 2; k++) {
+		itr_teardown(in[k].itr);
+		free(in[k].itr);
+		free(in[k].live);
+		for (int c = 0; c < N_CASES; c++)
+			free(in[k].ns[c]);
+	}
+	free(recs);
+	free(ips);
+	free(scratch);
+	ev_loop_free(loop);
+	return 0;
+}
