@@ -158,6 +158,15 @@ static void config_make(struct inst *in)
 
 	memset(c, 0, sizeof(*c));
 	c->mode = LISPD_MODE_MS;
+	/* ms-limits as high as the file allows: the bench measures the work
+	 * of a message, and one xTR sends them all as fast as it can. */
+	c->ms_limits = (struct lispd_cfg_ms_limits){
+		.request_rate = 1000000,
+		.request_burst = 1000000,
+		.request_rate_total = 1000000,
+		.more_specifics = LISPD_CFG_DEFAULT_MORE_SPECIFICS,
+		.registrations = 10000000,
+	};
 	c->sites = calloc(in->n_sites, sizeof(*c->sites));
 	if (!c->sites)
 		fail("out of memory");
