@@ -21,7 +21,6 @@
  *
  * Usage: bench_mapcache [-n entries] [-b batch] [-r rounds] [-o results-file] */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +30,10 @@
 #include "itr/itr.h"
 #include "log.h"
 
+#include "bench_util.h"
+
 #define BASE_ENTRIES 10
-/* Odd multiplier of the slot-to-address permutation: consecutive slots
- * land far apart in the table's address order. */
-#define SPREAD 40503u
-#define V4_SLOTS (1u << 17)    /* /32s in 198.18.0.0/15 */
-#define V6_SLOTS (1u << 16)    /* /64s in 2001:db8:e1d::/48 */
-#define SLOTS (2 * V6_SLOTS)   /* slot k: IPv4 when even, IPv6 when odd */
+#define SLOTS (2 * V6_SLOTS)   /* entry slot k: IPv4 when even, IPv6 when odd */
 
 enum { C_LOOKUP, C_REFRESH, C_INSERT, N_CASES };
 static const char *const case_name[N_CASES] = {
@@ -58,65 +54,10 @@ static struct ev_loop *loop;
 static struct cp_io io;
 static unsigned next_slot;     /* slots below it have been cached once */
 
-static void fail(const char *what)
+/* The prefix of entry slot k (with host: an address in it). */
+static struct lisp_prefix entry_prefix(unsigned k, bool host)
 {
-	fprintf(stderr, "bench_mapcache: %s\n", what);
-	exit(1);
-}
-
-static int no_send(void *ctx, const struct lisp_ip *src, const struct lisp_ip *dst,
-		   uint16_t dport, const uint8_t *buf, size_t len)
-{
-	(void)ctx, (void)src, (void)dst, (void)dport, (void)buf, (void)len;
-	return 0;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* xorshift64: reproducible picks, no libc state shared with anything. */
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static unsigned pick(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
-/* The prefix of slot k; host: an address inside it instead. */
-static struct lisp_prefix slot_prefix(unsigned k, bool host)
-{
-	unsigned i = k / 2;
-	struct lisp_prefix p;
-
-	memset(&p, 0, sizeof(p));
-	p.addr.kind = LISP_ADDR_IP;
-	if (!(k & 1)) {
-		uint32_t a = (198u << 24) | (18u << 16) | ((i * SPREAD + 12345u) & (V4_SLOTS - 1));
-
-		p.addr.ip.afi = LISP_AFI_IPV4;
-		for (int b = 0; b < 4; b++)
-			p.addr.ip.bytes[b] = (uint8_t)(a >> (24 - 8 * b));
-		p.plen = 32;
-		return p;
-	}
-	uint16_t sub = (uint16_t)((i * SPREAD + 777u) & (V6_SLOTS - 1));
-	static const uint8_t pre[6] = { 0x20, 0x01, 0x0d, 0xb8, 0x0e, 0x1d };
-
-	p.addr.ip.afi = LISP_AFI_IPV6;
-	memcpy(p.addr.ip.bytes, pre, sizeof(pre));
-	p.addr.ip.bytes[6] = (uint8_t)(sub >> 8);
-	p.addr.ip.bytes[7] = (uint8_t)sub;
-	if (host)
-		p.addr.ip.bytes[15] = 1;
-	p.plen = host ? 128 : 64;
-	return p;
+	return slot_prefix(k & 1, k / 2, host);
 }
 
 /* A positive record for slot k: one locator, a TTL of a day. */
@@ -125,7 +66,7 @@ static void slot_record(struct lisp_record *r, unsigned k)
 	struct lisp_locator *l = &r->loc[0];
 
 	memset(r, 0, sizeof(*r));
-	r->eid = slot_prefix(k, false);
+	r->eid = entry_prefix(k, false);
 	r->ttl = 1440;
 	r->n_loc = 1;
 	l->priority = 1;
@@ -138,7 +79,7 @@ static void slot_record(struct lisp_record *r, unsigned k)
 
 static bool cached(struct itr *itr, unsigned k)
 {
-	struct lisp_prefix p = slot_prefix(k, false);
+	struct lisp_prefix p = entry_prefix(k, false);
 
 	return itr_mc_find(itr, &p) != NULL;
 }
@@ -169,7 +110,7 @@ static void build_batch(struct inst *in, int c, unsigned n, struct lisp_ip *ips,
 		unsigned k = c == C_INSERT ? next_slot++ : in->live[pick(in->n)];
 
 		if (c == C_LOOKUP)
-			ips[j] = slot_prefix(k, true).addr.ip;
+			ips[j] = entry_prefix(k, true).addr.ip;
 		else
 			slot_record(&recs[j], k);
 	}
@@ -225,42 +166,21 @@ static double run_batch(struct inst *in, int c, unsigned n, const struct lisp_ip
 	return (double)(t1 - t0) / n;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 int main(int argc, char **argv)
 {
-	unsigned batch = 2000, rounds = 15;
-	const char *out_path = NULL;
-	struct inst in[2] = { { .n = BASE_ENTRIES }, { .n = ITR_MC_MAX } };
+	struct bench_args args = { .n = ITR_MC_MAX, .batch = 2000, .rounds = 15 };
+	unsigned batch, rounds;
+	struct inst in[2] = { { .n = BASE_ENTRIES } };
 	struct lisp_record *recs;
 	struct lisp_ip *ips;
 	unsigned *scratch;
 	FILE *outs[2] = { stdout, NULL };
-	int opt;
 
-	while ((opt = getopt(argc, argv, "n:b:r:o:")) != -1) {
-		switch (opt) {
-		case 'n': in[1].n = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'b': batch = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'r': rounds = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'o': out_path = optarg; break;
-		default:
-			fprintf(stderr, "usage: bench_mapcache [-n entries] [-b batch] [-r rounds] "
-				"[-o results-file]\n");
-			return 2;
-		}
-	}
+	bench_name = "bench_mapcache";
+	bench_args_parse(argc, argv, "bench_mapcache [-n entries] [-b batch] [-r rounds] "
+			 "[-o results-file]", &args);
+	batch = args.batch, rounds = args.rounds;
+	in[1].n = args.n;
 	/* Every insert takes a slot never cached before. */
 	if (in[1].n <= BASE_ENTRIES || !batch || !rounds ||
 	    (uint64_t)BASE_ENTRIES + in[1].n + 2ull * rounds * batch > SLOTS)
@@ -272,7 +192,7 @@ int main(int argc, char **argv)
 	scratch = calloc(in[1].n + batch, sizeof(*scratch));
 	if (!loop || !recs || !ips || !scratch)
 		fail("out of memory");
-	io.send = no_send;
+	io.send = count_send;
 	for (int k = 0; k < 2; k++) {
 		for (int c = 0; c < N_CASES; c++)
 			if (!(in[k].ns[c] = calloc(rounds, sizeof(double))))
@@ -295,7 +215,7 @@ int main(int argc, char **argv)
 		for (int c = 0; c < N_CASES; c++)
 			in[k].median[c] = median(in[k].ns[c], rounds);
 
-	if (out_path && !(outs[1] = fopen(out_path, "a")))
+	if (args.out_path && !(outs[1] = fopen(args.out_path, "a")))
 		fail(strerror(errno));
 	for (int o = 0; o < 2 && outs[o]; o++) {
 		FILE *f = outs[o];
