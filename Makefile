@@ -10,7 +10,8 @@
 #   make bench        data-plane timings in BPF_PROG_TEST_RUN, namespace throughput and
 #                     handover outage over 20 moves, soft (make-before-break) handover
 #                     between two interfaces over 10 (root), Map-Server scale
-#                     (10 vs 50000 sites; BENCH_MS=0 skips it)
+#                     (10 vs 50000 sites; BENCH_MS=0 skips it), ITR map-cache scale
+#                     (10 vs 16384 entries; BENCH_MC=0 skips it)
 #                     -> build/bench/results.txt
 #   make vmtest KERNEL=6.1   BPF tests + one end-to-end scenario in a VM with that kernel
 #                     (6.1, 6.12, a version under build/vm/kernels/ or an unpacked
@@ -91,8 +92,9 @@ all: bpf lib progs tests
 lib: $(LIB_A)
 bpf: $(BPF_OBJS) $(SKELS)
 progs: $(PROGS)
-# bench_ms needs no root: built with the tests so -Werror sees it every time.
-tests: $(UNIT_BINS) $(BUILD)/bench/bench_ms $(BUILD)/tests/missflood
+# bench_ms and bench_mapcache need no root: built with the tests so -Werror
+# sees them every time.
+tests: $(UNIT_BINS) $(BUILD)/bench/bench_ms $(BUILD)/bench/bench_mapcache $(BUILD)/tests/missflood
 
 $(BUILD)/obj/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
@@ -205,8 +207,9 @@ vmtest-matrix: all
 	exit $$rc
 
 # ---- benchmark (tests/bench/) ------------------------------------------------
-# One program per file: bench_dp (BPF, root), bench_ms (Map-Server scale,
-# user space only, linked with the MS code of libctl.a).
+# One program per file: bench_dp (BPF, root), bench_ms (Map-Server scale) and
+# bench_mapcache (ITR map-cache scale), both user space only, linked with
+# libctl.a.
 $(BUILD)/bench/bench_dp: $(BUILD)/obj/tests/bench/bench_dp.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -215,7 +218,12 @@ $(BUILD)/bench/bench_ms: $(BUILD)/obj/tests/bench/bench_ms.o $(CTL_A) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-bench: bpf $(BUILD)/bench/bench_dp $(BUILD)/bench/bench_ms $(BUILD)/lispd-bpf $(BUILD)/lispd
+$(BUILD)/bench/bench_mapcache: $(BUILD)/obj/tests/bench/bench_mapcache.o $(CTL_A) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+bench: bpf $(BUILD)/bench/bench_dp $(BUILD)/bench/bench_ms $(BUILD)/bench/bench_mapcache \
+		$(BUILD)/lispd-bpf $(BUILD)/lispd
 	BUILD=$(abspath $(BUILD)) tests/bench/run.sh
 
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------

@@ -309,9 +309,7 @@ bool lisp_addr_equal(const struct lisp_addr *a, const struct lisp_addr *b)
 
 /* ---- prefixes ------------------------------------------------------------ */
 
-/* An address without an instance-id LCAF belongs to instance 0, as on the
- * data plane, so "[0]p/l" and "p/l" compare equal. */
-static uint32_t prefix_iid(const struct lisp_prefix *p)
+uint32_t lisp_prefix_iid(const struct lisp_prefix *p)
 {
 	return p->addr.has_iid ? p->addr.iid : 0;
 }
@@ -344,7 +342,7 @@ static bool bits_match(const uint8_t *a, const uint8_t *b, unsigned nbits)
 
 int lisp_prefix_cmp(const struct lisp_prefix *a, const struct lisp_prefix *b)
 {
-	uint32_t ia = prefix_iid(a), ib = prefix_iid(b);
+	uint32_t ia = lisp_prefix_iid(a), ib = lisp_prefix_iid(b);
 	int c;
 
 	if (ia != ib)
@@ -363,7 +361,7 @@ bool lisp_prefix_contains(const struct lisp_prefix *outer, const struct lisp_pre
 {
 	unsigned bits = lisp_afi_bits(outer->addr.ip.afi);
 
-	if (prefix_iid(outer) != prefix_iid(inner) || outer->addr.ip.afi != inner->addr.ip.afi)
+	if (lisp_prefix_iid(outer) != lisp_prefix_iid(inner) || outer->addr.ip.afi != inner->addr.ip.afi)
 		return false;
 	if (bits == 0 || outer->plen > inner->plen || outer->plen > bits)
 		return false;

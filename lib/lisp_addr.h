@@ -74,6 +74,9 @@ bool lisp_ip_equal(const struct lisp_ip *a, const struct lisp_ip *b);
 /* Same kind, IID and address(es). */
 bool lisp_addr_equal(const struct lisp_addr *a, const struct lisp_addr *b);
 
+/* The instance-id of p: an address without an instance-id LCAF belongs to
+ * instance 0, as on the data plane, so "[0]p/l" and "p/l" compare equal. */
+uint32_t lisp_prefix_iid(const struct lisp_prefix *p);
 /* Zeroes the host bits beyond plen. */
 void lisp_prefix_normalize(struct lisp_prefix *p);
 /* Total order: instance-id, then family, then address, then mask length. */

@@ -31,6 +31,7 @@
 #include "core/evloop.h"
 #include "lisp_addr.h"
 #include "lisp_msg.h"
+#include "prefix_index.h"
 
 struct json;
 struct rx_errs;
@@ -127,7 +128,9 @@ enum itr_mc_origin {
 };
 
 struct itr_mc_entry {
-	struct itr_mc_entry *next;
+	struct prefix_trie_node *node;   /* in itr->mc */
+	/* Dynamic entries only: the neighbours in the eviction order. */
+	struct itr_mc_entry *lru_older, *lru_newer;
 	struct itr *itr;
 	struct lisp_prefix eid;   /* canonical: has_iid only when iid != 0 */
 	enum itr_mc_origin origin;
@@ -136,7 +139,6 @@ struct itr_mc_entry {
 	struct itr_loc loc[ITR_MAX_LOC];
 	uint32_t ttl_min;
 	uint64_t installed_ms;
-	uint64_t used_ms;         /* last install, refresh or SMR: the LRU order */
 	uint64_t expires_ms;      /* dynamic only */
 	unsigned refreshes;
 	bool refresh_due;
@@ -171,12 +173,15 @@ struct itr {
 
 	struct itr_counters ctr;
 	struct itr_req req[ITR_REQ_MAX];
-	struct itr_mc_entry *mc_head;
+	struct prefix_index mc;   /* the map-cache: entries by prefix */
+	/* The dynamic entries, from the least recently installed, refreshed
+	 * or SMRed to the most recently. */
+	struct itr_mc_entry *lru_oldest, *lru_newest;
 	unsigned mc_n;
 	/* Bound of the table (ITR_MC_MAX; tests shrink it). When full, a new
-	 * entry evicts the least recently used dynamic one, from the data
-	 * plane too: a scan of unknown EIDs cannot grow memory or push out
-	 * the BPF map-cache's static entries. */
+	 * entry evicts lru_oldest, from the data plane too: a scan of unknown
+	 * EIDs cannot grow memory or push out the BPF map-cache's static
+	 * entries. */
 	unsigned mc_max;
 
 	struct lisp_map_request tx_req;
@@ -221,9 +226,18 @@ unsigned itr_pending(const struct itr *itr);
 int itr_mc_put_static(struct itr *itr, const struct lisp_prefix *eid, unsigned n_loc,
 		      const struct itr_loc *loc);
 int itr_mc_put_record(struct itr *itr, const struct lisp_record *rec, bool refreshed);
+/* The entry of exactly eid; the longest prefix covering ip. */
 struct itr_mc_entry *itr_mc_find(struct itr *itr, const struct lisp_prefix *eid);
 struct itr_mc_entry *itr_mc_lookup(struct itr *itr, uint32_t iid, const struct lisp_ip *ip);
 void itr_mc_remove(struct itr *itr, struct itr_mc_entry *e);
+/* Every entry in prefix order (instance-id, family, address, length); take
+ * next before removing e. */
+struct itr_mc_entry *itr_mc_first(const struct itr *itr);
+struct itr_mc_entry *itr_mc_next(const struct itr *itr, const struct itr_mc_entry *e);
+/* A dynamic entry SMRed: the most recently used one now. Internal to
+ * ctl/itr, like itr_mc_free (itr_teardown: the table without the BPF map). */
+void itr_mc_touch(struct itr *itr, struct itr_mc_entry *e);
+void itr_mc_free(struct itr *itr);
 /* A reload of the static entries without a gap for the ones kept: mark
  * every static entry, put the new ones (itr_mc_put_static unmarks what it
  * touches, each an atomic update of the BPF entry), then sweep removes the
@@ -242,7 +256,7 @@ bool itr_ctl_json(struct itr *itr, const char *req, struct json *j);
 void itr_json_counters(const struct itr *itr, const struct rx_errs *rx, struct json *j);
 
 /* Prefix helpers: the iid of p, and p made canonical (iid LCAF only when
- * iid != 0, mask length 32). */
+ * iid != 0, mask length 32, no host bits). */
 uint32_t itr_prefix_iid(const struct lisp_prefix *p);
 void itr_prefix_canon(struct lisp_prefix *p);
 void itr_prefix_host(struct lisp_prefix *p, uint32_t iid, const struct lisp_ip *ip);

@@ -1,5 +1,9 @@
 /* The ITR map-cache table and its mirror in the BPF map-cache. The only
- * file of ctl/itr that knows the BPF layouts (bpf/lispd_maps.h). */
+ * file of ctl/itr that knows the BPF layouts (bpf/lispd_maps.h). Entries
+ * are found by prefix in a patricia trie per instance-id and family (exact
+ * and longest match walk one path, whatever the table's size); the dynamic
+ * ones are also linked in eviction order, so a full table makes room in
+ * constant time. */
 #include "itr/itr.h"
 
 #include <inttypes.h>
@@ -29,6 +33,8 @@ void itr_prefix_canon(struct lisp_prefix *p)
 	p->addr.iid_mask_len = 0;
 	if (iid)
 		lisp_addr_set_iid(&p->addr, iid);
+	/* One entry per prefix, as in the data plane's LPM map. */
+	lisp_prefix_normalize(p);
 }
 
 void itr_prefix_host(struct lisp_prefix *p, uint32_t iid, const struct lisp_ip *ip)
@@ -90,51 +96,81 @@ static void dp_remove(struct itr *itr, struct itr_mc_entry *e)
 		itr->ctr.dp_errors++;
 }
 
+struct itr_mc_entry *itr_mc_first(const struct itr *itr)
+{
+	struct prefix_trie_node *n = prefix_index_first(&itr->mc);
+
+	return n ? n->value : NULL;
+}
+
+struct itr_mc_entry *itr_mc_next(const struct itr *itr, const struct itr_mc_entry *e)
+{
+	struct prefix_trie_node *n = prefix_index_next(&itr->mc, e->node);
+
+	return n ? n->value : NULL;
+}
+
 void itr_mc_resync(struct itr *itr)
 {
-	for (struct itr_mc_entry *e = itr->mc_head; e; e = e->next)
+	for (struct itr_mc_entry *e = itr_mc_first(itr); e; e = itr_mc_next(itr, e))
 		dp_sync(itr, e);
 }
 
 struct itr_mc_entry *itr_mc_find(struct itr *itr, const struct lisp_prefix *eid)
 {
-	for (struct itr_mc_entry *e = itr->mc_head; e; e = e->next)
-		if (lisp_prefix_cmp(&e->eid, eid) == 0)
-			return e;
-	return NULL;
+	return prefix_index_find(&itr->mc, eid);
 }
 
 struct itr_mc_entry *itr_mc_lookup(struct itr *itr, uint32_t iid, const struct lisp_ip *ip)
 {
-	struct itr_mc_entry *best = NULL;
+	struct lisp_prefix host;
+	struct prefix_trie_node *n;
 
-	for (struct itr_mc_entry *e = itr->mc_head; e; e = e->next)
-		if (lisp_prefix_contains_ip(&e->eid, iid, ip) && (!best || e->eid.plen > best->eid.plen))
-			best = e;
-	return best;
+	itr_prefix_host(&host, iid, ip);
+	n = prefix_index_match(&itr->mc, &host);
+	return n ? n->value : NULL;
 }
 
-/* The dynamic entry used least recently (of equal times, the one put
- * first: the list runs newest first); NULL when every entry is static. */
-static struct itr_mc_entry *lru_dynamic(struct itr *itr)
+/* The eviction order holds exactly the dynamic entries: these two keep it
+ * when an entry's origin changes. */
+static void lru_unlink(struct itr *itr, struct itr_mc_entry *e)
 {
-	struct itr_mc_entry *best = NULL;
+	if (e->origin != ITR_MC_DYNAMIC)
+		return;
+	*(e->lru_older ? &e->lru_older->lru_newer : &itr->lru_oldest) = e->lru_newer;
+	*(e->lru_newer ? &e->lru_newer->lru_older : &itr->lru_newest) = e->lru_older;
+	e->lru_older = NULL;
+	e->lru_newer = NULL;
+}
 
-	for (struct itr_mc_entry *e = itr->mc_head; e; e = e->next)
-		if (e->origin == ITR_MC_DYNAMIC && (!best || e->used_ms <= best->used_ms))
-			best = e;
-	return best;
+static void lru_append(struct itr *itr, struct itr_mc_entry *e)
+{
+	e->lru_older = itr->lru_newest;
+	e->lru_newer = NULL;
+	*(itr->lru_newest ? &itr->lru_newest->lru_newer : &itr->lru_oldest) = e;
+	itr->lru_newest = e;
+}
+
+void itr_mc_touch(struct itr *itr, struct itr_mc_entry *e)
+{
+	if (e->origin != ITR_MC_DYNAMIC)
+		return;
+	lru_unlink(itr, e);
+	lru_append(itr, e);
 }
 
 static struct itr_mc_entry *get(struct itr *itr, const struct lisp_prefix *eid)
 {
 	struct itr_mc_entry *e = itr_mc_find(itr, eid);
+	struct prefix_trie_node *n;
 	char p[LISP_ADDR_STRLEN];
 
 	if (e)
 		return e;
+	/* Room first: a removal folds the trie's bare nodes, as the new
+	 * entry's node would be until it holds the entry. */
 	while (itr->mc_n >= itr->mc_max) {
-		struct itr_mc_entry *old = lru_dynamic(itr);
+		struct itr_mc_entry *old = itr->lru_oldest;
 
 		if (!old) {
 			itr->ctr.mc_full++;
@@ -146,14 +182,17 @@ static struct itr_mc_entry *get(struct itr *itr, const struct lisp_prefix *eid)
 		itr_mc_remove(itr, old);
 	}
 	e = calloc(1, sizeof(*e));
-	if (!e)
+	n = e ? prefix_index_get(&itr->mc, eid, true) : NULL;
+	if (!n) {
+		free(e);
 		return NULL;
+	}
+	n->value = e;
+	e->node = n;
 	e->itr = itr;
 	e->eid = *eid;
 	ev_timer_init(&e->timer, on_entry_timer, e);
 	ev_timer_init(&e->smr_timer, itr_on_smr_timer, e);
-	e->next = itr->mc_head;
-	itr->mc_head = e;
 	itr->mc_n++;
 	return e;
 }
@@ -161,12 +200,9 @@ static struct itr_mc_entry *get(struct itr *itr, const struct lisp_prefix *eid)
 void itr_mc_remove(struct itr *itr, struct itr_mc_entry *e)
 {
 	dp_remove(itr, e);
-	for (struct itr_mc_entry **pp = &itr->mc_head; *pp; pp = &(*pp)->next) {
-		if (*pp == e) {
-			*pp = e->next;
-			break;
-		}
-	}
+	lru_unlink(itr, e);
+	e->node->value = NULL;
+	prefix_index_release(&itr->mc, &e->eid, e->node);
 	ev_timer_cancel(itr->loop, &e->timer);
 	/* A deferred SMR dies with its entry: nothing cached to refresh. */
 	ev_timer_cancel(itr->loop, &e->smr_timer);
@@ -174,18 +210,34 @@ void itr_mc_remove(struct itr *itr, struct itr_mc_entry *e)
 	free(e);
 }
 
+void itr_mc_free(struct itr *itr)
+{
+	struct itr_mc_entry *e, *next;
+
+	for (e = itr_mc_first(itr); e; e = next) {
+		next = itr_mc_next(itr, e);
+		ev_timer_cancel(itr->loop, &e->timer);
+		ev_timer_cancel(itr->loop, &e->smr_timer);
+		free(e);
+	}
+	prefix_index_free(&itr->mc);
+	itr->lru_oldest = NULL;
+	itr->lru_newest = NULL;
+	itr->mc_n = 0;
+}
+
 void itr_mc_static_mark(struct itr *itr)
 {
-	for (struct itr_mc_entry *e = itr->mc_head; e; e = e->next)
+	for (struct itr_mc_entry *e = itr_mc_first(itr); e; e = itr_mc_next(itr, e))
 		e->static_stale = e->origin == ITR_MC_STATIC;
 }
 
 void itr_mc_static_sweep(struct itr *itr)
 {
-	struct itr_mc_entry *e = itr->mc_head, *next;
+	struct itr_mc_entry *e = itr_mc_first(itr), *next;
 
 	for (; e; e = next) {
-		next = e->next;
+		next = itr_mc_next(itr, e);
 		if (e->origin == ITR_MC_STATIC && e->static_stale)
 			itr_mc_remove(itr, e);
 	}
@@ -205,6 +257,7 @@ int itr_mc_put_static(struct itr *itr, const struct lisp_prefix *eid, unsigned n
 		return -1;
 	ev_timer_cancel(itr->loop, &e->timer);
 	ev_timer_cancel(itr->loop, &e->smr_timer);  /* SMRs do not touch static entries */
+	lru_unlink(itr, e);
 	e->origin = ITR_MC_STATIC;
 	e->static_stale = false;
 	/* Without locators: a drop entry, never "encapsulate to nobody". */
@@ -242,7 +295,10 @@ int itr_mc_put_record(struct itr *itr, const struct lisp_record *rec, bool refre
 	e = get(itr, &eid);
 	if (!e)
 		return -1;
+	/* Installed or refreshed: the most recently used dynamic entry. */
+	lru_unlink(itr, e);
 	e->origin = ITR_MC_DYNAMIC;
+	lru_append(itr, e);
 	e->action = rec->act;
 	e->n_loc = 0;
 	for (unsigned i = 0; i < rec->n_loc && e->n_loc < ITR_MAX_LOC; i++) {
@@ -261,7 +317,6 @@ int itr_mc_put_record(struct itr *itr, const struct lisp_record *rec, bool refre
 	e->ttl_min = rec->ttl > ITR_MC_TTL_CAP_MIN ? ITR_MC_TTL_CAP_MIN : rec->ttl;
 	e->refreshes = refreshes;
 	e->installed_ms = ev_now_ms(itr->loop);
-	e->used_ms = e->installed_ms;
 	ttl_ms = (uint64_t)e->ttl_min * itr->t.ttl_unit_ms;
 	e->expires_ms = e->installed_ms + ttl_ms;
 	/* Refresh at 90 % of the TTL a bounded number of times: the data plane
@@ -317,7 +372,7 @@ static void json_mapcache(struct itr *itr, struct json *j)
 	uint64_t now = ev_now_ms(itr->loop);
 
 	json_arr_begin(j, NULL);
-	for (const struct itr_mc_entry *e = itr->mc_head; e; e = e->next) {
+	for (const struct itr_mc_entry *e = itr_mc_first(itr); e; e = itr_mc_next(itr, e)) {
 		json_obj_begin(j, NULL);
 		json_prefix(j, "eid", &e->eid);
 		json_str(j, "origin", e->origin == ITR_MC_STATIC ? "static" : "dynamic");

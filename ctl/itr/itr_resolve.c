@@ -43,15 +43,7 @@ void itr_teardown(struct itr *itr)
 {
 	for (unsigned i = 0; i < ITR_REQ_MAX; i++)
 		ev_timer_cancel(itr->loop, &itr->req[i].timer);
-	while (itr->mc_head) {
-		struct itr_mc_entry *e = itr->mc_head;
-
-		itr->mc_head = e->next;
-		ev_timer_cancel(itr->loop, &e->timer);
-		ev_timer_cancel(itr->loop, &e->smr_timer);
-		free(e);
-	}
-	itr->mc_n = 0;
+	itr_mc_free(itr);
 }
 
 void itr_set_resolvers(struct itr *itr, unsigned n, const struct lisp_ip *mr, unsigned retries)
@@ -396,7 +388,7 @@ static void smr_request(struct itr *itr, struct itr_mc_entry *e, const struct li
 	struct lisp_prefix p;
 
 	e->last_smr_ms = now;
-	e->used_ms = now;
+	itr_mc_touch(itr, e);
 	itr_prefix_host(&p, itr_prefix_iid(&e->eid), src);
 	itr_resolve(itr, &p, NULL, ITR_REQ_SMR);
 }

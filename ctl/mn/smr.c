@@ -129,9 +129,8 @@ unsigned mn_smr_all(struct mn *mn)
 	if (mn->n_rlocs == 0 || mn->conf.n_map == 0)
 		return 0;
 	mn->smr.round++;
-	for (struct itr_mc_entry *e = mn->itr.mc_head; e; e = e->next) {
-		if (e->origin != ITR_MC_DYNAMIC)
-			continue;
+	/* Every dynamic entry, the most recently used first. */
+	for (struct itr_mc_entry *e = mn->itr.lru_newest; e; e = e->lru_older) {
 		for (unsigned i = 0; i < e->n_loc; i++)
 			if (e->loc[i].up)
 				smr_dest(mn, &e->eid, &e->loc[i].addr);

@@ -10,8 +10,8 @@
 #include "core/evloop.h"
 #include "core/rx_errs.h"
 #include "lisp_msg.h"
-#include "ms/eid_trie.h"
 #include "config.h"
+#include "prefix_index.h"
 #include "ms/ms.h"
 #include "ms/ratelimit.h"
 #include "ms/replay.h"
@@ -74,7 +74,6 @@ struct ms_site {
 	unsigned n_regs;            /* registrations inside the site */
 	uint64_t registers;         /* accepted Map-Registers naming the site */
 	uint64_t auth_failures;
-	struct eid_trie_node *node;
 };
 
 /* One xTR's registration of a prefix; the prefix's mapping is the union of
@@ -102,27 +101,27 @@ struct ms_contrib {
 struct ms_reg {
 	struct lisp_prefix eid;
 	struct ms_site *site;
-	struct eid_trie_node *node;
+	struct prefix_trie_node *node;  /* in ms->db.index */
 	struct ms_contrib *contribs;  /* most recently refreshed first */
 	struct ms_reg *prev, *next;   /* ms->regs, for the control socket */
 	struct ms_site *new_site;     /* during a reload */
-	struct eid_trie_node *new_node;
+	struct prefix_trie_node *new_node;
 	const char *drop_reason;      /* during a reload: why it goes */
 };
 
-/* The tries of one (instance-id, family). */
-struct ms_space {
-	uint32_t iid;
-	uint16_t afi;
-	struct eid_trie trie;
+/* What the index holds at a prefix: the site configured with it and/or
+ * the registration of it. */
+struct ms_prefix {
+	struct ms_site *site;
+	struct ms_reg *reg;
 };
 
-/* Sites and the tries that index sites and registrations. */
+/* Sites, and the index of sites and registrations by prefix (values:
+ * struct ms_prefix). */
 struct ms_db {
 	unsigned n_sites;
 	struct ms_site *sites;
-	unsigned n_spaces;
-	struct ms_space *spaces;
+	struct prefix_index index;
 };
 
 struct ms {
@@ -140,15 +139,17 @@ struct ms {
 	struct rx_errs rx_errs;  /* drop-decode, drop-ecm-decode, drop-request-decode by reason */
 };
 
-/* site.c: sites, spaces, registrations. */
+/* site.c: sites and registrations. */
 int ms_db_build(struct ms_db *db, const struct lispd_config *cfg);
 void ms_db_free(struct ms_db *db);
-/* The space of (iid, afi); created when create. */
-struct ms_space *ms_db_space(struct ms_db *db, uint32_t iid, uint16_t afi, bool create);
-uint32_t ms_prefix_iid(const struct lisp_prefix *p);
 /* Deepest site and registration covering p (either may be NULL). */
-void ms_db_match(struct ms_db *db, const struct lisp_prefix *p, struct ms_site **site,
+void ms_db_match(const struct ms_db *db, const struct lisp_prefix *p, struct ms_site **site,
 		 struct ms_reg **reg);
+/* Length of the least-specific prefix of p's address that covers no site
+ * and no registration, site's own prefix excepted (site: the deepest
+ * covering p, or NULL); for a negative Map-Reply. */
+unsigned ms_db_negative_len(const struct ms_db *db, const struct lisp_prefix *p,
+			    const struct ms_site *site);
 /* Whether site accepts a registration of p (p inside it). */
 bool ms_site_accepts(const struct ms_site *site, const struct lisp_prefix *p);
 /* The registration of exactly p (created in site when create). */

@@ -106,19 +106,16 @@ static void answer(struct ms *ms, const struct lisp_ecm *ecm, const struct lisp_
 {
 	static struct lisp_record rec;
 	const struct lisp_prefix *eid = &req->eid[0];
-	struct ms_space *space;
-	struct eid_trie_node *sn = NULL, *rn = NULL;
+	struct ms_site *site = NULL;
+	struct ms_reg *reg = NULL;
 	bool proxy;
 
-	space = is_ip(&eid->addr)
-			? ms_db_space(&ms->db, ms_prefix_iid(eid), eid->addr.ip.afi, false)
-			: NULL;
-	if (space)
-		eid_trie_match(&space->trie, eid->addr.ip.bytes, eid->plen, &sn, &rn);
-	if (rn) {
-		ms_reg_record(rn->reg, &rec, &proxy);
+	if (is_ip(&eid->addr))
+		ms_db_match(&ms->db, eid, &site, &reg);
+	if (reg) {
+		ms_reg_record(reg, &rec, &proxy);
 		if (!proxy) {
-			forward(ms, ecm, rn->reg, dst);
+			forward(ms, ecm, reg, dst);
 			return;
 		}
 		rec.authoritative = false;
@@ -129,9 +126,8 @@ static void answer(struct ms *ms, const struct lisp_ecm *ecm, const struct lisp_
 	memset(&rec, 0, sizeof(rec));
 	rec.eid = *eid;
 	rec.act = LISP_ACT_NATIVELY_FORWARD;
-	rec.ttl = sn ? NEG_TTL_IN_SITE_MIN : NEG_TTL_NO_SITE_MIN;
-	rec.eid.plen = (uint8_t)(space ? eid_trie_negative_len(&space->trie, eid->addr.ip.bytes, sn)
-				       : 0);
+	rec.ttl = site ? NEG_TTL_IN_SITE_MIN : NEG_TTL_NO_SITE_MIN;
+	rec.eid.plen = (uint8_t)(is_ip(&eid->addr) ? ms_db_negative_len(&ms->db, eid, site) : 0);
 	lisp_prefix_normalize(&rec.eid);
 	if (reply_to_itr(ms, req, ecm->inner_sport, dst, &rec) == 0)
 		ms->ctr.replies_negative++;

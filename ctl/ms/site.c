@@ -1,6 +1,6 @@
-/* Configured sites and registrations, indexed by one patricia trie per
- * (instance-id, family): a trie node carries the site configured with that
- * prefix and/or the registration of that prefix. */
+/* Configured sites and registrations, indexed by prefix (a patricia trie
+ * per instance-id and family): a node carries the site configured with
+ * that prefix and/or the registration of that prefix. */
 #include "ms/ms_priv.h"
 
 #include <stdlib.h>
@@ -9,40 +9,33 @@
 #include "config.h"
 #include "log.h"
 
-uint32_t ms_prefix_iid(const struct lisp_prefix *p)
+/* The node of p in db with its struct ms_prefix, created when create;
+ * NULL when absent or out of memory. */
+static struct prefix_trie_node *node_of(struct ms_db *db, const struct lisp_prefix *p,
+					bool create)
 {
-	return p->addr.has_iid ? p->addr.iid : 0;
+	struct prefix_trie_node *n = prefix_index_get(&db->index, p, create);
+
+	if (n && !n->value && create) {
+		n->value = calloc(1, sizeof(struct ms_prefix));
+		if (!n->value) {
+			prefix_index_release(&db->index, p, n);
+			return NULL;
+		}
+	}
+	return n && n->value ? n : NULL;
 }
 
-struct ms_space *ms_db_space(struct ms_db *db, uint32_t iid, uint16_t afi, bool create)
+/* After its site or registration went: n goes too if it holds neither. */
+static void node_put(struct ms_db *db, const struct lisp_prefix *p, struct prefix_trie_node *n)
 {
-	struct ms_space *s;
+	struct ms_prefix *mp = n->value;
 
-	/* Few instance-ids per deployment: a short array. */
-	for (unsigned i = 0; i < db->n_spaces; i++)
-		if (db->spaces[i].iid == iid && db->spaces[i].afi == afi)
-			return &db->spaces[i];
-	if (!create || lisp_afi_bits(afi) == 0)
-		return NULL;
-	s = realloc(db->spaces, (db->n_spaces + 1) * sizeof(*s));
-	if (!s)
-		return NULL;
-	db->spaces = s;
-	s = &db->spaces[db->n_spaces++];
-	s->iid = iid;
-	s->afi = afi;
-	eid_trie_init(&s->trie, lisp_afi_bits(afi));
-	return s;
-}
-
-static struct eid_trie_node *node_of(struct ms_db *db, const struct lisp_prefix *p, bool create,
-				     struct ms_space **space)
-{
-	struct ms_space *s = ms_db_space(db, ms_prefix_iid(p), p->addr.ip.afi, create);
-
-	if (space)
-		*space = s;
-	return s ? eid_trie_get(&s->trie, p->addr.ip.bytes, p->plen, create) : NULL;
+	if (mp->site || mp->reg)
+		return;
+	free(mp);
+	n->value = NULL;
+	prefix_index_release(&db->index, p, n);
 }
 
 static void site_free_key(struct ms_site *s)
@@ -56,23 +49,24 @@ static void site_free_key(struct ms_site *s)
 
 void ms_db_free(struct ms_db *db)
 {
-	for (unsigned i = 0; i < db->n_spaces; i++)
-		eid_trie_clear(&db->spaces[i].trie);
+	struct prefix_trie_node *n;
+
+	for (n = prefix_index_first(&db->index); n; n = prefix_index_next(&db->index, n))
+		free(n->value);
+	prefix_index_free(&db->index);
 	for (unsigned i = 0; i < db->n_sites; i++)
 		site_free_key(&db->sites[i]);
-	free(db->spaces);
 	free(db->sites);
 	memset(db, 0, sizeof(*db));
 }
 
 static int add_site(struct ms_db *db, struct ms_site *s)
 {
-	struct eid_trie_node *n = node_of(db, &s->eid, true, NULL);
+	struct prefix_trie_node *n = node_of(db, &s->eid, true);
 
 	if (!n)
 		return -1;
-	n->site = s;
-	s->node = n;
+	((struct ms_prefix *)n->value)->site = s;
 	return 0;
 }
 
@@ -117,16 +111,27 @@ fail:
 	return -1;
 }
 
-void ms_db_match(struct ms_db *db, const struct lisp_prefix *p, struct ms_site **site,
+void ms_db_match(const struct ms_db *db, const struct lisp_prefix *p, struct ms_site **site,
 		 struct ms_reg **reg)
 {
-	struct ms_space *s = ms_db_space(db, ms_prefix_iid(p), p->addr.ip.afi, false);
-	struct eid_trie_node *ns = NULL, *nr = NULL;
+	const struct prefix_trie_node *n = NULL;
 
-	if (s)
-		eid_trie_match(&s->trie, p->addr.ip.bytes, p->plen, &ns, &nr);
-	*site = ns ? ns->site : NULL;
-	*reg = nr ? nr->reg : NULL;
+	*site = NULL;
+	*reg = NULL;
+	while ((n = prefix_index_covering(&db->index, p, n)) != NULL) {
+		const struct ms_prefix *mp = n->value;
+
+		if (mp->site)
+			*site = mp->site;
+		if (mp->reg)
+			*reg = mp->reg;
+	}
+}
+
+unsigned ms_db_negative_len(const struct ms_db *db, const struct lisp_prefix *p,
+			    const struct ms_site *site)
+{
+	return prefix_index_negative_len(&db->index, p, site ? site->eid.plen : 0);
 }
 
 bool ms_site_accepts(const struct ms_site *site, const struct lisp_prefix *p)
@@ -139,23 +144,24 @@ bool ms_site_accepts(const struct ms_site *site, const struct lisp_prefix *p)
 struct ms_reg *ms_reg_get(struct ms *ms, struct ms_site *site, const struct lisp_prefix *p,
 			  bool create)
 {
-	struct ms_space *space;
-	struct eid_trie_node *n = node_of(&ms->db, p, create, &space);
+	struct prefix_trie_node *n = node_of(&ms->db, p, create);
+	struct ms_prefix *mp;
 	struct ms_reg *r;
 
 	if (!n)
 		return NULL;
-	if (n->reg || !create)
-		return n->reg;
+	mp = n->value;
+	if (mp->reg || !create)
+		return mp->reg;
 	r = calloc(1, sizeof(*r));
 	if (!r) {
-		eid_trie_release(&space->trie, n);
+		node_put(&ms->db, p, n);
 		return NULL;
 	}
 	r->eid = *p;
 	r->site = site;
 	r->node = n;
-	n->reg = r;
+	mp->reg = r;
 	r->next = ms->regs;
 	if (ms->regs)
 		ms->regs->prev = r;
@@ -165,14 +171,9 @@ struct ms_reg *ms_reg_get(struct ms *ms, struct ms_site *site, const struct lisp
 	return r;
 }
 
-static void reg_remove(struct ms *ms, struct ms_reg *r)
+/* Takes r out of ms->regs. */
+static void reg_unlink(struct ms *ms, struct ms_reg *r)
 {
-	struct ms_space *space = ms_db_space(&ms->db, ms_prefix_iid(&r->eid), r->eid.addr.ip.afi,
-					     false);
-
-	r->node->reg = NULL;
-	if (space)
-		eid_trie_release(&space->trie, r->node);
 	if (r->prev)
 		r->prev->next = r->next;
 	else
@@ -180,6 +181,13 @@ static void reg_remove(struct ms *ms, struct ms_reg *r)
 	if (r->next)
 		r->next->prev = r->prev;
 	ms->n_regs--;
+}
+
+static void reg_remove(struct ms *ms, struct ms_reg *r)
+{
+	((struct ms_prefix *)r->node->value)->reg = NULL;
+	node_put(&ms->db, &r->eid, r->node);
+	reg_unlink(ms, r);
 	r->site->n_regs--;
 	free(r);
 }
@@ -232,6 +240,13 @@ struct ms_contrib *ms_contrib_get(struct ms *ms, struct ms_reg *reg, bool has_xt
 	return c;
 }
 
+static void contrib_free(struct ms *ms, struct ms_contrib *c)
+{
+	ev_timer_cancel(ms->loop, &c->timer);
+	free(c->loc);
+	free(c);
+}
+
 void ms_contrib_remove(struct ms *ms, struct ms_contrib *c)
 {
 	struct ms_reg *r = c->reg;
@@ -241,9 +256,7 @@ void ms_contrib_remove(struct ms *ms, struct ms_contrib *c)
 		link = &(*link)->next;
 	if (*link)
 		*link = c->next;
-	ev_timer_cancel(ms->loop, &c->timer);
-	free(c->loc);
-	free(c);
+	contrib_free(ms, c);
 	if (!r->contribs)
 		reg_remove(ms, r);
 }
@@ -351,24 +364,16 @@ void ms_reg_free_all(struct ms *ms)
 	}
 }
 
-/* Frees a registration of the old site table without touching its trie. */
+/* Frees a registration of the old site table without touching its index. */
 static void reg_discard(struct ms *ms, struct ms_reg *r)
 {
 	while (r->contribs) {
 		struct ms_contrib *c = r->contribs;
 
 		r->contribs = c->next;
-		ev_timer_cancel(ms->loop, &c->timer);
-		free(c->loc);
-		free(c);
+		contrib_free(ms, c);
 	}
-	if (r->prev)
-		r->prev->next = r->next;
-	else
-		ms->regs = r->next;
-	if (r->next)
-		r->next->prev = r->prev;
-	ms->n_regs--;
+	reg_unlink(ms, r);
 	free(r);
 }
 
@@ -404,8 +409,8 @@ int ms_db_reload(struct ms *ms, const struct lispd_config *cfg)
 		return -1;
 	/* Every allocation first, so that a failure leaves all as it was. */
 	for (r = ms->regs; r; r = r->next) {
-		struct ms_space *s;
-		struct eid_trie_node *sn = NULL, *rn;
+		struct ms_site *ns;
+		struct ms_reg *none;
 
 		r->new_site = NULL;
 		r->new_node = NULL;
@@ -413,14 +418,12 @@ int ms_db_reload(struct ms *ms, const struct lispd_config *cfg)
 		/* Static registrations are made again from the new file. */
 		if (r->site->is_static)
 			continue;
-		s = ms_db_space(&ndb, ms_prefix_iid(&r->eid), r->eid.addr.ip.afi, false);
-		if (s)
-			eid_trie_match(&s->trie, r->eid.addr.ip.bytes, r->eid.plen, &sn, &rn);
-		r->drop_reason = reload_refusal(r, sn ? sn->site : NULL);
+		ms_db_match(&ndb, &r->eid, &ns, &none);
+		r->drop_reason = reload_refusal(r, ns);
 		if (r->drop_reason)
 			continue;
-		r->new_site = sn->site;
-		r->new_node = eid_trie_get(&s->trie, r->eid.addr.ip.bytes, r->eid.plen, true);
+		r->new_site = ns;
+		r->new_node = node_of(&ndb, &r->eid, true);
 		if (!r->new_node) {
 			ms_db_free(&ndb);
 			return -1;
@@ -440,7 +443,7 @@ int ms_db_reload(struct ms *ms, const struct lispd_config *cfg)
 		}
 		r->site = r->new_site;
 		r->node = r->new_node;
-		r->node->reg = r;
+		((struct ms_prefix *)r->node->value)->reg = r;
 		r->site->n_regs++;
 	}
 	ms_db_free(&ms->db);

@@ -45,13 +45,10 @@
 #include "ms/ms.h"
 #include "ms/ms_priv.h"
 
+#include "bench_util.h"
+
 #define BASE_SITES 10
 #define MSG_CAP 512
-/* Multiplier (odd) of the index-to-address permutations: consecutive sites
- * land far apart in the trie instead of filling one corner of it. */
-#define SPREAD 40503u
-#define V4_SLOTS (1u << 17)    /* /32s in 198.18.0.0/15 */
-#define V6_SLOTS (1u << 16)    /* /64s in 2001:db8:e1d::/48 */
 
 enum { C_REGISTER, C_PROXY, C_NEGATIVE, N_CASES };
 static const char *const case_name[N_CASES] = {
@@ -75,73 +72,11 @@ struct inst {
 
 static struct ev_loop *loop;
 static struct cp_io io;
-static unsigned long sent;
 static uint64_t nonce_seq = 1;   /* one xTR per site: increasing nonces never replay */
 static unsigned max_sites;
 
-static void fail(const char *what)
-{
-	fprintf(stderr, "bench_ms: %s\n", what);
-	exit(1);
-}
-
-static int count_send(void *ctx, const struct lisp_ip *src, const struct lisp_ip *dst,
-		      uint16_t dport, const uint8_t *buf, size_t len)
-{
-	(void)ctx, (void)src, (void)dst, (void)dport, (void)buf, (void)len;
-	sent++;
-	return 0;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* xorshift64: reproducible picks, no libc state shared with anything. */
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static unsigned pick(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
-/* Slot k of a family: its address (host part `host` for IPv6). Site i
- * takes slot i/2 of IPv4 (i even) or IPv6 (i odd); slots from max_sites/2
- * on are in no site of either instance. */
-static struct lisp_prefix slot_prefix(bool v6, unsigned k, bool host)
-{
-	struct lisp_prefix p;
-
-	memset(&p, 0, sizeof(p));
-	p.addr.kind = LISP_ADDR_IP;
-	if (!v6) {
-		uint32_t a = (198u << 24) | (18u << 16) | ((k * SPREAD + 12345u) & (V4_SLOTS - 1));
-
-		p.addr.ip.afi = LISP_AFI_IPV4;
-		for (int b = 0; b < 4; b++)
-			p.addr.ip.bytes[b] = (uint8_t)(a >> (24 - 8 * b));
-		p.plen = 32;
-		return p;
-	}
-	uint16_t sub = (uint16_t)((k * SPREAD + 777u) & (V6_SLOTS - 1));
-	static const uint8_t pre[6] = { 0x20, 0x01, 0x0d, 0xb8, 0x0e, 0x1d };
-
-	p.addr.ip.afi = LISP_AFI_IPV6;
-	memcpy(p.addr.ip.bytes, pre, sizeof(pre));
-	p.addr.ip.bytes[6] = (uint8_t)(sub >> 8);
-	p.addr.ip.bytes[7] = (uint8_t)sub;
-	if (host)
-		p.addr.ip.bytes[15] = 1;
-	p.plen = host ? 128 : 64;
-	return p;
-}
-
+/* Site i takes slot i/2 of IPv4 (i even) or IPv6 (i odd); slots from
+ * max_sites/2 on are in no site of either instance. */
 static struct lisp_prefix site_prefix(unsigned i)
 {
 	return slot_prefix(i & 1, i / 2, false);
@@ -158,6 +93,15 @@ static void config_make(struct inst *in)
 
 	memset(c, 0, sizeof(*c));
 	c->mode = LISPD_MODE_MS;
+	/* ms-limits as high as the file allows: the bench measures the work
+	 * of a message, and one xTR sends them all as fast as it can. */
+	c->ms_limits = (struct lispd_cfg_ms_limits){
+		.request_rate = 1000000,
+		.request_burst = 1000000,
+		.request_rate_total = 1000000,
+		.more_specifics = LISPD_CFG_DEFAULT_MORE_SPECIFICS,
+		.registrations = 10000000,
+	};
 	c->sites = calloc(in->n_sites, sizeof(*c->sites));
 	if (!c->sites)
 		fail("out of memory");
@@ -323,41 +267,21 @@ static long heap_bytes(void)
 	return (long)(mi.uordblks + mi.hblkhd);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 int main(int argc, char **argv)
 {
-	unsigned batch = 2000, rounds = 15;
-	const char *out_path = NULL;
-	struct inst in[2] = { { .n_sites = BASE_SITES }, { .n_sites = 50000 } };
+	struct bench_args args = { .n = 50000, .batch = 2000, .rounds = 15 };
+	unsigned batch, rounds;
+	const char *out_path;
+	struct inst in[2] = { { .n_sites = BASE_SITES } };
 	long rss[3], heap[3];
 	struct msg *b;
 	FILE *outs[2] = { stdout, NULL };
-	int opt;
 
-	while ((opt = getopt(argc, argv, "n:b:r:o:")) != -1) {
-		switch (opt) {
-		case 'n': in[1].n_sites = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'b': batch = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'r': rounds = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'o': out_path = optarg; break;
-		default:
-			fprintf(stderr, "usage: bench_ms [-n sites] [-b batch] [-r rounds] "
-				"[-o results-file]\n");
-			return 2;
-		}
-	}
+	bench_name = "bench_ms";
+	bench_args_parse(argc, argv, "bench_ms [-n sites] [-b batch] [-r rounds] [-o results-file]",
+			 &args);
+	batch = args.batch, rounds = args.rounds, out_path = args.out_path;
+	in[1].n_sites = args.n;
 	max_sites = in[1].n_sites;
 	/* Half the sites per family, 4096 free slots for the negative case. */
 	if (max_sites <= BASE_SITES || max_sites / 2 + 4096 > V6_SLOTS || !batch || !rounds)

@@ -13,6 +13,8 @@
 #                 BENCH_HO_SPACING: see handover.sh
 #   BENCH_MS=0    skip the Map-Server scale part (tests/bench/bench_ms.c, user
 #                 space only); BENCH_MS_SITES (default 50000), BENCH_MS_ROUNDS (15)
+#   BENCH_MC=0    skip the ITR map-cache scale part (tests/bench/bench_mapcache.c,
+#                 user space only); BENCH_MC_ROUNDS (15)
 #   BENCH_SOFT=0  skip the soft-handover part; BENCH_SOFT_MOVES (default 10)
 set -eu
 cd "$(dirname "$0")/../.."
@@ -26,6 +28,9 @@ mkdir -p "$BUILD/bench"
 if [ "${BENCH_MS:-1}" != 0 ]; then
 	"$BUILD/bench/bench_ms" -n "${BENCH_MS_SITES:-50000}" -r "${BENCH_MS_ROUNDS:-15}" \
 		-o "$BUILD/bench/results.txt"
+fi
+if [ "${BENCH_MC:-1}" != 0 ]; then
+	"$BUILD/bench/bench_mapcache" -r "${BENCH_MC_ROUNDS:-15}" -o "$BUILD/bench/results.txt"
 fi
 if [ "${BENCH_TP:-1}" != 0 ]; then
 	BUILD=$BUILD RESULTS=$BUILD/bench/results.txt tests/bench/throughput.sh

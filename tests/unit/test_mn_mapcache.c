@@ -1,7 +1,8 @@
 /* Mobile node map-cache mirrored into a real BPF LPM map (needs CAP_BPF;
  * skipped without it): static entries, installed replies, negative entries,
- * expiry, reload, LRU eviction when full, the answer of a deferred SMR;
- * and miss events from the data plane's ring format. */
+ * expiry, reload, LRU eviction when full (a small table and the default
+ * bound), the answer of a deferred SMR, the listing's order; and miss
+ * events from the data plane's ring format. */
 
 #include "lispd_maps.h"
 #include "config.h"
@@ -286,6 +287,129 @@ static void test_full_table_evicts_lru(void **state)
 	close(fd);
 }
 
+/* Whether the BPF map-cache holds host (an IPv4 /32 entry, or a covering
+ * one: none covers 198.18.0.0/16 here). An LPM lookup, not a key walk: the
+ * table below is large. */
+static bool dp_has_host(int fd, const char *host)
+{
+	struct lisp_prefix p = tu_prefix(host);
+	struct lispd_mc_key k;
+	struct lispd_mc_value v;
+
+	assert_int_equal(dp_mc_key_of(&k, 0, &p), 0);
+	return bpf_map_lookup_elem(fd, &k, &v) == 0;
+}
+
+static void host_n(char *buf, size_t cap, unsigned i)
+{
+	snprintf(buf, cap, "198.18.%u.%u/32", i / 256, i % 256);
+}
+
+/* At the default bound (ITR_MC_MAX entries, the static one among them) a
+ * new entry evicts the dynamic entry least recently installed, refreshed or
+ * SMRed, from the data plane too; the static entry stays. */
+static void test_full_table_at_default_bound(void **state)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+	int fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "mn_test_mc_big",
+				sizeof(struct lispd_mc_key), sizeof(struct lispd_mc_value),
+				ITR_MC_MAX + 16, &o);
+	struct fx *f;
+	struct itr *itr;
+	struct lisp_prefix p;
+	char pfx[32];
+
+	(void)state;
+	if (fd < 0)
+		skip();
+	f = fx_new_fd(MN_CFG_BASE STATIC_CFG, NULL, fd);
+	itr = &f->mn->itr;
+	mn_start(f->mn);
+	assert_int_equal(itr->mc_max, ITR_MC_MAX);
+	for (unsigned i = 0; i + 1 < ITR_MC_MAX; i++) {
+		host_n(pfx, sizeof(pfx), i);
+		assert_int_equal(put_dynamic(f, pfx), 0);
+	}
+	assert_int_equal(itr->mc_n, ITR_MC_MAX);
+	assert_int_equal(itr->ctr.mc_evicted, 0);
+
+	/* Entry 0 refreshed by a reply, entry 1 SMRed by its peer: 2 is now
+	 * the least recently used, then 3. */
+	assert_int_equal(put_dynamic(f, "198.18.0.0/32"), 0);
+	fx_rx_smr(f, "203.0.113.50", "198.18.0.1");
+	assert_int_equal(itr->ctr.smr_invoked_sent, 1);
+	host_n(pfx, sizeof(pfx), ITR_MC_MAX);
+	assert_int_equal(put_dynamic(f, pfx), 0);
+	host_n(pfx, sizeof(pfx), ITR_MC_MAX + 1);
+	assert_int_equal(put_dynamic(f, pfx), 0);
+	assert_int_equal(itr->ctr.mc_evicted, 2);
+	assert_int_equal(itr->mc_n, ITR_MC_MAX);
+	for (unsigned i = 0; i < 5; i++) {
+		host_n(pfx, sizeof(pfx), i);
+		p = tu_prefix(pfx);
+		assert_int_equal(itr_mc_find(itr, &p) != NULL, i != 2 && i != 3);
+		assert_int_equal(dp_has_host(fd, pfx), i != 2 && i != 3);
+	}
+	assert_true(dp_has_host(fd, "198.19.9.1/32"));
+	p = tu_prefix("198.19.9.0/24");
+	assert_int_equal(itr_mc_find(itr, &p)->origin, ITR_MC_STATIC);
+
+	/* Entries 4 to the last put first replaced; then the refreshed one,
+	 * then the SMRed one; the static one never. */
+	for (unsigned i = 0; i + 5 < ITR_MC_MAX; i++) {
+		host_n(pfx, sizeof(pfx), ITR_MC_MAX + 2 + i);
+		assert_int_equal(put_dynamic(f, pfx), 0);
+	}
+	assert_int_equal(itr->ctr.mc_evicted, ITR_MC_MAX - 3);
+	host_n(pfx, sizeof(pfx), ITR_MC_MAX - 2);
+	assert_false(dp_has_host(fd, pfx));
+	assert_true(dp_has_host(fd, "198.18.0.0/32"));
+	assert_true(dp_has_host(fd, "198.18.0.1/32"));
+	assert_int_equal(put_dynamic(f, "198.18.200.0/32"), 0);
+	assert_false(dp_has_host(fd, "198.18.0.0/32"));
+	assert_true(dp_has_host(fd, "198.18.0.1/32"));
+	assert_true(dp_has_host(fd, "198.19.9.1/32"));
+	assert_int_equal(itr->mc_n, ITR_MC_MAX);
+	assert_int_equal(itr->ctr.mc_full, 0);
+	assert_int_equal(itr->ctr.dp_errors, 0);
+	fx_free(f);
+	close(fd);
+}
+
+/* `lispd -q map-cache` lists the entries in prefix order (instance-id,
+ * family, address, length), static and dynamic alike, whatever the order
+ * they came in. */
+static void test_json_in_prefix_order(void **state)
+{
+	static const char *const order[] = {
+		"198.18.1.0/24", "198.19.9.0/24", "198.19.9.128/25", "198.19.10.0/24",
+		"2001:db8:e1d:77::/64", "[7]198.18.0.0/16",
+	};
+	struct fx *f = fx_new(MN_CFG_BASE STATIC_CFG);
+	const char *at, *prev = NULL;
+	struct tu_json t;
+	char *text, want[64];
+
+	(void)state;
+	mn_start(f->mn);
+	assert_int_equal(put_dynamic(f, "2001:db8:e1d:77::/64"), 0);
+	assert_int_equal(put_dynamic(f, "[7]198.18.0.0/16"), 0);
+	assert_int_equal(put_dynamic(f, "198.19.10.0/24"), 0);
+	assert_int_equal(put_dynamic(f, "198.19.9.128/25"), 0);
+	assert_int_equal(put_dynamic(f, "198.18.1.0/24"), 0);
+	mn_ctl_json(f->mn, "map-cache", tu_json_open(&t));
+	text = tu_json_text(&t);
+	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		snprintf(want, sizeof(want), "{\"eid\":\"%s\"", order[i]);
+		at = strstr(text, want);
+		assert_non_null(at);
+		assert_true(!prev || at > prev);
+		prev = at;
+	}
+	free(text);
+	fx_free(f);
+}
+
 /* True when v's slot table sends flows to every one of its locators. */
 static bool every_locator_slotted(const struct lispd_mc_value *v)
 {
@@ -354,6 +478,8 @@ int main(void)
 		cmocka_unit_test(test_reload_statics),
 		cmocka_unit_test(test_miss_event),
 		cmocka_unit_test(test_full_table_evicts_lru),
+		cmocka_unit_test(test_full_table_at_default_bound),
+		cmocka_unit_test(test_json_in_prefix_order),
 		cmocka_unit_test(test_deferred_smr_answer_in_data_plane),
 	};
 

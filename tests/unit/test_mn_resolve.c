@@ -148,7 +148,7 @@ static void test_reply_unknown_nonce_dropped(void **state)
 	nonce = fx_ecm_request(f, 0)->nonce;
 	fx_send_reply(f, nonce + 1, "198.19.7.0/24", 10, 0, 1, locs, prio, up);
 	assert_int_equal(f->mn->itr.ctr.reply_unknown_nonce, 1);
-	assert_null(f->mn->itr.mc_head);
+	assert_null(itr_mc_first(&f->mn->itr));
 	assert_int_equal(itr_pending(&f->mn->itr), 1);
 	/* A nonce already answered is unknown too. */
 	fx_send_reply(f, nonce, "198.19.7.0/24", 10, 0, 1, locs, prio, up);
@@ -204,7 +204,7 @@ static void test_reply_foreign_record_ignored(void **state)
 	/* A record for what we did not ask about must not land in the cache. */
 	fx_send_reply(f, fx_ecm_request(f, 0)->nonce, "198.19.8.0/24", 10, 0, 1, locs, prio, up);
 	assert_int_equal(f->mn->itr.ctr.reply_record_foreign, 1);
-	assert_null(f->mn->itr.mc_head);
+	assert_null(itr_mc_first(&f->mn->itr));
 	fx_free(f);
 }
 
