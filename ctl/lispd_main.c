@@ -23,8 +23,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "dp_attach_pxtr.h"
-#include "dp_pinned.h"
+#include "dp_maps.h"
 #include "core/cp_sock.h"
 #include "core/ctlsock.h"
 #include "core/daemon.h"
@@ -79,8 +78,7 @@ struct daemon {
 	struct ms *ms;
 	struct pxtr *px;
 	bool pxtr_up;         /* the PxTR data plane is on the host */
-	int mcache_fd;
-	int eid_space_fd;
+	struct dp_handle dp;  /* its maps, opened by the role's host setup */
 	time_t started;
 	uint64_t reloads, reload_errors;
 	int exit_signal;
@@ -188,7 +186,7 @@ static void on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
 		mn_on_control(d->mn, src, sport, dst, buf, len);
 }
 
-static void on_miss(void *arg, const struct lispd_miss_event *ev)
+static void on_miss(void *arg, const struct dp_miss *ev)
 {
 	struct daemon *d = arg;
 
@@ -416,15 +414,10 @@ static void teardown(struct daemon *d)
 	d->ms = NULL;
 	pxtr_free(d->px);
 	d->px = NULL;
-	if (d->eid_space_fd >= 0)
-		close(d->eid_space_fd);
-	d->eid_space_fd = -1;
 	if (d->cp_open)
 		cp_sock_close(&d->cp);
 	d->cp_open = false;
-	if (d->mcache_fd >= 0)
-		close(d->mcache_fd);
-	d->mcache_fd = -1;
+	dp_close(&d->dp);
 	if (d->host_up) {
 		if (d->host.decap_fd >= 0)
 			close(d->host.decap_fd);
@@ -539,7 +532,7 @@ static int start(struct daemon *d)
 		return -1;
 	}
 	cleanup_stale(d);
-	if (host_setup(&plan, d->o->state_dir, &d->host, err, sizeof(err))) {
+	if (host_setup(&plan, d->o->state_dir, &d->dp, &d->host, err, sizeof(err))) {
 		log_err("host setup: %s", err);
 		return -1;
 	}
@@ -556,20 +549,15 @@ static int start(struct daemon *d)
 	for (unsigned i = 0; i < d->host.n_rlocs; i++)
 		cp_sock_set_rloc(&d->cp, d->host.rlocs[i].afi, &d->host.rlocs[i]);
 
-	d->mcache_fd = host_open_mcache(&d->host, err, sizeof(err));
-	if (d->mcache_fd < 0) {
-		log_err("%s", err);
-		return -1;
-	}
 	memset(&mo, 0, sizeof(mo));
-	mo.mcache_fd = d->mcache_fd;
+	mo.dp = &d->dp;
 	mo.next_nonce = next_nonce;
 	mo.nonce_ctx = d;
 	memcpy(mo.xtr_id, state_xtr_id(d->state), sizeof(mo.xtr_id));
 	d->mn = mn_new(&d->cfg, d->loop, &d->cp.io, &d->host, &mo);
 	if (!d->mn)
 		return -1;
-	d->miss = miss_rb_open(d->loop, d->host.pin_dir, on_miss, d, err, sizeof(err));
+	d->miss = miss_rb_open(d->loop, &d->dp, on_miss, d, err, sizeof(err));
 	if (!d->miss) {
 		log_err("%s", err);
 		return -1;
@@ -586,7 +574,6 @@ static int start_pxtr(struct daemon *d)
 {
 	const struct lispd_cfg_pxtr *c = &d->cfg.pxtr;
 	struct pxtr_opts po;
-	struct dp_err derr;
 	char err[512];
 
 	d->ctl = ctlsock_open(d->loop, d->o->ctl_path, on_ctl, d, err, sizeof(err));
@@ -597,7 +584,7 @@ static int start_pxtr(struct daemon *d)
 	cleanup_stale(d);
 	if (!pxtr_host_forwarding_ok(&d->cfg, err, sizeof(err)))
 		log_warn("%s is off: the PETR cannot forward decapsulated traffic", err);
-	if (pxtr_host_setup(&d->cfg, d->o->pin_dir, d->o->state_dir, err, sizeof(err))) {
+	if (pxtr_host_setup(&d->cfg, d->o->pin_dir, d->o->state_dir, &d->dp, err, sizeof(err))) {
 		log_err("host setup: %s", err);
 		return -1;
 	}
@@ -612,20 +599,12 @@ static int start_pxtr(struct daemon *d)
 	d->cp_open = true;
 	for (unsigned i = 0; i < c->n_rlocs; i++)
 		cp_sock_set_rloc(&d->cp, c->rlocs[i].afi, &c->rlocs[i]);
-	d->mcache_fd = dp_pinned_open(d->o->pin_dir, LISPD_MAP_MCACHE, &derr);
-	if (d->mcache_fd >= 0)
-		d->eid_space_fd = dp_pinned_open(d->o->pin_dir, LISPD_MAP_EID_SPACE, &derr);
-	if (d->mcache_fd < 0 || d->eid_space_fd < 0) {
-		log_err("%s", derr.msg);
-		return -1;
-	}
 	memset(&po, 0, sizeof(po));
-	po.mcache_fd = d->mcache_fd;
-	po.eid_space_fd = d->eid_space_fd;
+	po.dp = &d->dp;
 	d->px = pxtr_new(&d->cfg, d->loop, &d->cp.io, &po);
 	if (!d->px)
 		return -1;
-	d->miss = miss_rb_open(d->loop, d->o->pin_dir, on_miss, d, err, sizeof(err));
+	d->miss = miss_rb_open(d->loop, &d->dp, on_miss, d, err, sizeof(err));
 	if (!d->miss) {
 		log_err("%s", err);
 		return -1;
@@ -663,8 +642,7 @@ static int run(struct opts *o)
 
 	memset(&d, 0, sizeof(d));
 	d.o = o;
-	d.mcache_fd = -1;
-	d.eid_space_fd = -1;
+	dp_handle_init(&d.dp);
 	d.sig.fd = -1;
 	d.started = time(NULL);
 	/* Every configuration error is reported before anything changes. */

@@ -21,9 +21,9 @@
 #include "core/attach_log.h"
 #include "core/nl.h"
 #include "dp_attach.h"
+#include "dp_config.h"
 #include "dp_link.h"
-#include "dp_pinned.h"
-#include "dp_rlocs.h"
+#include "dp_maps.h"
 #include "log.h"
 #include "mn/host.h"
 
@@ -591,8 +591,8 @@ static unsigned host_locset(const struct mn_host *host, struct mn_locator *out)
 
 static int update_lmn_mtu(struct wal *w, struct mn_host *host, char *errbuf, size_t errlen);
 
-static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host *out,
-		    char *errbuf, size_t errlen)
+static int do_setup(const struct host_plan *plan, struct wal *w, struct dp_handle *dp,
+		    struct mn_host *out, char *errbuf, size_t errlen)
 {
 	struct dp_attach_opts o;
 	struct dp_state st;
@@ -624,7 +624,7 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 	o.n_petrs = plan->n_petrs;
 	memcpy(o.petrs, plan->petrs, sizeof(plan->petrs[0]) * plan->n_petrs);
 	/* While a mapping is unknown, the PETR carries the flow's first packets. */
-	o.miss_policy = plan->n_petrs ? LISPD_MISS_PETR : LISPD_MISS_DROP;
+	o.miss_policy = plan->n_petrs ? DP_MISS_PETR : DP_MISS_DROP;
 	/* Every other RLOC interface decapsulates too (make-before-break). */
 	for (unsigned i = 0; i < plan->n_ifaces && o.n_decap_devs < DP_MAX_DECAP_DEVS; i++) {
 		const char *name = plan->ifaces[i].conf.name;
@@ -661,6 +661,9 @@ static int do_setup(const struct host_plan *plan, struct wal *w, struct mn_host 
 
 	memset(out, 0, sizeof(*out));
 	out->decap_fd = decap_fd;
+	if (dp_open(dp, plan->pin_dir, &err))
+		return fail_msg(errbuf, errlen, "%s", err.msg);
+	out->dp = dp;
 	snprintf(out->pin_dir, sizeof(out->pin_dir), "%s", plan->pin_dir);
 	snprintf(out->lmn_name, sizeof(out->lmn_name), "%s", st.lmn_name);
 	snprintf(out->phys_name, sizeof(out->phys_name), "%s", st.phys_name);
@@ -696,8 +699,8 @@ out:
 	return rc;
 }
 
-int host_setup(const struct host_plan *plan, const char *state_dir, struct mn_host *out,
-	       char *errbuf, size_t errlen)
+int host_setup(const struct host_plan *plan, const char *state_dir, struct dp_handle *dp,
+	       struct mn_host *out, char *errbuf, size_t errlen)
 {
 	char path[4096], ignored[256];
 	struct wal w;
@@ -712,9 +715,10 @@ int host_setup(const struct host_plan *plan, const char *state_dir, struct mn_ho
 		return fail_msg(errbuf, errlen, "%s: %s", path, strerror(errno));
 	}
 	out->decap_fd = -1;
-	rc = do_setup(plan, &w, out, errbuf, errlen);
+	rc = do_setup(plan, &w, dp, out, errbuf, errlen);
 	close(w.fd);
 	if (rc) {
+		dp_close(dp);
 		host_restore(state_dir, ignored, sizeof(ignored));
 		if (out->decap_fd >= 0)
 			close(out->decap_fd);
@@ -745,16 +749,6 @@ int host_add_iface(struct mn_host *host, unsigned idx, char *errbuf, size_t errl
 	h->ifindex = li.ifindex;
 	h->mtu = li.mtu;
 	return 0;
-}
-
-int host_open_mcache(const struct mn_host *host, char *errbuf, size_t errlen)
-{
-	struct dp_err err;
-	int fd = dp_pinned_open(host->pin_dir, LISPD_MAP_MCACHE, &err);
-
-	if (fd < 0)
-		snprintf(errbuf, errlen, "%s", err.msg);
-	return fd;
 }
 
 /* ---- following a move ---------------------------------------------------------- */
@@ -874,7 +868,7 @@ int host_apply_locators(struct mn_host *host, unsigned n, const struct mn_locato
 		r.local[r.n_local] = locs[i].addr;
 		r.local_ifindex[r.n_local++] = locs[i].ifindex;
 	}
-	if (dp_rlocs_apply(host->pin_dir, &r, &err))
+	if (dp_rlocs_apply(host->dp, &r, &err))
 		return fail_msg(errbuf, errlen, "%s", err.msg);
 	host->n_rlocs = mn_locset_sources(locs, n, host->rlocs);
 	host->n_locs = n;
@@ -1006,7 +1000,7 @@ static int update_lmn_mtu(struct wal *w, struct mn_host *host, char *errbuf, siz
 				mtu, strerror(-rc));
 	log_info("%s: MTU %u -> %u (%s, MTU %u, outer header over IPv%c)", host->lmn_name,
 		 host->lmn_mtu, mtu, host->ifs[limit].conf.name, host->ifs[limit].mtu,
-		 host->ifs[limit].mtu - tunnel > LISPD_OVERHEAD4 ? '6' : '4');
+		 host->ifs[limit].mtu - tunnel > DP_OVERHEAD4 ? '6' : '4');
 	host->lmn_mtu = mtu;
 	return 0;
 }

@@ -23,6 +23,8 @@
 #include "lisp_addr.h"
 #include "mn/locset.h"
 
+struct dp_handle;   /* lib/dp_maps.h */
+
 #define MN_HOST_MAX_EIDS 16
 #define MN_HOST_MAX_PETRS 8
 #define MN_HOST_TABLE_DEFAULT 4342u   /* routing table of `from RLOC lookup` */
@@ -76,7 +78,8 @@ struct mn_host_iface {
  * at start; n_rlocs/rlocs are the sending RLOCs now; locs the whole
  * advertised locator set. */
 struct mn_host {
-	char pin_dir[108];                /* dp_pinned_open(pin_dir, LISPD_MAP_MCACHE) */
+	char pin_dir[108];                /* where the data plane is pinned */
+	const struct dp_handle *dp;       /* its maps, opened by host_setup */
 	char lmn_name[IF_NAMESIZE];
 	char phys_name[IF_NAMESIZE];
 	int lmn_ifindex;
@@ -96,10 +99,11 @@ struct mn_host {
 	int decap_fd;
 };
 
-/* Applies plan. On failure everything done so far is undone and errbuf
+/* Applies plan and opens dp over the attached data plane's maps (the
+ * caller closes it). On failure everything done so far is undone and errbuf
  * says what failed. The state file goes to state_dir/host.state. */
-int host_setup(const struct host_plan *plan, const char *state_dir, struct mn_host *out,
-	       char *errbuf, size_t errlen);
+int host_setup(const struct host_plan *plan, const char *state_dir, struct dp_handle *dp,
+	       struct mn_host *out, char *errbuf, size_t errlen);
 
 /* Undoes host_setup from its state file; 0, or -1 when some step failed
  * (all steps are attempted; errbuf names the first failure). */
@@ -125,14 +129,10 @@ int host_add_iface(struct mn_host *host, unsigned idx, char *errbuf, size_t errl
 
 /* The locator set is now locs (mn_locset_build): the data plane accepts
  * every one of them and sends from the best of each family, switched by
- * one config map update (make-before-break, lib/dp_rlocs). host->rlocs,
+ * one config map update (make-before-break, lib/dp_config). host->rlocs,
  * locs are updated. 0, or -1 with errbuf filled. */
 int host_apply_locators(struct mn_host *host, unsigned n, const struct mn_locator *locs,
 			char *errbuf, size_t errlen);
-
-/* A new fd of the pinned BPF map-cache of the attached data plane (for
- * mn_opts.mcache_fd), or -1 with errbuf filled. */
-int host_open_mcache(const struct mn_host *host, char *errbuf, size_t errlen);
 
 /* At start: if a state file from an earlier run exists (a crash), restores
  * it. Returns 1 when stale state was cleaned, 0 when there was none, -1. */

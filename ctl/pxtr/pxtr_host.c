@@ -15,8 +15,8 @@
 
 #include "config.h"
 #include "core/attach_log.h"
-#include "dp_attach_pxtr.h"
-#include "dp_pinned.h"
+#include "dp_attach.h"
+#include "dp_maps.h"
 
 #define RECORD_FILE "pxtr.state"
 #define RECORD_LINES (ATTACH_LOG_MAX + 1)
@@ -74,7 +74,7 @@ static bool attached_at(const char *pin_dir)
 }
 
 int pxtr_host_setup(const struct lispd_config *cfg, const char *pin_dir, const char *state_dir,
-		    char *errbuf, size_t errlen)
+		    struct dp_handle *dp, char *errbuf, size_t errlen)
 {
 	const struct lispd_cfg_pxtr *c = &cfg->pxtr;
 	struct dp_pxtr_opts o;
@@ -106,6 +106,13 @@ int pxtr_host_setup(const struct lispd_config *cfg, const char *pin_dir, const c
 		/* A first attach that fails leaves nothing behind. */
 		snprintf(errbuf, errlen, "attaching the PxTR data plane: %s", err.msg);
 		unlink(path);
+		return -1;
+	}
+	if (dp_open(dp, pin_dir, &err)) {
+		char ignored[256];
+
+		snprintf(errbuf, errlen, "%s", err.msg);
+		pxtr_host_restore(state_dir, ignored, sizeof(ignored));
 		return -1;
 	}
 	return 0;

@@ -1,5 +1,5 @@
 /* The PxTR's host setup: the PxTR data plane put on the host through
- * lib/dp_attach_pxtr, with a record in STATE_DIR/pxtr.state written (and
+ * lib/dp_attach, with a record in STATE_DIR/pxtr.state written (and
  * fsynced) before the attach, so that a clean exit and the next start after
  * a crash both take off exactly what this daemon put on. Forwarding is the
  * router's policy: checked and reported, never changed. */
@@ -8,13 +8,15 @@
 
 #include <stddef.h>
 
+struct dp_handle;
 struct lispd_config;
 
-/* Attaches the data plane for cfg's pxtr section under pin_dir. Refuses a
- * data plane already attached there that we have no record of (another
- * lispd, or lispd-bpf). 0, or -1 with errbuf filled and nothing left. */
+/* Attaches the data plane for cfg's pxtr section under pin_dir and opens
+ * dp over its maps (the caller closes it). Refuses a data plane already
+ * attached there that we have no record of (another lispd, or lispd-bpf).
+ * 0, or -1 with errbuf filled and nothing left. */
 int pxtr_host_setup(const struct lispd_config *cfg, const char *pin_dir, const char *state_dir,
-		    char *errbuf, size_t errlen);
+		    struct dp_handle *dp, char *errbuf, size_t errlen);
 
 /* Takes off what the record says was put on, then drops the record. 0 also
  * when there is no record; -1 with errbuf filled. */

@@ -24,8 +24,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "dp_keys.h"
-#include "dp_locset.h"
+#include "dp_layout.h"
 #include "lisp_msg.h"
 #include "lisp_wire.h"
 #include "lispd_maps.h"
