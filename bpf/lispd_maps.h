@@ -44,7 +44,6 @@
 #define LISPD_MAP_MISS_TB "lispd_miss_tb"
 #define LISPD_MAP_EID_SPACE "lispd_eid_space"   /* PxTR object only */
 #define LISPD_MAP_LOCAL_RLOC "lispd_rlocs"
-#define LISPD_PIN_DIR_DEFAULT "/sys/fs/bpf/lispd"
 
 #define LISPD_MCACHE_MAX 65536
 #define LISPD_LOCAL_EID_MAX 64

@@ -144,7 +144,7 @@ static int run(struct opts *o)
 	d.ctl_path = o->ctl_path;
 	d.port = (uint16_t)o->port;
 	d.debug = o->debug;
-	d.mcache_fd = -1;
+	dp_handle_init(&d.dp);
 	d.started = time(NULL);
 	/* Every configuration error is reported before anything changes. */
 	if (lispd_config_load_file(o->config, &d.cfg, err, sizeof(err))) {

@@ -11,18 +11,17 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "dp_config.h"
 #include "dp_env.h"
-#include "dp_keys.h"
+#include "dp_layout.h"
 #include "dp_link.h"
-#include "dp_locset.h"
-#include "dp_pinned.h"
-#include "dp_record.h"
-#include "dp_unpin.h"
+#include "dp_maps.h"
 #include "lispd_tc.skel.h"
 
 #define PROG_ENCAP "lispd_encap"
 #define PROG_DECAP "lispd_decap"
+
+_Static_assert(DP_OVERHEAD4 == LISPD_OVERHEAD4 && DP_OVERHEAD6 == LISPD_OVERHEAD6,
+	       "the outer header");
 
 static const char *const pinned_maps[] = {
 	LISPD_MAP_MCACHE, LISPD_MAP_CONFIG, LISPD_MAP_LOCAL_EID, LISPD_MAP_STATS,
@@ -33,16 +32,16 @@ static const char *const pinned_maps[] = {
 void dp_attach_opts_init(struct dp_attach_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->miss_policy = LISPD_MISS_DROP;
+	o->miss_policy = DP_MISS_DROP;
 }
 
 unsigned dp_lmn_mtu(unsigned phys_mtu, const struct lisp_ip *rlocs, unsigned n_rlocs)
 {
-	unsigned overhead = LISPD_OVERHEAD4, i;
+	unsigned overhead = DP_OVERHEAD4, i;
 
 	for (i = 0; i < n_rlocs; i++)
 		if (rlocs[i].afi == LISP_AFI_IPV6)
-			overhead = LISPD_OVERHEAD6;
+			overhead = DP_OVERHEAD6;
 	return phys_mtu > overhead ? phys_mtu - overhead : 0;
 }
 
@@ -145,7 +144,7 @@ int dp_detach(const char *pin_dir, struct dp_err *err)
 	struct dp_state st;
 
 	if (!pin_dir)
-		pin_dir = LISPD_PIN_DIR_DEFAULT;
+		pin_dir = DP_PIN_DIR_DEFAULT;
 	if (dp_check_privileges(err) || dp_state_read(pin_dir, &st, err))
 		return -1;
 	return teardown(&st, pin_dir, err);
@@ -179,9 +178,9 @@ static int check_opts(const struct dp_attach_opts *o, struct dp_err *err)
 	for (i = 0; i < o->n_eids; i++)
 		if (!dp_family_of_afi(o->eids[i].afi))
 			return dp_fail(err, EINVAL, "EID %u is not an IPv4 or IPv6 address", i);
-	if (o->use_iid && o->iid > LISPD_IID_MASK)
+	if (o->use_iid && o->iid > DP_IID_MAX)
 		return dp_fail(err, EINVAL, "instance-id %u does not fit in 24 bits", o->iid);
-	if (o->miss_policy == LISPD_MISS_PETR && o->n_petrs == 0)
+	if (o->miss_policy == DP_MISS_PETR && o->n_petrs == 0)
 		return dp_fail(err, EINVAL, "miss policy petr needs at least one petr ADDR");
 	if (o->lmn_dev && strlen(o->lmn_dev) > IF_NAMESIZE - 2)
 		return dp_fail(err, EINVAL, "lmn name too long (at most %d characters)",
@@ -189,49 +188,28 @@ static int check_opts(const struct dp_attach_opts *o, struct dp_err *err)
 	return 0;
 }
 
-static int fill_config(int fd, const struct dp_attach_opts *o, const struct dp_state *st,
-		       const struct dp_link_info *lmn, struct dp_err *err)
+/* The runtime config, and the local EIDs replaced by the configured ones. */
+static int fill_maps(const struct dp_handle *h, const struct dp_attach_opts *o,
+		     const struct dp_state *st, const struct dp_link_info *lmn, struct dp_err *err)
 {
-	struct lispd_dp_config cfg;
-	unsigned i;
+	struct dp_config c;
 
-	dp_config_init(&cfg, o->rlocs, o->n_rlocs, o->use_iid, o->iid);
-	cfg.lmn_ifindex = (uint32_t)st->lmn_ifindex;
-	cfg.phys_ifindex = (uint32_t)st->phys_ifindex;
-	if (lmn->has_mac) {
-		cfg.flags |= LISPD_CFG_LMN_MAC;
-		memcpy(cfg.lmn_mac, lmn->mac, sizeof(cfg.lmn_mac));
-	}
-	cfg.miss_policy = o->miss_policy;
-	if (o->decap_src_check)
-		cfg.flags |= LISPD_CFG_DECAP_SRC_CHECK;
-	for (i = 0; i < o->n_petrs; i++)
-		if (dp_locset_add(&cfg.petr, dp_family_of_afi(o->petrs[i].afi), o->petrs[i].bytes,
-				  1, 100, true))
-			return dp_fail(err, EINVAL, "PETR %u is not an IPv4 or IPv6 address", i);
-	dp_locset_build(&cfg.petr);
-	return dp_config_write(fd, &cfg, err);
-}
-
-/* Replaces the set of local EIDs with the configured ones. */
-static int fill_eids(int fd, const struct dp_attach_opts *o, struct dp_err *err)
-{
-	struct lispd_eid_key key, next;
-	struct lispd_local_eid val = { 0 };
-	uint32_t iid = o->use_iid ? o->iid : 0;
-	unsigned i;
-
-	while (bpf_map_get_next_key(fd, NULL, &next) == 0)
-		if (bpf_map_delete_elem(fd, &next))
-			return dp_fail(err, errno, "clearing %s: %s", LISPD_MAP_LOCAL_EID,
-				       strerror(errno));
-	for (i = 0; i < o->n_eids; i++) {
-		if (dp_eid_key(&key, iid, dp_family_of_afi(o->eids[i].afi), o->eids[i].bytes) ||
-		    bpf_map_update_elem(fd, &key, &val, BPF_ANY))
-			return dp_fail(err, errno ? errno : EINVAL, "adding local EID %u: %s", i,
-				       strerror(errno));
-	}
-	return 0;
+	memset(&c, 0, sizeof(c));
+	c.n_rlocs = o->n_rlocs;
+	memcpy(c.rlocs, o->rlocs, sizeof(c.rlocs));
+	c.use_iid = o->use_iid;
+	c.iid = o->iid;
+	c.lmn_ifindex = st->lmn_ifindex;
+	c.phys_ifindex = st->phys_ifindex;
+	c.has_lmn_mac = lmn->has_mac;
+	memcpy(c.lmn_mac, lmn->mac, sizeof(c.lmn_mac));
+	c.miss_policy = o->miss_policy;
+	c.decap_src_check = o->decap_src_check;
+	c.n_petrs = o->n_petrs;
+	memcpy(c.petrs, o->petrs, sizeof(c.petrs));
+	if (dp_config_write(h, &c, err))
+		return -1;
+	return dp_eids_set(h, o->use_iid ? o->iid : 0, o->n_eids, o->eids, err);
 }
 
 /* Creates lmn or takes over an existing one, remembering what to restore. */
@@ -365,15 +343,17 @@ static int attach_decap_devs(const struct dp_attach_opts *o, const struct dp_sta
 
 int dp_attach(const struct dp_attach_opts *o, struct dp_err *err)
 {
-	const char *pin = o->pin_dir ? o->pin_dir : LISPD_PIN_DIR_DEFAULT;
+	const char *pin = o->pin_dir ? o->pin_dir : DP_PIN_DIR_DEFAULT;
 	const char *lmn = o->lmn_dev ? o->lmn_dev : DP_LMN_DEFAULT;
 	struct dp_state prev, st;
 	struct dp_link_info phys, lmn_info = { 0 };
 	struct lispd_tc *skel = NULL;
+	struct dp_handle maps;
 	bool have_prev, created_q = false;
 	struct stat sb;
 	int state_fd = -1, rc = -1;
 
+	dp_handle_init(&maps);
 	if (check_opts(o, err) || dp_check_env(pin, err))
 		return -1;
 	rc = dp_link_get(o->phys_dev, &phys);
@@ -401,15 +381,14 @@ int dp_attach(const struct dp_attach_opts *o, struct dp_err *err)
 		st.flags |= DP_ST_CREATED_PIN_DIR;
 
 	rc = -1;
-	if (load_skel(&skel, pin, err))
+	if (load_skel(&skel, pin, err) || dp_open(&maps, pin, err))
 		goto fail;
 	state_fd = dp_record_open(pin, DP_STATE_MAP, sizeof(struct dp_state), err);
 	if (state_fd < 0)
 		goto fail;
 	if (setup_lmn(o, lmn, have_prev ? &prev : NULL, &phys, &st, &lmn_info, err))
 		goto fail;
-	if (fill_config(bpf_map__fd(skel->maps.lispd_cfg), o, &st, &lmn_info, err) ||
-	    fill_eids(bpf_map__fd(skel->maps.lispd_eids), o, err))
+	if (fill_maps(&maps, o, &st, &lmn_info, err))
 		goto fail;
 
 	if (dp_tc_attach(st.phys_ifindex, o->phys_dev, true,
@@ -453,13 +432,14 @@ fail:
 out:
 	if (state_fd >= 0)
 		close(state_fd);
+	dp_close(&maps);
 	lispd_tc__destroy(skel);
 	return rc;
 }
 
 int dp_attach_decap_dev(const char *pin_dir, int prog_fd, const char *dev, struct dp_err *err)
 {
-	const char *pin = pin_dir ? pin_dir : LISPD_PIN_DIR_DEFAULT;
+	const char *pin = pin_dir ? pin_dir : DP_PIN_DIR_DEFAULT;
 	struct dp_state st;
 	struct dp_state_dev *d;
 	struct dp_link_info li;
@@ -491,4 +471,70 @@ int dp_attach_decap_dev(const char *pin_dir, int prog_fd, const char *dev, struc
 	}
 	close(fd);
 	return rc;
+}
+
+/* ---- shared by both attaches ------------------------------------------------ */
+
+int dp_record_open(const char *pin_dir, const char *name, uint32_t value_size,
+		   struct dp_err *err)
+{
+	char path[4096];
+	int fd;
+
+	dp_pin_path(path, sizeof(path), pin_dir, name);
+	fd = bpf_obj_get(path);
+	if (fd >= 0)
+		return fd;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(uint32_t), value_size, 1, NULL);
+	if (fd < 0)
+		return dp_fail(err, errno, "creating map %s: %s", name, strerror(errno));
+	if (bpf_obj_pin(fd, path)) {
+		int e = errno;
+
+		close(fd);
+		return dp_fail(err, e, "pinning %s: %s", path, strerror(e));
+	}
+	return fd;
+}
+
+int dp_record_read(const char *pin_dir, const char *name, void *value, struct dp_err *err)
+{
+	char path[4096];
+	uint32_t zero = 0;
+	int fd, rc;
+
+	dp_pin_path(path, sizeof(path), pin_dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return dp_fail(err, errno, "nothing attached at %s", pin_dir);
+	rc = bpf_map_lookup_elem(fd, &zero, value);
+	if (rc) {
+		int e = errno;
+
+		close(fd);
+		return dp_fail(err, e, "reading %s: %s", name, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+int dp_record_write(int fd, const char *name, const void *value, struct dp_err *err)
+{
+	uint32_t zero = 0;
+
+	if (bpf_map_update_elem(fd, &zero, value, BPF_ANY))
+		return dp_fail(err, errno, "writing %s: %s", name, strerror(errno));
+	return 0;
+}
+
+void dp_unpin_all(const char *pin_dir, const char *const *names, size_t n, bool rm_dir)
+{
+	char path[4096];
+
+	for (size_t i = 0; i < n; i++) {
+		dp_pin_path(path, sizeof(path), pin_dir, names[i]);
+		unlink(path);
+	}
+	if (rm_dir)
+		rmdir(pin_dir);
 }

@@ -1,32 +1,49 @@
-/* Putting the TC data plane on a host and taking it off again: load the
- * programs with their maps pinned by name under a pin directory, fill the
- * runtime config and local EIDs, create the lmn veth if needed, attach TC
- * egress on lmn and TC ingress on the physical interface; and the exact
- * reverse. What attach created is recorded in a pinned map (bpffs holds no
- * regular files), so detach removes that and nothing else.
+/* Putting a data plane on a host and taking it off again: load a BPF
+ * object with its maps pinned by name under a pin directory, fill them,
+ * put its programs on the interfaces (dp_tc), and the exact reverse. What
+ * an attach created is recorded in a pinned map (bpffs holds no regular
+ * files), so the matching detach, a later process, removes that and
+ * nothing else.
+ *
+ * Two data planes, never sharing a pin directory:
+ *  - the mobile node's (bpf/lispd_tc.bpf.c, dp_attach.c): creates the lmn
+ *    veth if needed, TC egress on lmn, TC ingress on the RLOC interfaces;
+ *  - the PxTR's (bpf/lispd_pxtr.bpf.c, dp_attach_pxtr.c): lispd_petr_decap
+ *    at TC ingress of the RLOC interface, lispd_pitr_encap at TC ingress of
+ *    the non-LISP interface, and the EID space. The host must forward
+ *    (net.ipv4.ip_forward, net.ipv6.conf.all.forwarding): decapsulated
+ *    PETR traffic is routed by the stack. Not set here: it is the router's
+ *    policy, and a test or the daemon sets it deliberately.
  *
  * No printing: every failure fills a struct dp_err naming the cause. */
 #ifndef DP_ATTACH_H
 #define DP_ATTACH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "dp_config.h"
 #include "dp_err.h"
+#include "dp_mcache.h"
 #include "dp_tc.h"
 #include "lisp_addr.h"
-#include "lispd_maps.h"
+
+/* ---- the mobile node ------------------------------------------------------- */
 
 #define DP_LMN_DEFAULT "lmn0"
 #define DP_MAX_EIDS 16
-#define DP_MAX_PETRS LISPD_MAX_LOCATORS
+#define DP_MAX_PETRS DP_MAX_LOCATORS
 #define DP_MAX_DECAP_DEVS 7       /* RLOC interfaces besides phys_dev */
+/* Bytes encapsulation adds: outer IP + UDP + LISP header. */
+#define DP_OVERHEAD4 36
+#define DP_OVERHEAD6 56
 
 /* Name of the extra pinned map that records what attach made. */
 #define DP_STATE_MAP "lispd_attach"
 
 struct dp_attach_opts {
-	const char *pin_dir;      /* NULL: LISPD_PIN_DIR_DEFAULT */
+	const char *pin_dir;      /* NULL: DP_PIN_DIR_DEFAULT */
 	const char *phys_dev;     /* required */
 	const char *lmn_dev;      /* NULL: DP_LMN_DEFAULT; created when missing */
 	unsigned n_eids;
@@ -37,12 +54,12 @@ struct dp_attach_opts {
 	uint32_t iid;             /* 24 bits */
 	unsigned n_petrs;
 	struct lisp_ip petrs[DP_MAX_PETRS];
-	uint8_t miss_policy;      /* enum lispd_miss_policy */
-	bool decap_src_check;     /* LISPD_CFG_DECAP_SRC_CHECK: outer source a locator of
-				   * the inner source's map-cache entry */
+	enum dp_miss_policy miss_policy;
+	bool decap_src_check;     /* outer source a locator of the inner source's
+				   * map-cache entry */
 	bool force;               /* replace another program at our handle/prio */
 	/* Further RLOC interfaces (multihoming): TC decap at their ingress
-	 * too. Which one sends is the config's (lib/dp_rlocs). */
+	 * too. Which one sends is the config's (dp_rlocs_apply). */
 	unsigned n_decap_devs;
 	const char *decap_devs[DP_MAX_DECAP_DEVS];
 	/* When set, gets a new fd of the decap program (or -1), for
@@ -58,7 +75,8 @@ struct dp_attach_opts {
 #define DP_ST_CREATED_PIN_DIR 0x08
 #define DP_ST_LMN_FLAGS_SAVED 0x10   /* lmn existed: restore flags/MTU/MAC */
 
-/* Value of the DP_STATE_MAP entry. Plain bytes: user space only. */
+/* Value of the DP_STATE_MAP entry. Plain bytes: user space only; a detach
+ * reads the records of every build with this version. */
 struct dp_state {
 	uint32_t version;
 	uint32_t flags;               /* DP_ST_* */
@@ -116,5 +134,50 @@ void dp_unpin_partial(const char *pin_dir);
 
 /* Reads the state record. 0, or -1 (ENOENT: not attached). */
 int dp_state_read(const char *pin_dir, struct dp_state *st, struct dp_err *err);
+
+/* ---- the PxTR ------------------------------------------------------------------ */
+
+#define DP_PXTR_STATE_MAP "lispd_pxtr_att"
+
+struct dp_pxtr_opts {
+	const char *pin_dir;        /* NULL: DP_PXTR_PIN_DIR_DEFAULT */
+	const char *rloc_dev;       /* required: PETR decap in, encapsulated packets out */
+	const char *native_dev;     /* required: PITR encap in */
+	unsigned n_rlocs;           /* 1 or 2, one per family */
+	struct lisp_ip rlocs[2];
+	uint32_t iid;               /* 0 = instance-ids off */
+	unsigned n_eid_space;       /* at least one */
+	const struct lisp_prefix *eid_space;
+	bool force;                 /* replace another program at our handle/prio */
+};
+
+/* Idempotent: attaching again reloads the programs against the same pinned
+ * maps (map-cache kept) and replaces our filters in place. 0 or -1. */
+int dp_pxtr_attach(const struct dp_pxtr_opts *o, struct dp_err *err);
+
+/* Removes our filters, qdiscs attach created, the pins and the pin
+ * directory if attach made it. -1 with ENOENT when nothing is attached. */
+int dp_pxtr_detach(const char *pin_dir, struct dp_err *err);
+
+/* What a dp_pxtr_attach cut short before it wrote its state record (a
+ * SIGKILL while the programs load) leaves in pin_dir: the maps it pinned.
+ * Unpins them; the directory and qdiscs are the caller's to judge. */
+void dp_pxtr_unpin_partial(const char *pin_dir);
+
+/* ---- shared by both attaches ---------------------------------------------------- */
+
+/* The attach record: a single-entry array map <pin_dir>/<name>. open
+ * creates and pins one of value_size bytes when absent; read copies it
+ * into value (sized as the map was created; errno of the failed open:
+ * "nothing attached at <pin_dir>", or of the failed read); write replaces
+ * it through fd from open. 0 (open: the fd) or -1 with err filled. */
+int dp_record_open(const char *pin_dir, const char *name, uint32_t value_size,
+		   struct dp_err *err);
+int dp_record_read(const char *pin_dir, const char *name, void *value, struct dp_err *err);
+int dp_record_write(int fd, const char *name, const void *value, struct dp_err *err);
+
+/* Unlinks <pin_dir>/<names[i]> for each name (missing ones are fine), then
+ * the directory itself when rm_dir. Best effort: nothing to report. */
+void dp_unpin_all(const char *pin_dir, const char *const *names, size_t n, bool rm_dir);
 
 #endif

@@ -1,9 +1,8 @@
-#include "dp_attach_pxtr.h"
+#include "dp_attach.h"
 
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,13 +10,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "dp_config.h"
 #include "dp_env.h"
 #include "dp_link.h"
-#include "dp_mcache.h"
-#include "dp_record.h"
-#include "dp_tc.h"
-#include "dp_unpin.h"
+#include "dp_maps.h"
 #include "lispd_maps.h"
 #include "lispd_pxtr.skel.h"
 
@@ -59,70 +54,23 @@ static int ingress_detach(int ifindex, const char *dev, uint32_t our_id, const c
 	return 0;
 }
 
-/* ---- maps ------------------------------------------------------------------ */
-
-int dp_pxtr_set_eid_space(int fd, uint32_t iid, unsigned n, const struct lisp_prefix *p,
-			  struct dp_err *err)
+/* The runtime config (no lmn: decapsulated packets go to the stack, not to
+ * an interface) and the EID space. */
+static int fill_maps(const struct dp_handle *h, const struct dp_pxtr_opts *o,
+		     const struct pxtr_state *st, struct dp_err *err)
 {
-	struct lispd_eid_space_val val = { 0 };
-	struct lispd_mc_key *want, key, next;
+	struct dp_config c;
 
-	want = calloc(n ? n : 1, sizeof(*want));
-	if (!want)
-		return dp_fail(err, ENOMEM, "out of memory");
-	for (unsigned i = 0; i < n; i++) {
-		if (dp_mc_key_of(&want[i], iid, &p[i])) {
-			free(want);
-			return dp_fail(err, EINVAL, "eid-space prefix %u is not IPv4 or IPv6", i);
-		}
-		if (bpf_map_update_elem(fd, &want[i], &val, BPF_ANY)) {
-			int e = errno;
-
-			free(want);
-			return dp_fail(err, e, "writing %s: %s", LISPD_MAP_EID_SPACE, strerror(e));
-		}
-	}
-	/* Then the stale ones: the keys are collected first, since a walk
-	 * that deletes as it goes has no stable "next" in an LPM trie. */
-	{
-		struct lispd_mc_key *have = calloc(LISPD_EID_SPACE_MAX, sizeof(*have));
-		unsigned nh = 0;
-		int more;
-
-		if (!have) {
-			free(want);
-			return dp_fail(err, ENOMEM, "out of memory");
-		}
-		more = bpf_map_get_next_key(fd, NULL, &next) == 0;
-		while (more && nh < LISPD_EID_SPACE_MAX) {
-			have[nh++] = next;
-			key = next;
-			more = bpf_map_get_next_key(fd, &key, &next) == 0;
-		}
-		for (unsigned h = 0; h < nh; h++) {
-			bool keep = false;
-
-			for (unsigned i = 0; i < n && !keep; i++)
-				keep = memcmp(&want[i], &have[h], sizeof(have[h])) == 0;
-			if (!keep)
-				bpf_map_delete_elem(fd, &have[h]);
-		}
-		free(have);
-	}
-	free(want);
-	return 0;
-}
-
-static int fill_config(int fd, const struct dp_pxtr_opts *o, const struct pxtr_state *st,
-		       struct dp_err *err)
-{
-	struct lispd_dp_config cfg;
-
-	dp_config_init(&cfg, o->rlocs, o->n_rlocs, o->iid != 0, o->iid);
-	/* No lmn: decapsulated packets go to the stack, not to an interface. */
-	cfg.phys_ifindex = (uint32_t)st->rloc_ifindex;
-	cfg.miss_policy = LISPD_MISS_DROP;
-	return dp_config_write(fd, &cfg, err);
+	memset(&c, 0, sizeof(c));
+	c.n_rlocs = o->n_rlocs;
+	memcpy(c.rlocs, o->rlocs, sizeof(c.rlocs));
+	c.use_iid = o->iid != 0;
+	c.iid = o->iid;
+	c.phys_ifindex = st->rloc_ifindex;
+	c.miss_policy = DP_MISS_DROP;
+	if (dp_config_write(h, &c, err))
+		return -1;
+	return dp_eid_space_set(h, o->iid, o->n_eid_space, o->eid_space, err);
 }
 
 static int check_opts(const struct dp_pxtr_opts *o, struct dp_err *err)
@@ -138,7 +86,7 @@ static int check_opts(const struct dp_pxtr_opts *o, struct dp_err *err)
 			return dp_fail(err, EINVAL, "RLOC %u is not IPv4 or IPv6", i);
 	if (o->n_rlocs == 2 && o->rlocs[0].afi == o->rlocs[1].afi)
 		return dp_fail(err, EINVAL, "at most one RLOC per address family");
-	if (o->iid > LISPD_IID_MASK)
+	if (o->iid > DP_IID_MAX)
 		return dp_fail(err, EINVAL, "instance-id %u does not fit in 24 bits", o->iid);
 	if (o->n_eid_space == 0 || !o->eid_space)
 		return dp_fail(err, EINVAL, "no EID space: the PETR would forward nothing");
@@ -209,10 +157,12 @@ int dp_pxtr_attach(const struct dp_pxtr_opts *o, struct dp_err *err)
 	struct dp_link_info rl, nl;
 	struct pxtr_state prev, st;
 	struct lispd_pxtr *skel = NULL;
+	struct dp_handle maps;
 	bool have_prev, created = false;
 	struct stat sb;
 	int state_fd = -1, rc = -1;
 
+	dp_handle_init(&maps);
 	if (check_opts(o, err) || dp_check_env(pin, err))
 		return -1;
 	if (dp_link_get(o->rloc_dev, &rl))
@@ -237,12 +187,10 @@ int dp_pxtr_attach(const struct dp_pxtr_opts *o, struct dp_err *err)
 		st.flags |= ST_CREATED_PIN_DIR;
 	}
 
-	if (load(&skel, pin, err))
+	if (load(&skel, pin, err) || dp_open(&maps, pin, err))
 		goto fail;
 	state_fd = dp_record_open(pin, DP_PXTR_STATE_MAP, sizeof(struct pxtr_state), err);
-	if (state_fd < 0 || fill_config(bpf_map__fd(skel->maps.lispd_cfg), o, &st, err) ||
-	    dp_pxtr_set_eid_space(bpf_map__fd(skel->maps.lispd_eid_space), o->iid, o->n_eid_space,
-				  o->eid_space, err))
+	if (state_fd < 0 || fill_maps(&maps, o, &st, err))
 		goto fail;
 	if (dp_tc_attach(rl.ifindex, o->rloc_dev, true,
 			 bpf_program__fd(skel->progs.lispd_petr_decap), PROG_PETR, st.petr_prog_id,
@@ -268,6 +216,7 @@ fail:
 out:
 	if (state_fd >= 0)
 		close(state_fd);
+	dp_close(&maps);
 	lispd_pxtr__destroy(skel);
 	return rc;
 }

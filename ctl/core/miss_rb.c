@@ -4,17 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <unistd.h>
 
 #include "core/evloop.h"
 #include "core/miss_rb.h"
-#include "dp_pinned.h"
-#include "lispd_maps.h"
 
 struct miss_rb {
 	struct ev_loop *loop;
 	struct ring_buffer *rb;
-	int map_fd;
 	int epfd;
 	miss_rb_cb cb;
 	void *arg;
@@ -31,13 +27,11 @@ struct miss_rb {
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct miss_rb *rb = ctx;
-	struct lispd_miss_event ev;
+	struct dp_miss ev;
 
-	if (size != sizeof(ev)) {
+	if (dp_miss_decode(data, size, &ev)) {
 		rb->malformed++;
 	} else {
-		/* Copy out: ring buffer memory is not aligned for the struct. */
-		memcpy(&ev, data, sizeof(ev));
 		rb->events++;
 		rb->cb(rb->arg, &ev);
 	}
@@ -56,11 +50,10 @@ static void on_ready(int fd, uint32_t events, void *arg)
 	ring_buffer__consume(rb->rb);
 }
 
-struct miss_rb *miss_rb_open(struct ev_loop *loop, const char *pin_dir, miss_rb_cb cb,
+struct miss_rb *miss_rb_open(struct ev_loop *loop, const struct dp_handle *dp, miss_rb_cb cb,
 			     void *arg, char *errbuf, size_t errlen)
 {
 	struct miss_rb *rb = calloc(1, sizeof(*rb));
-	struct dp_err err;
 
 	if (!rb) {
 		snprintf(errbuf, errlen, "out of memory");
@@ -69,13 +62,7 @@ struct miss_rb *miss_rb_open(struct ev_loop *loop, const char *pin_dir, miss_rb_
 	rb->loop = loop;
 	rb->cb = cb;
 	rb->arg = arg;
-	rb->map_fd = dp_pinned_open(pin_dir, LISPD_MAP_MISS_RB, &err);
-	if (rb->map_fd < 0) {
-		snprintf(errbuf, errlen, "miss events: %s", err.msg);
-		free(rb);
-		return NULL;
-	}
-	rb->rb = ring_buffer__new(rb->map_fd, on_sample, rb, NULL);
+	rb->rb = ring_buffer__new(dp->miss_rb_fd, on_sample, rb, NULL);
 	if (!rb->rb) {
 		snprintf(errbuf, errlen, "miss events: ring buffer: %s", strerror(errno));
 		goto fail;
@@ -88,7 +75,6 @@ struct miss_rb *miss_rb_open(struct ev_loop *loop, const char *pin_dir, miss_rb_
 	return rb;
 fail:
 	ring_buffer__free(rb->rb);
-	close(rb->map_fd);
 	free(rb);
 	return NULL;
 }
@@ -99,7 +85,6 @@ void miss_rb_close(struct miss_rb *rb)
 		return;
 	ev_fd_del(rb->loop, rb->epfd);
 	ring_buffer__free(rb->rb);
-	close(rb->map_fd);
 	free(rb);
 }
 

@@ -10,10 +10,10 @@
  *                before it touches the host
  *   (core)       for a role with a data plane: what any earlier lispd left
  *                on the host after a crash, every role's cleanup_stale
- *   host_setup   the role's host changes (data plane attach ...)
+ *   host_setup   the role's host changes (data plane attach ...; a role
+ *                with a data plane opens d->dp over its maps)
  *   (core)       the UDP 4342 sockets
  *   cp_setup     their sources or binding
- *   (core)       for a role with a data plane: its pinned map-cache
  *   create       the role's protocol object over the sockets and maps
  *   (core)       for a role with a data plane: its miss ring buffer
  *   run          the first messages, watchers
@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "core/cp_sock.h"
+#include "dp_maps.h"
 #include "lisp_addr.h"
 
 #ifndef LISPD_VERSION
@@ -38,7 +39,7 @@
 struct ctlsock;
 struct ev_loop;
 struct json;
-struct lispd_miss_event;
+struct dp_miss;
 struct miss_rb;
 struct role;
 
@@ -57,7 +58,7 @@ struct lispd {
 	struct ctlsock *ctl;
 	struct cp_sock cp;
 	bool cp_open;
-	int mcache_fd;                /* the data plane's map-cache, or -1 */
+	struct dp_handle dp;          /* the data plane's maps (its host_setup opens them) */
 	struct miss_rb *miss;
 	void *priv;                   /* the role's own state (its check or host_setup makes it) */
 	void *obj;                    /* what create made: the argument of the callbacks */
@@ -91,7 +92,7 @@ struct role {
 
 	void (*on_control)(void *obj, const struct lisp_ip *src, uint16_t sport,
 			   const struct lisp_ip *dst, const uint8_t *buf, size_t len);
-	void (*on_miss)(void *obj, const struct lispd_miss_event *ev);
+	void (*on_miss)(void *obj, const struct dp_miss *ev);
 	/* SIGHUP with a valid configuration of the same mode: 0 when applied,
 	 * -1 with nothing changed. */
 	int (*reload)(void *obj, const struct lispd_config *next);

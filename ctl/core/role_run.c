@@ -7,7 +7,6 @@
 
 #include "core/ctlsock.h"
 #include "core/miss_rb.h"
-#include "dp_pinned.h"
 #include "log.h"
 
 static void on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
@@ -19,7 +18,7 @@ static void on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
 		d->role->on_control(d->obj, src, sport, dst, buf, len);
 }
 
-static void on_miss(void *arg, const struct lispd_miss_event *ev)
+static void on_miss(void *arg, const struct dp_miss *ev)
 {
 	struct lispd *d = arg;
 
@@ -47,18 +46,6 @@ static void cleanup_stale(struct lispd *d)
 	}
 }
 
-static int open_mcache(struct lispd *d)
-{
-	struct dp_err derr;
-
-	d->mcache_fd = dp_pinned_open(d->pin_dir, LISPD_MAP_MCACHE, &derr);
-	if (d->mcache_fd < 0) {
-		log_err("%s", derr.msg);
-		return -1;
-	}
-	return 0;
-}
-
 static int step(struct lispd *d, int (*fn)(struct lispd *d))
 {
 	return fn ? fn(d) : 0;
@@ -70,7 +57,7 @@ int role_start(struct lispd *d)
 	bool dp = r->pin_dir_default != NULL;
 	char err[512];
 
-	d->mcache_fd = -1;
+	dp_handle_init(&d->dp);
 	if (step(d, r->check))
 		return -1;
 	d->ctl = ctlsock_open(d->loop, d->ctl_path, role_on_ctl, d, err, sizeof(err));
@@ -89,12 +76,10 @@ int role_start(struct lispd *d)
 	d->cp_open = true;
 	if (step(d, r->cp_setup))
 		return -1;
-	if (dp && open_mcache(d))
-		return -1;
 	if (step(d, r->create))
 		return -1;
 	if (dp) {
-		d->miss = miss_rb_open(d->loop, d->pin_dir, on_miss, d, err, sizeof(err));
+		d->miss = miss_rb_open(d->loop, &d->dp, on_miss, d, err, sizeof(err));
 		if (!d->miss) {
 			log_err("%s", err);
 			return -1;
@@ -119,9 +104,7 @@ void role_stop(struct lispd *d)
 	if (d->cp_open)
 		cp_sock_close(&d->cp);
 	d->cp_open = false;
-	if (d->mcache_fd >= 0)
-		close(d->mcache_fd);
-	d->mcache_fd = -1;
+	dp_close(&d->dp);
 }
 
 void role_reload(struct lispd *d)

@@ -37,7 +37,7 @@ struct json;
 struct rx_errs;
 
 #define ITR_MAX_MR 16
-#define ITR_MAX_LOC 8          /* = LISPD_MAX_LOCATORS of the data plane */
+#define ITR_MAX_LOC 8          /* = DP_MAX_LOCATORS of the data plane */
 #define ITR_REQ_MAX 256        /* bounded: a flood of misses cannot grow memory */
 #define ITR_REQ_IDLE_KEEP_MS 60000
 #define ITR_MC_MAX 16384       /* default of itr.mc_max */
@@ -98,6 +98,7 @@ enum itr_req_reason {
 };
 
 struct itr;
+struct dp_handle;            /* lib/dp_maps.h */
 
 struct itr_req {
 	struct itr *itr;
@@ -159,7 +160,7 @@ struct itr {
 	struct ev_loop *loop;
 	struct cp_io *io;
 	struct itr_timing t;
-	int mcache_fd;            /* BPF map-cache; -1 = no data plane */
+	const struct dp_handle *dp;  /* its map-cache mirrors ours; NULL = no data plane */
 	bool pitr;                /* set the p bit in Map-Requests */
 
 	unsigned n_mr;
@@ -190,7 +191,7 @@ struct itr {
 };
 
 /* Zeroes *itr and sets it up; timing NULL = protocol values. */
-void itr_init(struct itr *itr, struct ev_loop *loop, struct cp_io *io, int mcache_fd,
+void itr_init(struct itr *itr, struct ev_loop *loop, struct cp_io *io, const struct dp_handle *dp,
 	      const struct itr_timing *timing);
 /* Stops every timer, frees the map-cache table (the BPF map is left as it
  * is: the data plane owner tears it down). */

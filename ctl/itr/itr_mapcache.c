@@ -1,9 +1,8 @@
-/* The ITR map-cache table and its mirror in the BPF map-cache. The only
- * file of ctl/itr that knows the BPF layouts (bpf/lispd_maps.h). Entries
- * are found by prefix in a patricia trie per instance-id and family (exact
- * and longest match walk one path, whatever the table's size); the dynamic
- * ones are also linked in eviction order, so a full table makes room in
- * constant time. */
+/* The ITR map-cache table and its mirror in the BPF map-cache (through
+ * lib/dp_mcache). Entries are found by prefix in a patricia trie per
+ * instance-id and family (exact and longest match walk one path, whatever
+ * the table's size); the dynamic ones are also linked in eviction order, so
+ * a full table makes room in constant time. */
 #include "itr/itr.h"
 
 #include <inttypes.h>
@@ -11,9 +10,7 @@
 #include <string.h>
 
 #include "core/rx_errs.h"
-#include "dp_locset.h"
 #include "dp_mcache.h"
-#include "dp_pinned.h"
 #include "json.h"
 #include "log.h"
 
@@ -49,9 +46,9 @@ void itr_prefix_host(struct lisp_prefix *p, uint32_t iid, const struct lisp_ip *
 static uint8_t dp_action(const struct itr_mc_entry *e)
 {
 	if (e->n_loc)
-		return LISPD_ACT_ENCAP;
+		return LISP_ACT_NO_ACTION;
 	/* ACT 6 and 7 are unassigned: nothing sensible to do but drop. */
-	return e->action < LISPD_ACT_MAX ? e->action : LISPD_ACT_DROP;
+	return e->action <= LISP_ACT_DROP_AUTH ? e->action : LISP_ACT_DROP;
 }
 
 const char *itr_mc_action_name(const struct itr_mc_entry *e)
@@ -61,24 +58,25 @@ const char *itr_mc_action_name(const struct itr_mc_entry *e)
 
 static void dp_sync(struct itr *itr, struct itr_mc_entry *e)
 {
-	struct lispd_mc_key key;
-	struct lispd_mc_value v;
+	struct dp_mapping m;
 	char p[LISP_ADDR_STRLEN];
 
-	if (itr->mcache_fd < 0)
+	if (!itr->dp)
 		return;
-	memset(&v, 0, sizeof(v));
-	v.action = dp_action(e);
+	memset(&m, 0, sizeof(m));
+	m.eid = e->eid;
+	m.action = dp_action(e);
 	/* A locator of a family we have no RLOC of cannot be reached (the data
 	 * plane would drop every flow hashed to it): it takes no slot, so the
 	 * best locators of the families we have carry the traffic. */
-	for (unsigned i = 0; i < e->n_loc; i++)
-		dp_locset_add(&v.ls, dp_family_of_afi(e->loc[i].addr.afi), e->loc[i].addr.bytes,
-			      e->loc[i].priority, e->loc[i].weight,
-			      e->loc[i].up && itr_has_rloc_family(itr, e->loc[i].addr.afi));
-	dp_locset_build(&v.ls);
-	if (dp_mc_key_of(&key, itr_prefix_iid(&e->eid), &e->eid) ||
-	    dp_mcache_put(itr->mcache_fd, &key, &v, NULL)) {
+	for (unsigned i = 0; i < e->n_loc && i < DP_MAX_LOCATORS; i++)
+		m.loc[m.n_loc++] = (struct dp_locator){
+			.addr = e->loc[i].addr,
+			.priority = e->loc[i].priority,
+			.weight = e->loc[i].weight,
+			.up = e->loc[i].up && itr_has_rloc_family(itr, e->loc[i].addr.afi),
+		};
+	if (dp_mcache_put(itr->dp, &m, NULL)) {
 		itr->ctr.dp_errors++;
 		lispd_log_rl(LISPD_LOG_ERR, "itr: map-cache %s: cannot write the data plane entry",
 			     lisp_prefix_format(&e->eid, p, sizeof(p)));
@@ -87,12 +85,7 @@ static void dp_sync(struct itr *itr, struct itr_mc_entry *e)
 
 static void dp_remove(struct itr *itr, struct itr_mc_entry *e)
 {
-	struct lispd_mc_key key;
-
-	if (itr->mcache_fd < 0)
-		return;
-	if (dp_mc_key_of(&key, itr_prefix_iid(&e->eid), &e->eid) ||
-	    dp_mcache_del(itr->mcache_fd, &key, NULL))
+	if (itr->dp && dp_mcache_del(itr->dp, &e->eid, NULL))
 		itr->ctr.dp_errors++;
 }
 

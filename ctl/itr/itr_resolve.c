@@ -17,13 +17,13 @@ static uint64_t now_ms(struct itr *itr)
 
 #define DEF(field, v) itr->t.field = (timing && timing->field) ? timing->field : (v)
 
-void itr_init(struct itr *itr, struct ev_loop *loop, struct cp_io *io, int mcache_fd,
+void itr_init(struct itr *itr, struct ev_loop *loop, struct cp_io *io, const struct dp_handle *dp,
 	      const struct itr_timing *timing)
 {
 	memset(itr, 0, sizeof(*itr));
 	itr->loop = loop;
 	itr->io = io;
-	itr->mcache_fd = mcache_fd;
+	itr->dp = dp;
 	itr->mc_max = ITR_MC_MAX;
 	DEF(req_retx_first_ms, 1000);
 	DEF(req_min_interval_ms, 1000);

@@ -6,9 +6,12 @@
  *   from RLOC lookup TABLE                   (our own outer traffic ...)
  *   default via GW dev PHYS table TABLE      (... leaves by the physical link)
  *
- * Everything changed is written to a state file in the state directory
- * before it is changed, so host_restore() undoes exactly that, in this
- * process or in the next one after a crash (host_cleanup_stale()).
+ * Every change is appended to the MN's journal (core/journal.h,
+ * state_dir/host.state) before it is made, so host_restore() undoes exactly
+ * that, in this process or in the next one after a crash
+ * (host_cleanup_stale()). host.c sets the host up, host_journal.c writes
+ * and undoes the journal's entries, host_update.c follows the RLOC
+ * interfaces.
  *
  * Host setup works from a host_plan, not the configuration: rlocs.c turns
  * the configuration into one, so this module stays about the host. */
@@ -22,6 +25,8 @@
 
 #include "lisp_addr.h"
 #include "mn/locset.h"
+
+struct dp_handle;   /* lib/dp_maps.h */
 
 #define MN_HOST_MAX_EIDS 16
 #define MN_HOST_MAX_PETRS 8
@@ -76,14 +81,15 @@ struct mn_host_iface {
  * at start; n_rlocs/rlocs are the sending RLOCs now; locs the whole
  * advertised locator set. */
 struct mn_host {
-	char pin_dir[108];                /* dp_pinned_open(pin_dir, LISPD_MAP_MCACHE) */
+	char pin_dir[108];                /* where the data plane is pinned */
+	const struct dp_handle *dp;       /* its maps, opened by host_setup */
 	char lmn_name[IF_NAMESIZE];
 	char phys_name[IF_NAMESIZE];
 	int lmn_ifindex;
 	int phys_ifindex;
 	unsigned phys_mtu;
 	unsigned lmn_mtu;                 /* follows the interfaces in use (host_update_iface) */
-	bool lmn_mtu_logged;              /* attach's MTU is in the state file */
+	bool lmn_mtu_journaled;           /* attach's MTU is in the journal */
 	unsigned n_rlocs;                 /* our sending RLOCs, at most one per family */
 	struct lisp_ip rlocs[2];
 	uint32_t table;                   /* of the first interface */
@@ -96,20 +102,21 @@ struct mn_host {
 	int decap_fd;
 };
 
-/* Applies plan. On failure everything done so far is undone and errbuf
- * says what failed. The state file goes to state_dir/host.state. */
-int host_setup(const struct host_plan *plan, const char *state_dir, struct mn_host *out,
-	       char *errbuf, size_t errlen);
+/* Applies plan and opens dp over the attached data plane's maps (the
+ * caller closes it). On failure everything done so far is undone and errbuf
+ * says what failed. */
+int host_setup(const struct host_plan *plan, const char *state_dir, struct dp_handle *dp,
+	       struct mn_host *out, char *errbuf, size_t errlen);
 
-/* Undoes host_setup from its state file; 0, or -1 when some step failed
- * (all steps are attempted; errbuf names the first failure). */
+/* Undoes host_setup by replaying its journal; 0, or -1 when some step
+ * failed (all steps are attempted; errbuf names the first failure). */
 int host_restore(const char *state_dir, char *errbuf, size_t errlen);
 
 /* Interface idx of host moved: its usable RLOCs are now rlocs (at most
  * one per family, may be none), its gateways gw (by AFI, where has_gw) and
  * its link MTU mtu (0: unchanged). Its table's default routes and `from
- * RLOC` rules follow (each change logged in the state file first so
- * host_restore() still undoes exactly what is on the host); a new
+ * RLOC` rules follow (each change journaled first so host_restore()
+ * still undoes exactly what is on the host); a new
  * main-table default via it is demoted; lmn's MTU becomes the smallest the
  * interfaces with RLOCs leave (mn_locset_lmn_mtu). The data plane is
  * host_apply_locators()'s. 0, or -1 with errbuf filled. */
@@ -125,17 +132,13 @@ int host_add_iface(struct mn_host *host, unsigned idx, char *errbuf, size_t errl
 
 /* The locator set is now locs (mn_locset_build): the data plane accepts
  * every one of them and sends from the best of each family, switched by
- * one config map update (make-before-break, lib/dp_rlocs). host->rlocs,
+ * one config map update (make-before-break, lib/dp_config). host->rlocs,
  * locs are updated. 0, or -1 with errbuf filled. */
 int host_apply_locators(struct mn_host *host, unsigned n, const struct mn_locator *locs,
 			char *errbuf, size_t errlen);
 
-/* A new fd of the pinned BPF map-cache of the attached data plane (for
- * mn_opts.mcache_fd), or -1 with errbuf filled. */
-int host_open_mcache(const struct mn_host *host, char *errbuf, size_t errlen);
-
-/* At start: if a state file from an earlier run exists (a crash), restores
- * it. Returns 1 when stale state was cleaned, 0 when there was none, -1. */
+/* At start: if the journal of an earlier run exists (a crash), replays
+ * it. Returns 1 when it was, 0 when there was none, -1. */
 int host_cleanup_stale(const char *state_dir, char *errbuf, size_t errlen);
 
 #endif

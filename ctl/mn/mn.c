@@ -191,7 +191,7 @@ static void itr_apply_conf(struct mn *mn)
 	itr_set_resolvers(&mn->itr, mn->conf.n_mr, mn->conf.mr, mn->conf.retries);
 }
 
-static void itr_start(struct mn *mn, int mcache_fd)
+static void itr_start(struct mn *mn, const struct dp_handle *dp)
 {
 	struct itr_timing t = {
 		.req_retx_first_ms = mn->t.req_retx_first_ms,
@@ -202,7 +202,7 @@ static void itr_start(struct mn *mn, int mcache_fd)
 		.ttl_unit_ms = mn->t.ttl_unit_ms,
 	};
 
-	itr_init(&mn->itr, mn->loop, mn->io, mcache_fd, &t);
+	itr_init(&mn->itr, mn->loop, mn->io, dp, &t);
 }
 
 struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct cp_io *io,
@@ -214,7 +214,6 @@ struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct c
 		return NULL;
 	mn->loop = loop;
 	mn->io = io;
-	mn->mcache_fd = opts ? opts->mcache_fd : -1;
 	if (opts) {
 		mn->next_nonce = opts->next_nonce;
 		mn->nonce_ctx = opts->nonce_ctx;
@@ -224,7 +223,7 @@ struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct c
 	set_timing(&mn->t, opts ? opts->timing : NULL);
 	ev_timer_init(&mn->smr_hold, smr_hold_expired, mn);
 	ev_timer_init(&mn->smr_owed, smr_owed_due, mn);
-	itr_start(mn, mn->mcache_fd);
+	itr_start(mn, opts ? opts->dp : NULL);
 	if (host)
 		set_rlocs(mn, host->n_rlocs, host->rlocs);
 	if (host && host->n_ifaces)

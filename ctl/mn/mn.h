@@ -7,10 +7,11 @@
  *
  * The daemon (mn/mn_role.c) passes what host setup learnt (struct mn_host:
  * RLOCs, pin dir, interfaces) and, in struct mn_opts, what host setup does
- * not know: the map-cache fd, the Map-Register nonce provider and xTR-ID
- * (both persisted by the core), and timer overrides for tests. Our EIDs and
- * their iid come from the configuration's database-mappings; only mn.c
- * reads the configuration (into struct mn_conf). */
+ * not know: the data-plane handle, the Map-Register nonce provider and
+ * xTR-ID (both persisted by the core), and timer overrides for tests. Our
+ * EIDs and their iid come from the configuration's database-mappings; only
+ * mn.c reads the configuration (into struct mn_conf). The data plane is
+ * reached through lib/dp_* in lib types. */
 #ifndef MN_MN_H
 #define MN_MN_H
 
@@ -25,7 +26,8 @@ struct json;
 
 struct ev_loop;
 struct lispd_config;      /* lib/config.h */
-struct lispd_miss_event;  /* bpf/lispd_maps.h */
+struct dp_handle;         /* lib/dp_maps.h */
+struct dp_miss;           /* lib/dp_miss.h */
 struct mn;
 
 /* Protocol timers. Zero fields take the protocol value shown; tests shrink
@@ -50,7 +52,7 @@ struct mn_timing {
 };
 
 struct mn_opts {
-	int mcache_fd;                      /* BPF map-cache; -1 = no data plane */
+	const struct dp_handle *dp;         /* the data plane; NULL = none */
 	uint64_t (*next_nonce)(void *ctx);  /* Map-Register nonces: increasing, kept across restarts */
 	void *nonce_ctx;
 	uint8_t xtr_id[16];
@@ -69,7 +71,7 @@ void mn_start(struct mn *mn);
 void mn_on_control(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 		   const struct lisp_ip *dst, const uint8_t *buf, size_t len);
 /* One event from the data plane's miss ring buffer. */
-void mn_on_miss(struct mn *mn, const struct lispd_miss_event *ev);
+void mn_on_miss(struct mn *mn, const struct dp_miss *ev);
 /* Our RLOCs changed (at most one per family): re-register at once. */
 void mn_set_rlocs(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs);
 /* The locator set we advertise (every usable RLOC of every RLOC interface

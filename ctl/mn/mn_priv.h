@@ -36,7 +36,6 @@ struct mn {
 	unsigned n_locs;           /* advertised locator set */
 	struct mn_locator locs[MN_MAX_LOCS];
 
-	int mcache_fd;
 	uint64_t (*next_nonce)(void *ctx);
 	void *nonce_ctx;
 	uint8_t xtr_id[16];

@@ -72,7 +72,7 @@ static int host_up(struct lispd *d)
 		log_err("%s", err);
 		return -1;
 	}
-	if (host_setup(&r->plan, d->state_dir, &r->host, err, sizeof(err))) {
+	if (host_setup(&r->plan, d->state_dir, &d->dp, &r->host, err, sizeof(err))) {
 		log_err("host setup: %s", err);
 		return -1;
 	}
@@ -113,7 +113,7 @@ static int create(struct lispd *d)
 	struct mn_opts mo;
 
 	memset(&mo, 0, sizeof(mo));
-	mo.mcache_fd = d->mcache_fd;
+	mo.dp = &d->dp;
 	mo.next_nonce = next_nonce;
 	mo.nonce_ctx = d;
 	memcpy(mo.xtr_id, state_xtr_id(r->state), sizeof(mo.xtr_id));
@@ -180,7 +180,7 @@ static void on_control(void *obj, const struct lisp_ip *src, uint16_t sport,
 	mn_on_control(obj, src, sport, dst, buf, len);
 }
 
-static void on_miss(void *obj, const struct lispd_miss_event *ev)
+static void on_miss(void *obj, const struct dp_miss *ev)
 {
 	mn_on_miss(obj, ev);
 }
@@ -205,7 +205,7 @@ const struct role mn_role = {
 	.mode = LISPD_MODE_MN,
 	.name = "MN",
 	.key = "mn",
-	.pin_dir_default = LISPD_PIN_DIR_DEFAULT,
+	.pin_dir_default = DP_PIN_DIR_DEFAULT,
 	.caps_kept = PRIVS_CAP(CAP_NET_ADMIN) | PRIVS_CAP(CAP_BPF),
 	.describe = describe,
 	.check = check,

@@ -7,10 +7,9 @@
 
 #include "config.h"
 #include "core/rx_errs.h"
-#include "dp_attach_pxtr.h"
-#include "dp_pinned.h"
+#include "dp_mcache.h"
+#include "dp_miss.h"
 #include "json.h"
-#include "lispd_maps.h"
 #include "log.h"
 
 #define PXTR_COUNTERS(X)                                                        \
@@ -30,7 +29,7 @@ struct pxtr_counters {
 
 struct pxtr {
 	struct itr itr;
-	int eid_space_fd;
+	const struct dp_handle *dp;     /* NULL: no data plane */
 	struct lispd_cfg_pxtr conf;     /* copied: interfaces, RLOCs, iid, eid-space */
 	struct pxtr_counters ctr;
 	struct rx_errs rx_errs;         /* rx_malformed by reason */
@@ -64,9 +63,9 @@ static int write_space(struct pxtr *px, const struct lispd_cfg_pxtr *c)
 {
 	struct dp_err err;
 
-	if (px->eid_space_fd < 0)
+	if (!px->dp)
 		return 0;
-	if (dp_pxtr_set_eid_space(px->eid_space_fd, c->iid, c->n_eid_space, c->eid_space, &err)) {
+	if (dp_eid_space_set(px->dp, c->iid, c->n_eid_space, c->eid_space, &err)) {
 		px->ctr.eid_space_errors++;
 		log_err("pxtr: %s", err.msg);
 		return -1;
@@ -96,9 +95,9 @@ struct pxtr *pxtr_new(const struct lispd_config *cfg, struct ev_loop *loop, stru
 		log_err("pxtr: out of memory");
 		return NULL;
 	}
-	itr_init(&px->itr, loop, io, opts ? opts->mcache_fd : -1, opts ? opts->timing : NULL);
+	px->dp = opts ? opts->dp : NULL;
+	itr_init(&px->itr, loop, io, px->dp, opts ? opts->timing : NULL);
 	px->itr.pitr = true;
-	px->eid_space_fd = opts ? opts->eid_space_fd : -1;
 	apply(px, cfg);
 	if (write_space(px, &cfg->pxtr) || install_statics(px, cfg)) {
 		log_err("pxtr: cannot install the configured EID space or static entries");
@@ -210,27 +209,23 @@ static bool in_space(const struct pxtr *px, uint32_t iid, const struct lisp_ip *
 	return false;
 }
 
-void pxtr_on_miss(struct pxtr *px, const struct lispd_miss_event *ev)
+void pxtr_on_miss(struct pxtr *px, const struct dp_miss *ev)
 {
-	uint32_t iid = ev->iid & LISPD_IID_MASK;
 	struct lisp_prefix p;
-	struct lisp_ip dst, src;
 
 	px->ctr.miss_events++;
-	if (ev->family != LISPD_AF_INET && ev->family != LISPD_AF_INET6) {
+	if (ev->dst.afi == LISP_AFI_NONE) {
 		px->ctr.miss_bad++;
 		return;
 	}
-	dp_ip_from_map(&dst, ev->family, ev->dst);
-	dp_ip_from_map(&src, ev->family, ev->src);
 	/* The data plane only raises events inside the EID space; an event
 	 * outside it (a stale trie, a forged ring buffer) is not resolved. */
-	if (!in_space(px, iid, &dst)) {
+	if (!in_space(px, ev->iid, &ev->dst)) {
 		px->ctr.miss_outside_space++;
 		return;
 	}
-	itr_prefix_host(&p, iid, &dst);
-	itr_resolve(&px->itr, &p, &src, ITR_REQ_MISS);
+	itr_prefix_host(&p, ev->iid, &ev->dst);
+	itr_resolve(&px->itr, &p, &ev->src, ITR_REQ_MISS);
 }
 
 static void json_status(struct pxtr *px, struct json *j)

@@ -1,8 +1,8 @@
 /* The PxTR role (operating-mode = PxTR; RFC 6832): proxy ITR and proxy ETR
  * on the same BPF data plane as the mobile node, configured for the role
  * (bpf/lispd_pxtr.bpf.c: lispd_petr_decap on the RLOC interface's ingress,
- * lispd_pitr_encap on the non-LISP interface's ingress; lib/dp_attach_pxtr.h
- * puts them on the host).
+ * lispd_pitr_encap on the non-LISP interface's ingress; lib/dp_attach.h's
+ * dp_pxtr_attach puts them on the host).
  *
  * PETR: no control plane beyond the configuration. The data plane admits
  * LISP data whose inner source is in the configured eid-space (the
@@ -17,10 +17,11 @@
  *
  * No sockets here: packets come in through pxtr_on_control() and leave
  * through struct cp_io. The role's table entry (pxtr/pxtr_role.c) runs it:
- * the data plane attached by pxtr/pxtr_host (recorded for exact restore and
- * crash recovery), pxtr_new() over its map-cache and EID-space maps, misses
- * into pxtr_on_miss(), SIGHUP into pxtr_reload() (a change of rloc-iface,
- * native-iface, rloc-address or iid needs a re-attach: refused).
+ * the data plane attached by pxtr/pxtr_host (journaled for exact restore
+ * and crash recovery, the handle of its maps opened), pxtr_new() over that
+ * handle (its map-cache and EID space), misses into pxtr_on_miss(), SIGHUP
+ * into pxtr_reload() (a change of rloc-iface, native-iface, rloc-address or
+ * iid needs a re-attach: refused).
  *
  * The configuration is copied: cfg may be freed after pxtr_new/pxtr_reload. */
 #ifndef PXTR_PXTR_H
@@ -38,12 +39,12 @@ struct json;
 
 struct ev_loop;
 struct lispd_config;
-struct lispd_miss_event;
+struct dp_handle;
+struct dp_miss;
 struct pxtr;
 
 struct pxtr_opts {
-	int mcache_fd;                    /* BPF map-cache; -1 = no data plane */
-	int eid_space_fd;                 /* BPF lispd_eid_space; -1 = none */
+	const struct dp_handle *dp;       /* its map-cache and EID space; NULL = none */
 	const struct itr_timing *timing;  /* NULL = protocol values */
 };
 
@@ -59,7 +60,7 @@ void pxtr_on_control(struct pxtr *px, const struct lisp_ip *src, uint16_t sport,
 		     const struct lisp_ip *dst, const uint8_t *buf, size_t len);
 
 /* One event from the data plane's miss ring buffer. */
-void pxtr_on_miss(struct pxtr *px, const struct lispd_miss_event *ev);
+void pxtr_on_miss(struct pxtr *px, const struct dp_miss *ev);
 
 /* SIGHUP: resolvers, retries, static entries and eid-space from cfg;
  * dynamic map-cache entries stay. Interfaces and RLOCs must not change (the

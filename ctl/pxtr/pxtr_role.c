@@ -7,8 +7,7 @@
 
 #include "core/privs.h"
 #include "core/role.h"
-#include "dp_attach_pxtr.h"
-#include "dp_pinned.h"
+#include "dp_maps.h"
 #include "log.h"
 #include "pxtr/pxtr.h"
 #include "pxtr/pxtr_host.h"
@@ -16,7 +15,6 @@
 
 struct pxtr_role {
 	bool host_up;          /* the PxTR data plane is on the host */
-	int eid_space_fd;
 };
 
 static struct pxtr_role *priv(struct lispd *d)
@@ -42,11 +40,10 @@ static int host_up(struct lispd *d)
 		log_err("out of memory");
 		return -1;
 	}
-	r->eid_space_fd = -1;
 	d->priv = r;
 	if (!pxtr_host_forwarding_ok(&d->cfg, err, sizeof(err)))
 		log_warn("%s is off: the PETR cannot forward decapsulated traffic", err);
-	if (pxtr_host_setup(&d->cfg, d->pin_dir, d->state_dir, err, sizeof(err))) {
+	if (pxtr_host_setup(&d->cfg, d->pin_dir, d->state_dir, &d->dp, err, sizeof(err))) {
 		log_err("host setup: %s", err);
 		return -1;
 	}
@@ -67,18 +64,10 @@ static int cp_setup(struct lispd *d)
 
 static int create(struct lispd *d)
 {
-	struct pxtr_role *r = priv(d);
 	struct pxtr_opts po;
-	struct dp_err derr;
 
-	r->eid_space_fd = dp_pinned_open(d->pin_dir, LISPD_MAP_EID_SPACE, &derr);
-	if (r->eid_space_fd < 0) {
-		log_err("%s", derr.msg);
-		return -1;
-	}
 	memset(&po, 0, sizeof(po));
-	po.mcache_fd = d->mcache_fd;
-	po.eid_space_fd = r->eid_space_fd;
+	po.dp = &d->dp;
 	d->obj = pxtr_new(&d->cfg, d->loop, &d->cp.io, &po);
 	return d->obj ? 0 : -1;
 }
@@ -91,8 +80,6 @@ static void stop(struct lispd *d)
 	pxtr_free(d->obj);
 	if (!r)
 		return;
-	if (r->eid_space_fd >= 0)
-		close(r->eid_space_fd);
 	if (r->host_up) {
 		if (pxtr_host_restore(d->state_dir, err, sizeof(err)))
 			log_err("restoring the host: %s", err);
@@ -108,7 +95,7 @@ static void on_control(void *obj, const struct lisp_ip *src, uint16_t sport,
 	pxtr_on_control(obj, src, sport, dst, buf, len);
 }
 
-static void on_miss(void *obj, const struct lispd_miss_event *ev)
+static void on_miss(void *obj, const struct dp_miss *ev)
 {
 	pxtr_on_miss(obj, ev);
 }

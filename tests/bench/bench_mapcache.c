@@ -90,7 +90,7 @@ static void fill(struct inst *in, struct lisp_record *scratch)
 	in->live = calloc(in->n, sizeof(*in->live));
 	if (!in->itr || !in->live)
 		fail("out of memory");
-	itr_init(in->itr, loop, &io, -1, NULL);
+	itr_init(in->itr, loop, &io, NULL, NULL);
 	in->itr->mc_max = in->n;
 	for (unsigned i = 0; i < in->n; i++) {
 		in->live[i] = next_slot++;

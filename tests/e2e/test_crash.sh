@@ -10,7 +10,7 @@
 # then starts lispd again. Asserted each round: the restarted lispd is up and
 # registered and the host equals the clean-start reference of the network A
 # is on (links, addresses, routes of every table, rules, qdiscs, filters,
-# pins, state files; a duplicate would be an extra line); SIGTERM then
+# pins, journals; a duplicate would be an extra line); SIGTERM then
 # leaves the host exactly as before any lispd ran.
 # CRASH_ROUNDS rounds (default 3, one per phase, for CI's time; 30 for a
 # thorough run), CRASH_SEED for a given random sequence (printed). Then the
@@ -144,7 +144,7 @@ done
 # The window the rounds hit least often, made on purpose: lispd killed
 # while the programs load, after the pin directory, lmn and the clsact
 # qdisc were made and before the data plane's own record of them was
-# written. The state file (its lines as lispd writes them before attaching)
+# written. The journal (its entries as lispd writes them before attaching)
 # is all the next start has to go by.
 cut_short() {
 	mkdir -p "$PIN_A" "$LAB_TMP/state-a" &&

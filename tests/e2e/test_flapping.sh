@@ -9,7 +9,7 @@
 # second; docs/ARCHITECTURE.md, mobility) and SMRs within one per peer RLOC
 # per 3 s; A ends registered with its final locators (MS lists both), B
 # still reaches A, A's rules and routes are exactly those of before the
-# burst (nothing duplicated or leaked), its state file holds no duplicate
+# burst (nothing duplicated or leaked), its journal holds no duplicate
 # line, and SIGTERM restores the host.
 set -u
 cd "$(dirname "$0")/../.."
@@ -101,12 +101,12 @@ ok "A still reaches B's EID" ping_eid a "$EID4_A" "$EID4_B"
 routing >"$LAB_TMP/routing.after"
 check "rules and routes exactly as before the burst (no duplicate or leaked entry)" \
 	"diff -u '$LAB_TMP/routing.before' '$LAB_TMP/routing.after' >&2"
-check "state file: no duplicate line, $(wc -l <"$LAB_TMP/state-a/host.state") lines" \
+check "journal: no duplicate line, $(wc -l <"$LAB_TMP/state-a/host.state") lines" \
 	"[ -z \"\$(sort '$LAB_TMP/state-a/host.state' | uniq -d)\" ]"
 
 ok "A stops on SIGTERM" node_stop a TERM
 check "A exited 0" "[ $NODE_RC -eq 0 ]"
-check "A's host restored: no lmn0, no 4342 rule or table, default back at metric 0, no state file" \
+check "A's host restored: no lmn0, no 4342 rule or table, default back at metric 0, no journal" \
 	"! ip -n '$NS_A' link show lmn0 >/dev/null 2>&1 && ! ip -n '$NS_A' rule show | grep -q 4342 &&
 	 [ -z \"\$(ip -n '$NS_A' route show table 4342 2>/dev/null)\" ] && [ ! -e '$LAB_TMP/state-a/host.state' ] &&
 	 ip -n '$NS_A' route show default | grep -q '^default via 192.0.2.254 dev eth0 *\$'"

@@ -122,7 +122,7 @@ if [ -n "${HANDOVER_DEBUG:-}" ]; then
 fi
 ok "A stops on SIGTERM" node_stop a TERM
 check "A exited 0" "[ $NODE_RC -eq 0 ]"
-check "A's host restored: no lmn0, no 4342 rule or table, no state file" \
+check "A's host restored: no lmn0, no 4342 rule or table, no journal" \
 	"! ip -n '$NS_A' link show lmn0 >/dev/null 2>&1 && ! ip -n '$NS_A' rule show | grep -q 4342 &&
 	 [ -z \"\$(ip -n '$NS_A' route show table 4342 2>/dev/null)\" ] && [ ! -e '$LAB_TMP/state-a/host.state' ]"
 check "A's log has no error" "! grep -E '^lispd: (err|crit)' '$(log_of a)'"

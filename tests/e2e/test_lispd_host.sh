@@ -131,7 +131,7 @@ lispd_stop TERM
 check "SIGTERM: exit status 0" "[ '$LISPD_RC' = 0 ]"
 ok "SIGTERM: namespace exactly as before start" same_as_before "after SIGTERM"
 check "SIGTERM: control socket removed" "[ ! -e '$CTL_A' ]"
-check "SIGTERM: no host state left" "[ ! -e '$STATE_A/host.state' ]"
+check "SIGTERM: no journal left" "[ ! -e '$STATE_A/host.state' ]"
 
 # ---- SIGINT, and nonces increase across restarts -------------------------------------------
 n1=$(cat "$STATE_A/nonce")
@@ -147,7 +147,7 @@ check "xTR-ID kept" "[ \"\$(cat '$STATE_A/xtr-id')\" = '$x1' ]"
 # ---- kill -9, then restart -------------------------------------------------------------------
 ok "lispd starts" lispd_start "$CONF"
 lispd_stop KILL
-check "kill -9 leaves lmn0, the rule and the state file behind" \
+check "kill -9 leaves lmn0, the rule and the journal behind" \
 	"ip -n '$NS_A' link show lmn0 >/dev/null 2>&1 && ip -n '$NS_A' rule show | grep -q 'lookup 4342' &&
 	[ -e '$STATE_A/host.state' ]"
 ok "restart after kill -9 comes up" lispd_start "$CONF"

@@ -242,9 +242,9 @@ done
 
 # The window the rounds hit least often, made on purpose: killed while the
 # programs load, after the pin directory, the qdiscs and one pinned map
-# were made and before the data plane's record was written. The state
-# file's lines (as lispd writes them before attaching) are all the next
-# start has to go by; the pinned map alone made it refuse to start.
+# were made and before the data plane's record was written. The journal's
+# entries (as lispd writes them before attaching) are all the next start
+# has to go by; the pinned map alone made it refuse to start.
 cut_short() {
 	mkdir -p "$PIN_P" "$LAB_TMP/state-p" &&
 		tc -n "$NS_P" qdisc add dev eth0 clsact && tc -n "$NS_P" qdisc add dev eth1 clsact &&

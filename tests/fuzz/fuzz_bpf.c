@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 
 #include "bpf_check.h"
-#include "dp_stats.h"
+#include "dp_maps.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -23,8 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf_frame.h"
-#include "dp_keys.h"
-#include "dp_locset.h"
+#include "dp_layout.h"
 #include "lispd_pxtr.skel.h"
 #include "lispd_tc.skel.h"
 

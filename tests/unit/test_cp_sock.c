@@ -49,7 +49,7 @@ static void rx(void *arg, const struct lisp_ip *src, uint16_t sport, const struc
 
 static struct lisp_ip ip(const char *s)
 {
-	struct lisp_ip a;
+	struct lisp_ip a = { 0 };
 	uint8_t b[16];
 
 	if (inet_pton(AF_INET, s, b) == 1)

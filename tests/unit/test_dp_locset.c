@@ -1,5 +1,6 @@
 /* User-space builders of data-plane map contents: the weighted slot table
- * (dp_locset), map keys (dp_keys) and counter names (dp_stats). */
+ * (dp_locset_build) and map keys (dp_mc_key, dp_eid_key) of lib/dp_mcache.c,
+ * and the counter names of lib/dp_maps.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,9 +9,8 @@
 
 #include <cmocka.h>
 
-#include "dp_keys.h"
-#include "dp_locset.h"
-#include "dp_stats.h"
+#include "dp_layout.h"
+#include "dp_maps.h"
 
 static const uint8_t A4[4] = { 198, 51, 100, 1 };
 

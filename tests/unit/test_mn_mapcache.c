@@ -4,9 +4,9 @@
  * bound), the answer of a deferred SMR, the listing's order; and miss
  * events from the data plane's ring format. */
 
-#include "lispd_maps.h"
 #include "config.h"
-#include "dp_mcache.h"
+#include "dp_layout.h"
+#include "dp_miss.h"
 #include "test_mn_util.h"
 
 #include <bpf/bpf.h>
@@ -175,10 +175,20 @@ static void test_reload_statics(void **state)
 	close(fd);
 }
 
+/* One record of the data plane's ring buffer, as miss_rb hands it on. */
+static void miss_record(struct fx *f, const struct lispd_miss_event *ev)
+{
+	struct dp_miss m;
+
+	assert_int_equal(dp_miss_decode(ev, sizeof(*ev), &m), 0);
+	mn_on_miss(f->mn, &m);
+}
+
 static void test_miss_event(void **state)
 {
 	struct fx *f = fx_new(MN_CFG_BASE);
 	struct lispd_miss_event ev;
+	struct dp_miss m;
 	struct lisp_ip dst = fx_ip("198.19.7.7"), src = fx_ip(MN_EID4);
 	const struct lisp_map_request *q;
 
@@ -188,19 +198,21 @@ static void test_miss_event(void **state)
 	ev.reason = LISPD_MISS_NO_ENTRY;
 	memcpy(ev.dst, dst.bytes, 4);
 	memcpy(ev.src, src.bytes, 4);
-	mn_on_miss(f->mn, &ev);
+	miss_record(f, &ev);
 	assert_int_equal(f->n, 1);
 	q = fx_ecm_request(f, 0);
 	assert_ip(&q->eid[0].addr.ip, "198.19.7.7");
 	assert_int_equal(q->eid[0].plen, 32);
 	assert_ip(&f->ecm.inner_src, MN_EID4);
 	/* A duplicate event for the same destination: suppressed. */
-	mn_on_miss(f->mn, &ev);
+	miss_record(f, &ev);
 	assert_int_equal(f->n, 1);
 	ev.family = 7;
-	mn_on_miss(f->mn, &ev);
+	miss_record(f, &ev);
 	assert_int_equal(f->mn->ctr.miss_events, 3);
 	assert_int_equal(f->mn->ctr.miss_bad, 1);
+	/* A record of another size is no miss event (miss_rb counts it). */
+	assert_int_equal(dp_miss_decode(&ev, sizeof(ev) - 1, &m), -1);
 	fx_free(f);
 }
 

@@ -5,8 +5,8 @@
 #include "config.h"
 #include "test_mn_util.h"
 
-/* A miss event, built field by field (this file cannot see lispd_maps.h;
- * mn_on_miss is covered in test_mn_mapcache.c): the resolver entry point. */
+/* A miss at the resolver entry point (mn_on_miss, from a ring-buffer
+ * record, is covered in test_mn_mapcache.c). */
 static int miss(struct fx *f, const char *dst)
 {
 	struct lisp_prefix p;

@@ -1,8 +1,7 @@
 /* Fixture of the mobile-node protocol tests: a configuration, a real event
  * loop with millisecond timers, a cp_io that records what would be sent,
  * and helpers that decode those packets with the codec. Static inline so
- * each test program takes what it uses. Include after config.h (or after
- * the lispd_maps.h rename dance of test_mn_mapcache.c). */
+ * each test program takes what it uses. Include after config.h. */
 #ifndef TEST_MN_UTIL_H
 #define TEST_MN_UTIL_H
 
@@ -16,6 +15,7 @@
 #include <cmocka.h>
 
 #include "core/evloop.h"
+#include "dp_maps.h"
 #include "lisp_auth.h"
 #include "lisp_msg.h"
 #include "mn/mn_priv.h"
@@ -84,6 +84,7 @@ struct fx {
 	struct mn_timing timing;
 	struct mn_host host;
 	struct mn_opts opts;
+	struct dp_handle dp;       /* only its map-cache: the test's map */
 	uint64_t nonce;
 	unsigned n;
 	struct fx_pkt pkt[FX_MAX_PKTS];
@@ -147,7 +148,8 @@ static inline void fx_fast_timing(struct mn_timing *t)
 	t->ttl_unit_ms = 100;
 }
 
-/* mn over cfg_text, not started. timing NULL = fx_fast_timing. */
+/* mn over cfg_text, not started, mirroring its map-cache into the BPF map
+ * fd (-1: no data plane). timing NULL = fx_fast_timing. */
 static inline struct fx *fx_new_fd(const char *cfg_text, const struct mn_timing *timing, int fd)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -167,7 +169,9 @@ static inline struct fx *fx_new_fd(const char *cfg_text, const struct mn_timing 
 	f->host.n_rlocs = 2;
 	f->host.rlocs[0] = fx_ip(MN_RLOC4);
 	f->host.rlocs[1] = fx_ip(MN_RLOC6);
-	f->opts.mcache_fd = fd;
+	dp_handle_init(&f->dp);
+	f->dp.mcache_fd = fd;
+	f->opts.dp = fd >= 0 ? &f->dp : NULL;
 	f->opts.next_nonce = fx_next_nonce;
 	f->opts.nonce_ctx = f;
 	f->nonce = 1000;

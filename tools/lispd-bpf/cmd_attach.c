@@ -45,15 +45,15 @@ int cmd_attach(struct cli *c)
 			rc = add_ip(c, a, o.petrs, &o.n_petrs, DP_MAX_PETRS);
 		} else if (!strcmp(a, "iid")) {
 			v = cli_value(c, a);
-			rc = v ? cli_u32(v, "instance-id", LISPD_IID_MASK, &iid) : -1;
+			rc = v ? cli_u32(v, "instance-id", DP_IID_MAX, &iid) : -1;
 			o.iid = iid;
 			o.use_iid = true;
 		} else if (!strcmp(a, "miss")) {
 			v = cli_value(c, a);
 			if (v && !strcmp(v, "drop"))
-				o.miss_policy = LISPD_MISS_DROP;
+				o.miss_policy = DP_MISS_DROP;
 			else if (v && !strcmp(v, "petr"))
-				o.miss_policy = LISPD_MISS_PETR;
+				o.miss_policy = DP_MISS_PETR;
 			else
 				rc = v ? cli_error("miss must be drop or petr, not \"%s\"", v) : 1;
 		} else if (!strcmp(a, "src-check")) {
