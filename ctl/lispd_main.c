@@ -55,9 +55,9 @@ static void usage(FILE *fp)
 		"  -C PATH  control socket (default " CTLSOCK_PATH_DEFAULT ")\n"
 		"  -p DIR   BPF pin directory (default by operating-mode:");
 	for (unsigned i = 0, n = 0; i < role_count(); i++)
-		if (role_at(i)->pin_dir_default)
+		if (role_at(i)->dp)
 			fprintf(fp, "%s%s %s", n++ ? ", " : "\n           ", role_at(i)->name,
-				role_at(i)->pin_dir_default);
+				role_at(i)->dp->pin_dir_default);
 	fprintf(fp, ")\n"
 		"  -P FILE  pid file when daemonized (default " DAEMON_PIDFILE_DEFAULT ")\n"
 		"  -q REQ   ask a running lispd: status, registrations, map-cache,\n"
@@ -160,7 +160,7 @@ static int run(struct opts *o)
 			(int)d.cfg.mode);
 		goto out_cfg;
 	}
-	d.pin_dir = o->pin_dir ? o->pin_dir : d.role->pin_dir_default;
+	d.pin_dir = o->pin_dir ? o->pin_dir : d.role->dp ? d.role->dp->pin_dir_default : NULL;
 	if (o->debug < 0)
 		lispd_log_set_level(lispd_log_level_from_debug(d.cfg.debug));
 	if (!o->foreground) {

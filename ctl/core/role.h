@@ -66,13 +66,23 @@ struct lispd {
 	uint64_t reloads, reload_errors;
 };
 
+/* What a role with a BPF data plane adds: the core cleans up after its
+ * crashed runs, opens its miss ring buffer, and shows its state and pin
+ * directories in status. */
+struct role_dataplane {
+	const char *pin_dir_default;
+	/* What a crashed run of this role left on the host: undone. 1 when
+	 * something was, 0 when there was nothing, -1 with err filled. */
+	int (*cleanup_stale)(const char *state_dir, char *err, size_t errlen);
+	const char *stale_done;       /* "its host changes were undone": the warning */
+	void (*on_miss)(void *obj, const struct dp_miss *ev);
+};
+
 struct role {
 	enum lispd_cfg_mode mode;
 	const char *name;             /* "MN": the "mode" of status */
 	const char *key;              /* "mn": its part of status and counters */
-	/* NULL: the role has no data plane (no stale cleanup, map-cache, miss
-	 * ring, state_dir or pin_dir in status). */
-	const char *pin_dir_default;
+	const struct role_dataplane *dp;   /* NULL: no data plane */
 	uint64_t caps_kept;           /* capabilities kept once set up (core/privs.h) */
 
 	/* `lispd -t -d`: one line saying what the configuration holds. */
@@ -85,14 +95,9 @@ struct role {
 	int (*run)(struct lispd *d);
 	/* Undoes the start, whatever part of it ran (obj and priv may be NULL). */
 	void (*stop)(struct lispd *d);
-	/* What a crashed run of this role left on the host: undone. 1 when
-	 * something was, 0 when there was nothing, -1 with err filled. */
-	int (*cleanup_stale)(const char *state_dir, char *err, size_t errlen);
-	const char *stale_done;       /* "its host changes were undone": the warning */
 
 	void (*on_control)(void *obj, const struct lisp_ip *src, uint16_t sport,
 			   const struct lisp_ip *dst, const uint8_t *buf, size_t len);
-	void (*on_miss)(void *obj, const struct dp_miss *ev);
 	/* SIGHUP with a valid configuration of the same mode: 0 when applied,
 	 * -1 with nothing changed. */
 	int (*reload)(void *obj, const struct lispd_config *next);

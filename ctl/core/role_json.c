@@ -18,7 +18,7 @@ static void daemon_json_io(struct lispd *d, struct json *j)
 	json_uint(j, "control_rx_oversized", d->cp.rx_oversized);
 	json_uint(j, "control_tx", d->cp.tx_packets);
 	json_uint(j, "control_tx_errors", d->cp.tx_errors);
-	if (d->role->pin_dir_default) {
+	if (d->role->dp) {
 		json_uint(j, "miss_events", d->miss ? miss_rb_events(d->miss) : 0);
 		json_uint(j, "miss_events_malformed", d->miss ? miss_rb_malformed(d->miss) : 0);
 	}
@@ -34,7 +34,7 @@ static void daemon_json(struct lispd *d, struct json *j)
 	json_str(j, "mode", d->role->name);
 	json_int(j, "uptime_s", time(NULL) - d->started);
 	json_str(j, "config", d->config_path);
-	if (d->role->pin_dir_default) {
+	if (d->role->dp) {
 		json_str(j, "state_dir", d->state_dir);
 		json_str(j, "pin_dir", d->pin_dir);
 	}

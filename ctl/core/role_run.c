@@ -22,8 +22,8 @@ static void on_miss(void *arg, const struct dp_miss *ev)
 {
 	struct lispd *d = arg;
 
-	if (d->obj && d->role->on_miss)
-		d->role->on_miss(d->obj, ev);
+	if (d->obj)
+		d->role->dp->on_miss(d->obj, ev);
 }
 
 /* What an earlier lispd left on the host when it died, whatever its role
@@ -36,13 +36,13 @@ static void cleanup_stale(struct lispd *d)
 		const struct role *r = role_at(i);
 		int rc;
 
-		if (!r->cleanup_stale)
+		if (!r->dp)
 			continue;
-		rc = r->cleanup_stale(d->state_dir, err, sizeof(err));
+		rc = r->dp->cleanup_stale(d->state_dir, err, sizeof(err));
 		if (rc < 0)
 			log_warn("cleaning the %s state of an earlier run: %s", r->name, err);
 		else if (rc == 1)
-			log_warn("an earlier lispd did not exit cleanly: %s", r->stale_done);
+			log_warn("an earlier lispd did not exit cleanly: %s", r->dp->stale_done);
 	}
 }
 
@@ -54,7 +54,6 @@ static int step(struct lispd *d, int (*fn)(struct lispd *d))
 int role_start(struct lispd *d)
 {
 	const struct role *r = d->role;
-	bool dp = r->pin_dir_default != NULL;
 	char err[512];
 
 	dp_handle_init(&d->dp);
@@ -65,7 +64,7 @@ int role_start(struct lispd *d)
 		log_err("%s", err);
 		return -1;
 	}
-	if (dp)
+	if (r->dp)
 		cleanup_stale(d);
 	if (step(d, r->host_setup))
 		return -1;
@@ -78,7 +77,7 @@ int role_start(struct lispd *d)
 		return -1;
 	if (step(d, r->create))
 		return -1;
-	if (dp) {
+	if (r->dp) {
 		d->miss = miss_rb_open(d->loop, &d->dp, on_miss, d, err, sizeof(err));
 		if (!d->miss) {
 			log_err("%s", err);

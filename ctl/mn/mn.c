@@ -317,8 +317,9 @@ static void smr_owed_due(struct ev_timer *t, void *arg)
 	mn_smr_send_owed(arg);
 }
 
-int mn_reload(struct mn *mn, const struct lispd_config *new_cfg)
+int mn_reload(void *arg, const struct lispd_config *new_cfg)
 {
+	struct mn *mn = arg;
 	struct mn_conf next;
 	struct mn_reg_hist hist[MN_MAX_MS];
 	unsigned n_hist;

@@ -66,12 +66,15 @@ struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct c
 		  const struct mn_host *host, const struct mn_opts *opts);
 /* Installs the static map-cache entries and sends the first Map-Registers. */
 void mn_start(struct mn *mn);
+
+/* The role table's callbacks (core/role.h) take their struct mn as void *:
+ * mn_on_control, mn_on_miss, mn_reload and mn_ctl_json. */
 /* One control datagram received on port 4342 (src/sport: the sender; dst: our
  * address it arrived at). */
-void mn_on_control(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
+void mn_on_control(void *mn, const struct lisp_ip *src, uint16_t sport,
 		   const struct lisp_ip *dst, const uint8_t *buf, size_t len);
 /* One event from the data plane's miss ring buffer. */
-void mn_on_miss(struct mn *mn, const struct dp_miss *ev);
+void mn_on_miss(void *mn, const struct dp_miss *ev);
 /* Our RLOCs changed (at most one per family): re-register at once. */
 void mn_set_rlocs(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs);
 /* The locator set we advertise (every usable RLOC of every RLOC interface
@@ -88,10 +91,10 @@ void mn_moved(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs);
 /* SIGHUP: map-servers, resolvers, retries, database-mappings and static
  * entries from new_cfg; dynamic map-cache entries stay. Returns 0, or -1 with
  * nothing changed. */
-int mn_reload(struct mn *mn, const struct lispd_config *new_cfg);
+int mn_reload(void *mn, const struct lispd_config *new_cfg);
 /* One JSON value for "status", "registrations", "map-cache", "pending" or
  * "counters"; {"error": ...} for anything else. */
-void mn_ctl_json(struct mn *mn, const char *cmd, struct json *j);
+void mn_ctl_json(void *mn, const char *cmd, struct json *j);
 /* Stops every timer; leaves the BPF map-cache as it is (the daemon tears the
  * data plane down, or a restart refills it). */
 void mn_free(struct mn *mn);

@@ -88,8 +88,9 @@ static void counters(struct mn *mn, struct json *j)
 	json_obj_end(j);
 }
 
-void mn_ctl_json(struct mn *mn, const char *cmd, struct json *j)
+void mn_ctl_json(void *arg, const char *cmd, struct json *j)
 {
+	struct mn *mn = arg;
 	if (strcmp(cmd, "status") == 0) {
 		status(mn, j);
 	} else if (strcmp(cmd, "registrations") == 0) {

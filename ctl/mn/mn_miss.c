@@ -3,8 +3,9 @@
 
 #include "dp_miss.h"
 
-void mn_on_miss(struct mn *mn, const struct dp_miss *ev)
+void mn_on_miss(void *arg, const struct dp_miss *ev)
 {
+	struct mn *mn = arg;
 	struct lisp_prefix p;
 
 	mn->ctr.miss_events++;

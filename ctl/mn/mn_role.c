@@ -27,6 +27,14 @@ struct mn_role {
 	struct mn_mobility *mobility;
 };
 
+/* lmn0 and the MN data plane; host changes journaled in the state directory. */
+static const struct role_dataplane dataplane = {
+	.pin_dir_default = DP_PIN_DIR_DEFAULT,
+	.cleanup_stale = host_cleanup_stale,
+	.stale_done = "its host changes were undone",
+	.on_miss = mn_on_miss,
+};
+
 static struct mn_role *priv(struct lispd *d)
 {
 	return d->priv;
@@ -174,27 +182,6 @@ static void daemon_json(struct lispd *d, struct json *j)
 	json_arr_end(j);
 }
 
-static void on_control(void *obj, const struct lisp_ip *src, uint16_t sport,
-		       const struct lisp_ip *dst, const uint8_t *buf, size_t len)
-{
-	mn_on_control(obj, src, sport, dst, buf, len);
-}
-
-static void on_miss(void *obj, const struct dp_miss *ev)
-{
-	mn_on_miss(obj, ev);
-}
-
-static int reload(void *obj, const struct lispd_config *next)
-{
-	return mn_reload(obj, next);
-}
-
-static void ctl_json(void *obj, const char *req, struct json *j)
-{
-	mn_ctl_json(obj, req, j);
-}
-
 /* CAP_NET_ADMIN: a move changes the `from RLOC` rules and the table's
  * default routes; SIGTERM removes lmn0, the routes, rules, addresses, TC
  * filters and qdiscs. CAP_BPF: map-cache and runtime-config map updates (a
@@ -202,26 +189,14 @@ static void ctl_json(void *obj, const char *req, struct json *j)
  * bpf() command needs it when kernel.unprivileged_bpf_disabled is set, as
  * Debian's default is. */
 const struct role mn_role = {
-	.mode = LISPD_MODE_MN,
-	.name = "MN",
-	.key = "mn",
-	.pin_dir_default = DP_PIN_DIR_DEFAULT,
+	.mode = LISPD_MODE_MN, .name = "MN", .key = "mn",
+	.dp = &dataplane,
 	.caps_kept = PRIVS_CAP(CAP_NET_ADMIN) | PRIVS_CAP(CAP_BPF),
 	.describe = describe,
-	.check = check,
-	.host_setup = host_up,
-	.cp_setup = cp_setup,
-	.create = create,
-	.run = run,
-	.stop = stop,
-	.cleanup_stale = host_cleanup_stale,
-	.stale_done = "its host changes were undone",
-	.on_control = on_control,
-	.on_miss = on_miss,
-	.reload = reload,
-	.reload_note = "interfaces and EIDs on lmn take effect at restart",
-	.requests = NULL,
-	.status_request = "status",
-	.ctl_json = ctl_json,
+	.check = check, .host_setup = host_up, .cp_setup = cp_setup, .create = create,
+	.run = run, .stop = stop,
+	.on_control = mn_on_control,
+	.reload = mn_reload, .reload_note = "interfaces and EIDs on lmn take effect at restart",
+	.requests = NULL, .status_request = "status", .ctl_json = mn_ctl_json,
 	.daemon_json = daemon_json,
 };

@@ -31,9 +31,10 @@ static void on_ecm(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
 	mn_etr_on_request(mn, &mn->rx_inner, src, sport, dst, ecm);
 }
 
-void mn_on_control(struct mn *mn, const struct lisp_ip *src, uint16_t sport,
+void mn_on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
 		   const struct lisp_ip *dst, const uint8_t *buf, size_t len)
 {
+	struct mn *mn = arg;
 	struct lisp_err err = { 0 };
 
 	mn->ctr.rx_packets++;

@@ -90,9 +90,10 @@ int ms_send(struct ms *ms, const struct lisp_ip *src, const struct lisp_ip *dst,
 	return -1;
 }
 
-void ms_on_control(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
+void ms_on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
 		   const struct lisp_ip *dst, const uint8_t *buf, size_t len)
 {
+	struct ms *ms = arg;
 	ms->ctr.rx_packets++;
 	switch (lisp_msg_type(buf, len)) {
 	case LISP_MAP_REGISTER:
@@ -111,8 +112,9 @@ void ms_on_control(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
 	}
 }
 
-int ms_reload(struct ms *ms, const struct lispd_config *cfg)
+int ms_reload(void *arg, const struct lispd_config *cfg)
 {
+	struct ms *ms = arg;
 	uint64_t dropped;
 
 	if (!cfg || cfg->mode != LISPD_MODE_MS) {

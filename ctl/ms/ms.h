@@ -52,10 +52,12 @@ struct ms *ms_new(const struct lispd_config *cfg, struct ev_loop *loop, struct c
 struct ms *ms_new_timed(const struct lispd_config *cfg, struct ev_loop *loop, struct cp_io *io,
 			const struct ms_timing *timing);
 
+/* The role table's callbacks (core/role.h) take their struct ms as void *:
+ * ms_on_control, ms_reload and ms_ctl_json. */
 /* One control datagram received on UDP 4342: src/sport the sender, dst our
  * address it arrived at. Replies go to the sender's port (Map-Notify) or the
  * inner UDP source port of the ECM (Map-Reply) through io->send. */
-void ms_on_control(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
+void ms_on_control(void *ms, const struct lisp_ip *src, uint16_t sport,
 		   const struct lisp_ip *dst, const uint8_t *buf, size_t len);
 
 /* SIGHUP: sites and static sites from cfg. A registration is kept only
@@ -64,11 +66,11 @@ void ms_on_control(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
  * accepted); the others are dropped, each counted
  * (registrations-dropped-on-reload) and logged with the reason. Returns 0,
  * or -1 with nothing changed. */
-int ms_reload(struct ms *ms, const struct lispd_config *cfg);
+int ms_reload(void *ms, const struct lispd_config *cfg);
 
 /* One JSON value for "sites", "registrations" or "counters";
  * {"error": ...} for anything else. */
-void ms_ctl_json(struct ms *ms, const char *cmd, struct json *j);
+void ms_ctl_json(void *ms, const char *cmd, struct json *j);
 
 /* Stops every timer and frees everything. NULL is fine. */
 void ms_free(struct ms *ms);

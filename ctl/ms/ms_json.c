@@ -120,8 +120,9 @@ static void counters_json(struct ms *ms, struct json *j)
 	json_obj_end(j);
 }
 
-void ms_ctl_json(struct ms *ms, const char *cmd, struct json *j)
+void ms_ctl_json(void *arg, const char *cmd, struct json *j)
 {
+	struct ms *ms = arg;
 	if (cmd && strcmp(cmd, "sites") == 0) {
 		sites_json(ms, j);
 	} else if (cmd && strcmp(cmd, "registrations") == 0) {

@@ -93,43 +93,18 @@ static void daemon_json(struct lispd *d, struct json *j)
 	json_arr_end(j);
 }
 
-static void on_control(void *obj, const struct lisp_ip *src, uint16_t sport,
-		       const struct lisp_ip *dst, const uint8_t *buf, size_t len)
-{
-	ms_on_control(obj, src, sport, dst, buf, len);
-}
-
-static int reload(void *obj, const struct lispd_config *next)
-{
-	return ms_reload(obj, next);
-}
-
-static void ctl_json(void *obj, const char *req, struct json *j)
-{
-	ms_ctl_json(obj, req, j);
-}
-
 static const char *const requests[] = { "registrations", "sites", NULL };
 
 /* It keeps no capability: it only answers on UDP sockets bound at start
  * (port 4342, not below 1024) and reads its configuration. */
 const struct role ms_role = {
-	.mode = LISPD_MODE_MS,
-	.name = "MS",
-	.key = "ms",
-	.pin_dir_default = NULL,
-	.caps_kept = 0,
+	.mode = LISPD_MODE_MS, .name = "MS", .key = "ms",
+	.dp = NULL, .caps_kept = 0,
 	.describe = describe,
-	.check = check,
-	.cp_setup = cp_setup,
-	.create = create,
-	.stop = stop,
-	.on_control = on_control,
-	.reload = reload,
-	.reload_note = "control-iface takes effect at restart",
-	.requests = requests,
+	.check = check, .cp_setup = cp_setup, .create = create, .stop = stop,
+	.on_control = ms_on_control,
+	.reload = ms_reload, .reload_note = "control-iface takes effect at restart",
 	/* The Map-Server has no status of its own beyond its counters. */
-	.status_request = "counters",
-	.ctl_json = ctl_json,
+	.requests = requests, .status_request = "counters", .ctl_json = ms_ctl_json,
 	.daemon_json = daemon_json,
 };

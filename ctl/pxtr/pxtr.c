@@ -120,8 +120,9 @@ static bool same_ifaces(const struct lispd_cfg_pxtr *a, const struct lispd_cfg_p
 	return true;
 }
 
-int pxtr_reload(struct pxtr *px, const struct lispd_config *cfg)
+int pxtr_reload(void *arg, const struct lispd_config *cfg)
 {
+	struct pxtr *px = arg;
 	if (!cfg || cfg->mode != LISPD_MODE_PXTR) {
 		log_err("pxtr: reload: the configuration is not for operating-mode = PxTR");
 		return -1;
@@ -172,9 +173,10 @@ static void on_request(struct pxtr *px, const uint8_t *buf, size_t len)
 	itr_on_smr(&px->itr, q);
 }
 
-void pxtr_on_control(struct pxtr *px, const struct lisp_ip *src, uint16_t sport,
+void pxtr_on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
 		     const struct lisp_ip *dst, const uint8_t *buf, size_t len)
 {
+	struct pxtr *px = arg;
 	struct lisp_err err = { 0 };
 
 	(void)src;
@@ -209,8 +211,9 @@ static bool in_space(const struct pxtr *px, uint32_t iid, const struct lisp_ip *
 	return false;
 }
 
-void pxtr_on_miss(struct pxtr *px, const struct dp_miss *ev)
+void pxtr_on_miss(void *arg, const struct dp_miss *ev)
 {
+	struct pxtr *px = arg;
 	struct lisp_prefix p;
 
 	px->ctr.miss_events++;
@@ -265,8 +268,9 @@ static void json_counters(struct pxtr *px, struct json *j)
 	json_obj_end(j);
 }
 
-void pxtr_ctl_json(struct pxtr *px, const char *cmd, struct json *j)
+void pxtr_ctl_json(void *arg, const char *cmd, struct json *j)
 {
+	struct pxtr *px = arg;
 	if (strcmp(cmd, "status") == 0) {
 		json_status(px, j);
 	} else if (strcmp(cmd, "counters") == 0) {

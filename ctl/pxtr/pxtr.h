@@ -54,22 +54,24 @@ struct pxtr_opts {
 struct pxtr *pxtr_new(const struct lispd_config *cfg, struct ev_loop *loop, struct cp_io *io,
 		      const struct pxtr_opts *opts);
 
+/* The role table's callbacks (core/role.h) take their struct pxtr as void *:
+ * pxtr_on_control, pxtr_on_miss, pxtr_reload and pxtr_ctl_json. */
 /* One control datagram received on UDP 4342 (src/sport the sender, dst our
  * address it arrived at): Map-Replies to our requests and SMRs. */
-void pxtr_on_control(struct pxtr *px, const struct lisp_ip *src, uint16_t sport,
+void pxtr_on_control(void *pxtr, const struct lisp_ip *src, uint16_t sport,
 		     const struct lisp_ip *dst, const uint8_t *buf, size_t len);
 
 /* One event from the data plane's miss ring buffer. */
-void pxtr_on_miss(struct pxtr *px, const struct dp_miss *ev);
+void pxtr_on_miss(void *pxtr, const struct dp_miss *ev);
 
 /* SIGHUP: resolvers, retries, static entries and eid-space from cfg;
  * dynamic map-cache entries stay. Interfaces and RLOCs must not change (the
  * data plane would need re-attaching). 0, or -1 with nothing changed. */
-int pxtr_reload(struct pxtr *px, const struct lispd_config *cfg);
+int pxtr_reload(void *pxtr, const struct lispd_config *cfg);
 
 /* One JSON value for "status", "map-cache", "pending" or "counters";
  * {"error": ...} for anything else. */
-void pxtr_ctl_json(struct pxtr *px, const char *cmd, struct json *j);
+void pxtr_ctl_json(void *pxtr, const char *cmd, struct json *j);
 
 /* Stops every timer; leaves the BPF maps as they are. NULL is fine. */
 void pxtr_free(struct pxtr *px);

@@ -17,6 +17,14 @@ struct pxtr_role {
 	bool host_up;          /* the PxTR data plane is on the host */
 };
 
+/* The PETR/PITR data plane under its own pin directory. */
+static const struct role_dataplane dataplane = {
+	.pin_dir_default = DP_PXTR_PIN_DIR_DEFAULT,
+	.cleanup_stale = pxtr_host_cleanup_stale,
+	.stale_done = "its PxTR data plane was detached",
+	.on_miss = pxtr_on_miss,
+};
+
 static struct pxtr_role *priv(struct lispd *d)
 {
 	return d->priv;
@@ -89,48 +97,16 @@ static void stop(struct lispd *d)
 	free(r);
 }
 
-static void on_control(void *obj, const struct lisp_ip *src, uint16_t sport,
-		       const struct lisp_ip *dst, const uint8_t *buf, size_t len)
-{
-	pxtr_on_control(obj, src, sport, dst, buf, len);
-}
-
-static void on_miss(void *obj, const struct dp_miss *ev)
-{
-	pxtr_on_miss(obj, ev);
-}
-
-static int reload(void *obj, const struct lispd_config *next)
-{
-	return pxtr_reload(obj, next);
-}
-
-static void ctl_json(void *obj, const char *req, struct json *j)
-{
-	pxtr_ctl_json(obj, req, j);
-}
-
 static const char *const requests[] = { "map-cache", "pending", NULL };
 
 /* CAP_NET_ADMIN: SIGTERM removes the PETR/PITR TC filters and qdiscs.
  * CAP_BPF: map-cache and eid-space updates (resolution, reload). */
 const struct role pxtr_role = {
-	.mode = LISPD_MODE_PXTR,
-	.name = "PxTR",
-	.key = "pxtr",
-	.pin_dir_default = DP_PXTR_PIN_DIR_DEFAULT,
+	.mode = LISPD_MODE_PXTR, .name = "PxTR", .key = "pxtr",
+	.dp = &dataplane,
 	.caps_kept = PRIVS_CAP(CAP_NET_ADMIN) | PRIVS_CAP(CAP_BPF),
 	.describe = describe,
-	.host_setup = host_up,
-	.cp_setup = cp_setup,
-	.create = create,
-	.stop = stop,
-	.cleanup_stale = pxtr_host_cleanup_stale,
-	.stale_done = "its PxTR data plane was detached",
-	.on_control = on_control,
-	.on_miss = on_miss,
-	.reload = reload,
-	.requests = requests,
-	.status_request = "status",
-	.ctl_json = ctl_json,
+	.host_setup = host_up, .cp_setup = cp_setup, .create = create, .stop = stop,
+	.on_control = pxtr_on_control, .reload = pxtr_reload,
+	.requests = requests, .status_request = "status", .ctl_json = pxtr_ctl_json,
 };
