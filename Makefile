@@ -2,6 +2,7 @@
 #
 #   make              BPF objects, skeletons, liblispd.a, programs
 #   make check        unit, interop and wire (tshark) tests, BPF and netns tests
+#   make check-layers every #include inside its part's layers (scripts/check-layers.sh)
 #   make check-asan   unit and interop tests under AddressSanitizer + UBSan
 #   make check-asan-e2e  lispd, lispd-bpf, lig under ASan + UBSan through some e2e tests
 #   make check-asan-e2e-all  the same through every e2e test (long; not in CI)
@@ -40,8 +41,20 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE \
-	-Ilib -Ictl -I$(BUILD)/skel -Ibpf $(PKG_CFLAGS) -MMD -MP
+# What each part may include (docs/ARCHITECTURE.md): a header outside its
+# part's paths does not compile. scripts/check-layers.sh (make check-layers)
+# checks what paths cannot say: roles never include each other, the core no
+# role, and no relative path goes around the rule.
+INC_lib := -Ilib -Ibpf -I$(BUILD)/skel
+INC_ctl := -Ilib -Ictl
+INC_tools := -Ilib
+INC_tests := -Ilib -Ictl -Ibpf -I$(BUILD)/skel
+INC = $(INC_tests)
+$(BUILD)/obj/lib/%.o: INC = $(INC_lib)
+$(BUILD)/obj/ctl/%.o: INC = $(INC_ctl)
+$(BUILD)/obj/tools/%.o: INC = $(INC_tools)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE \
+	$(INC) $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
@@ -81,7 +94,7 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 
-.PHONY: all lib bpf progs tests check check-unit check-asan check-asan-e2e check-asan-e2e-all fuzz fuzz-build fuzz-smoke \
+.PHONY: all lib bpf progs tests check check-layers check-unit check-asan check-asan-e2e check-asan-e2e-all fuzz fuzz-build fuzz-smoke \
 	bench deps vmlinux install uninstall clean vmtest vmtest-full vmtest-matrix
 .DEFAULT_GOAL := all
 # Keep intermediate objects (fuzz library objects would be rebuilt every run).
@@ -140,6 +153,10 @@ $(BUILD)/tests/missflood: tests/e2e/missflood.c
 # ---- tests -----------------------------------------------------------------
 check: all
 	BUILD=$(abspath $(BUILD)) tests/run.sh
+
+# Every include inside its part's layers (docs/ARCHITECTURE.md).
+check-layers:
+	scripts/check-layers.sh
 
 check-unit: tests
 	BUILD=$(abspath $(BUILD)) tests/run.sh unit

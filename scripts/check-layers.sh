@@ -4,6 +4,8 @@
 #
 #   bpf/            bpf/ only (and vmlinux.h, libbpf's <bpf/...>)
 #   lib/            lib/, bpf/lispd_maps.h and the generated skeletons
+#                   (lib/dp_layout.h, the maps' layouts in user space, is
+#                   lib's own: no other part includes it)
 #   ctl/core/       lib/, ctl/core/
 #   ctl/itr/        lib/, ctl/core/, ctl/itr/
 #   ctl/<role>/     lib/, ctl/core/, ctl/itr/, its own directory
@@ -11,10 +13,11 @@
 #   tools/<name>/   lib/, its own directory
 #
 # Per-part include paths in the Makefile already keep ctl/ and tools/ from
-# finding bpf/ headers; this adds what include paths cannot say (a role
-# never includes another role's files, the core none of them) and catches
-# relative paths ("../x.h") that go around them. Angle-bracket includes are
-# system headers and not checked. Prints every violation; exit 1 if any.
+# finding bpf/ headers (and so lib/dp_layout.h, which includes one); this
+# adds what include paths cannot say (a role never includes another role's
+# files, the core none of them) and catches relative paths ("../x.h") that
+# go around them. Angle-bracket includes are system headers and not
+# checked. Prints every violation; exit 1 if any.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -50,11 +53,13 @@ allowed() {
 	esac
 }
 
-# lib/ sees only the one header of map layouts in bpf/.
+# lib/ sees only the one header of map layouts in bpf/, and keeps its
+# user-space view of them to itself.
 allowed_file() {
 	local from=$1 to=$2 path=$3
 	allowed "$from" "$to" || return 1
 	[ "$from" = lib ] && [ "$to" = bpf ] && [ "$path" != bpf/lispd_maps.h ] && return 1
+	[ "$path" = lib/dp_layout.h ] && [ "$from" != lib ] && return 1
 	return 0
 }
 

@@ -37,7 +37,7 @@ struct json;
 struct rx_errs;
 
 #define ITR_MAX_MR 16
-#define ITR_MAX_LOC 8          /* = DP_MAX_LOCATORS of the data plane */
+#define ITR_MAX_LOC 8          /* = DP_MAX_LOCATORS (asserted in itr_mapcache.c) */
 #define ITR_REQ_MAX 256        /* bounded: a flood of misses cannot grow memory */
 #define ITR_REQ_IDLE_KEEP_MS 60000
 #define ITR_MC_MAX 16384       /* default of itr.mc_max */

@@ -14,6 +14,10 @@
 #include "json.h"
 #include "log.h"
 
+/* A mapping's locators go to the data plane whole: one it could not hold
+ * would take traffic in the table and none in BPF. */
+_Static_assert(ITR_MAX_LOC == DP_MAX_LOCATORS, "locators of a map-cache entry");
+
 static void on_entry_timer(struct ev_timer *t, void *arg);
 
 uint32_t itr_prefix_iid(const struct lisp_prefix *p)

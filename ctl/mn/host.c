@@ -19,6 +19,14 @@
 #include "log.h"
 #include "mn/host_priv.h"
 
+/* The plan (mn/rlocs.c) stops at the MN's own limits and attach takes it
+ * whole: a plan the data plane cannot hold must not get past the
+ * configuration check. */
+_Static_assert(MN_HOST_MAX_EIDS <= DP_MAX_EIDS, "local EIDs the data plane cannot hold");
+_Static_assert(MN_HOST_MAX_PETRS <= DP_MAX_PETRS, "PETRs the data plane cannot hold");
+_Static_assert(MN_MAX_IFACES - 1 <= DP_MAX_DECAP_DEVS, "RLOC interfaces left without decap");
+_Static_assert(MN_MAX_LOCS <= DP_MAX_LOCAL_RLOCS, "locators decap would not accept");
+
 #define LMN_METRIC4 0u
 /* IPv6 turns metric 0 into 1024; 1 is the best an IPv6 route can have. */
 #define LMN_METRIC6 1u

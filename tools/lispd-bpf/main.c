@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "dp_maps.h"
 
 static void usage(FILE *f)
 {
@@ -23,7 +24,7 @@ static void usage(FILE *f)
 	      "  map-cache add [iid N] PREFIX action drop|native-forward|send-map-request [pin DIR]\n"
 	      "  map-cache del [iid N] PREFIX [pin DIR]\n"
 	      "options: -j JSON output of read commands, -p pretty JSON, -h help\n"
-	      "default pin directory: /sys/fs/bpf/lispd\n", f);
+	      "default pin directory: " DP_PIN_DIR_DEFAULT "\n", f);
 }
 
 /* libbpf's own messages: warnings and errors only, unless LISPD_BPF_DEBUG.
