@@ -26,7 +26,7 @@ trap 'exit 1' INT TERM HUP
 
 CAP_NET_ADMIN=12
 CAP_BPF=39
-# What each role keeps (the table of ctl/core/privs.c), as /proc prints it.
+# What each role keeps (caps_kept of its entry in the role table), as /proc prints it.
 want_caps() {   # node
 	case $1 in
 	m | p) printf '%016x' $(((1 << CAP_NET_ADMIN) | (1 << CAP_BPF))) ;;
