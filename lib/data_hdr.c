@@ -5,11 +5,13 @@
 #include "lisp_msg.h"
 #include "lisp_wire.h"
 
-#define DH_N 0x80
-#define DH_L 0x40
-#define DH_E 0x20
-#define DH_V 0x10
-#define DH_I 0x08
+/* The flags of byte 0, for decode and encode: X(field, bit). */
+#define DH_FLAGS(X) \
+	X(n, 0x80) \
+	X(l, 0x40) \
+	X(e, 0x20) \
+	X(v, 0x10) \
+	X(i, 0x08)
 #define DH_KK 0x03
 
 int lisp_data_hdr_decode(const uint8_t *buf, size_t len, struct lisp_data_hdr *out,
@@ -24,13 +26,12 @@ int lisp_data_hdr_decode(const uint8_t *buf, size_t len, struct lisp_data_hdr *o
 	w1 = ((uint32_t)buf[4] << 24) | ((uint32_t)buf[5] << 16) | ((uint32_t)buf[6] << 8) | buf[7];
 
 	*out = (struct lisp_data_hdr){0};
-	out->n = f & DH_N;
-	out->l = f & DH_L;
-	out->e = f & DH_E;
-	out->i = f & DH_I;
+#define FLAG_GET(field, bit) out->field = f & (bit);
+	DH_FLAGS(FLAG_GET)
+#undef FLAG_GET
 	out->kk = f & DH_KK;
 	/* RFC 9300: N and V never both set; a receiver reading both reads a nonce. */
-	out->v = (f & DH_V) && !out->n;
+	out->v = out->v && !out->n;
 	if (out->n) {
 		out->nonce = ((uint32_t)buf[1] << 16) | ((uint32_t)buf[2] << 8) | buf[3];
 	} else if (out->v) {
@@ -64,16 +65,9 @@ int lisp_data_hdr_encode(uint8_t *buf, size_t cap, const struct lisp_data_hdr *h
 	if (h->i && (h->iid > 0xffffff || h->lsb > 0xff))
 		return lisp_fail(err, LISP_ERR_BAD_ARG, "instance-id/LSBs", 4);
 
-	if (h->n)
-		f |= DH_N;
-	if (h->l)
-		f |= DH_L;
-	if (h->e)
-		f |= DH_E;
-	if (h->v)
-		f |= DH_V;
-	if (h->i)
-		f |= DH_I;
+#define FLAG_PUT(field, bit) f |= h->field ? (bit) : 0;
+	DH_FLAGS(FLAG_PUT)
+#undef FLAG_PUT
 	f |= h->kk;
 
 	w0 = (uint32_t)f << 24;

@@ -1,7 +1,10 @@
-/* Message type of a control packet and dispatch to the decoder for it. */
+/* Message type of a control packet, dispatch to the decoder for it, and the
+ * head most message types begin with. */
 #include <string.h>
 
 #include "lisp_msg.h"
+#include "lisp_wire.h"
+#include "msg_priv.h"
 
 int lisp_msg_type(const uint8_t *buf, size_t len)
 {
@@ -58,4 +61,17 @@ int lisp_msg_decode(const uint8_t *buf, size_t len, struct lisp_msg *out, struct
 	default:
 		return lisp_fail(err, LISP_ERR_BAD_TYPE, "message type", 0);
 	}
+}
+
+int msg_head_decode(const uint8_t *buf, size_t len, size_t *off, unsigned types,
+		    unsigned min_rec, const char *what, struct msg_head *h, struct lisp_err *err)
+{
+	if (get_u32(buf, len, off, &h->w0, err, what))
+		return -1;
+	if (!(types & (1u << (h->w0 >> 28))))
+		return lisp_fail(err, LISP_ERR_BAD_TYPE, "message type", 0);
+	h->n_rec = h->w0 & 0xff;
+	if (h->n_rec < min_rec || h->n_rec > LISP_MAX_RECORDS)
+		return lisp_fail(err, LISP_ERR_BAD_COUNT, "record count", 3);
+	return get_u64(buf, len, off, &h->nonce, err, "nonce");
 }

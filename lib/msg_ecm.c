@@ -14,12 +14,14 @@
 #include "lisp_msg.h"
 #include "lisp_wire.h"
 
-#define ECM_S 0x08000000u
-#define ECM_D 0x04000000u
-#define ECM_E 0x02000000u
-#define ECM_M 0x01000000u
-#define ECM_R 0x00400000u   /* bit 9 */
-#define ECM_N 0x00200000u   /* bit 10 */
+/* The flags of w0, for decode and encode: X(field, bit). */
+#define ECM_FLAGS(X) \
+	X(security, 0x08000000u) \
+	X(ddt, 0x04000000u) \
+	X(to_etr, 0x02000000u) \
+	X(to_ms, 0x01000000u) \
+	X(rtr, 0x00400000u)  /* bit 9 */ \
+	X(nat, 0x00200000u)  /* bit 10 */
 
 #define ECM_HDR_LEN 4
 #define IPV4_HDR_LEN 20
@@ -150,12 +152,9 @@ int lisp_ecm_decode(const uint8_t *buf, size_t len, struct lisp_ecm *out, struct
 		return -1;
 	if ((w0 >> 28) != LISP_ECM)
 		return lisp_fail(err, LISP_ERR_BAD_TYPE, "ECM type", 0);
-	out->security = w0 & ECM_S;
-	out->ddt = w0 & ECM_D;
-	out->to_etr = w0 & ECM_E;
-	out->to_ms = w0 & ECM_M;
-	out->rtr = w0 & ECM_R;
-	out->nat = w0 & ECM_N;
+#define FLAG_GET(field, bit) out->field = w0 & (bit);
+	ECM_FLAGS(FLAG_GET)
+#undef FLAG_GET
 
 	if (wire_need(len, off, 1, err, "inner IP version"))
 		return -1;
@@ -247,18 +246,9 @@ int lisp_ecm_encode(uint8_t *buf, size_t cap, size_t *out_len, const struct lisp
 	if (wire_room(cap, 0, total, err, "ECM"))
 		return -1;
 
-	if (m->security)
-		w0 |= ECM_S;
-	if (m->ddt)
-		w0 |= ECM_D;
-	if (m->to_etr)
-		w0 |= ECM_E;
-	if (m->to_ms)
-		w0 |= ECM_M;
-	if (m->rtr)
-		w0 |= ECM_R;
-	if (m->nat)
-		w0 |= ECM_N;
+#define FLAG_PUT(field, bit) w0 |= m->field ? (bit) : 0;
+	ECM_FLAGS(FLAG_PUT)
+#undef FLAG_PUT
 	put_u32(buf, cap, &off, w0, err, "ECM header");
 
 	if (m->inner_src.afi == LISP_AFI_IPV4) {

@@ -37,4 +37,18 @@ int auth_field_decode(const uint8_t *buf, size_t len, size_t *off, struct lisp_a
 int auth_field_encode(uint8_t *buf, size_t cap, size_t *off, const struct lisp_auth_field *a,
 		      bool sign, struct lisp_err *err);
 
+/* The head of a Map-Request, a Map-Reply and a Map-Register/Notify/Notify-Ack:
+ *   Type(0-3) flags RecCnt(24-31) | Nonce(64) */
+struct msg_head {
+	uint32_t w0;        /* the whole first word: the caller reads its flags */
+	unsigned n_rec;
+	uint64_t nonce;
+};
+
+/* Reads the head at the start of buf (*off is 0). The type must be one of
+ * `types` (a mask of 1 << type) and the record count from min_rec to
+ * LISP_MAX_RECORDS; `what` names the first word in errors. */
+int msg_head_decode(const uint8_t *buf, size_t len, size_t *off, unsigned types,
+		    unsigned min_rec, const char *what, struct msg_head *h, struct lisp_err *err);
+
 #endif

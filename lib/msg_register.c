@@ -16,70 +16,60 @@
 #include "msg_priv.h"
 
 #define BIT(n) (1u << (31 - (n)))
-#define REG_P BIT(4)
-#define REG_S BIT(5)
-#define REG_I BIT(6)
-#define REG_R BIT(7)
-#define REG_E BIT(19)
-#define REG_T BIT(20)
-#define REG_A BIT(21)
-#define REG_MN BIT(22)
-#define REG_M BIT(23)
-#define NOTIFY_I BIT(4)
-#define NOTIFY_R BIT(5)
+/* The flags of the first word, for decode and encode: X(field, bit). */
+#define REGISTER_FLAGS(X) \
+	X(proxy_reply, BIT(4)) \
+	X(security, BIT(5)) \
+	X(xtr_id_present, BIT(6)) \
+	X(rtr, BIT(7)) \
+	X(merge_ack, BIT(19)) \
+	X(ttl_expire, BIT(20)) \
+	X(merge, BIT(21)) \
+	X(mobile_node, BIT(22)) \
+	X(want_notify, BIT(23))
+#define NOTIFY_FLAGS(X) \
+	X(xtr_id_present, BIT(4)) \
+	X(rtr, BIT(5))
+#define REGISTER_TYPES \
+	(1u << LISP_MAP_REGISTER | 1u << LISP_MAP_NOTIFY | 1u << LISP_MAP_NOTIFY_ACK)
 
 #define XTR_ID_LEN 16
 
 static bool is_register_type(unsigned type)
 {
-	return type == LISP_MAP_REGISTER || type == LISP_MAP_NOTIFY ||
-	       type == LISP_MAP_NOTIFY_ACK;
+	return type < 32 && (REGISTER_TYPES & (1u << type));
 }
 
 static void decode_flags(uint32_t w0, struct lisp_map_register *out)
 {
+#define FLAG_GET(field, bit) out->field = w0 & (bit);
 	if (out->type == LISP_MAP_REGISTER) {
-		out->proxy_reply = w0 & REG_P;
-		out->security = w0 & REG_S;
-		out->xtr_id_present = w0 & REG_I;
-		out->rtr = w0 & REG_R;
-		out->merge_ack = w0 & REG_E;
-		out->ttl_expire = w0 & REG_T;
-		out->merge = w0 & REG_A;
-		out->mobile_node = w0 & REG_MN;
-		out->want_notify = w0 & REG_M;
+		REGISTER_FLAGS(FLAG_GET)
 	} else {
-		out->xtr_id_present = w0 & NOTIFY_I;
-		out->rtr = w0 & NOTIFY_R;
+		NOTIFY_FLAGS(FLAG_GET)
 	}
+#undef FLAG_GET
 }
 
 int lisp_map_register_decode(const uint8_t *buf, size_t len, struct lisp_map_register *out,
 			     struct lisp_err *err)
 {
+	struct msg_head h;
 	size_t off = 0;
-	uint32_t w0;
-	unsigned n_rec;
 
 	memset(out, 0, sizeof(*out));
-	if (get_u32(buf, len, &off, &w0, err, "Map-Register header"))
+	if (msg_head_decode(buf, len, &off, REGISTER_TYPES, 0, "Map-Register header", &h, err))
 		return -1;
-	if (!is_register_type(w0 >> 28))
-		return lisp_fail(err, LISP_ERR_BAD_TYPE, "message type", 0);
-	out->type = (uint8_t)(w0 >> 28);
-	decode_flags(w0, out);
-	n_rec = w0 & 0xff;
-	if (n_rec > LISP_MAX_RECORDS)
-		return lisp_fail(err, LISP_ERR_BAD_COUNT, "record count", 3);
-
-	if (get_u64(buf, len, &off, &out->nonce, err, "nonce") ||
-	    auth_field_decode(buf, len, &off, &out->auth, err))
+	out->type = (uint8_t)(h.w0 >> 28);
+	decode_flags(h.w0, out);
+	out->nonce = h.nonce;
+	if (auth_field_decode(buf, len, &off, &out->auth, err))
 		return -1;
 
-	for (unsigned i = 0; i < n_rec; i++)
+	for (unsigned i = 0; i < h.n_rec; i++)
 		if (lisp_record_decode(buf, len, &off, &out->rec[i], err))
 			return -1;
-	out->n_rec = (uint8_t)n_rec;
+	out->n_rec = (uint8_t)h.n_rec;
 
 	if (out->xtr_id_present &&
 	    (get_bytes(buf, len, &off, out->xtr_id, XTR_ID_LEN, err, "xTR-ID") ||
@@ -96,14 +86,13 @@ static uint32_t encode_w0(const struct lisp_map_register *m)
 
 	/* Register-only flags are dropped for a Notify, so an ack can be built
 	 * by copying the Register it answers and changing the type. */
-	if (m->type == LISP_MAP_REGISTER)
-		w0 |= (m->proxy_reply ? REG_P : 0) | (m->security ? REG_S : 0) |
-		      (m->xtr_id_present ? REG_I : 0) | (m->rtr ? REG_R : 0) |
-		      (m->merge_ack ? REG_E : 0) | (m->ttl_expire ? REG_T : 0) |
-		      (m->merge ? REG_A : 0) | (m->mobile_node ? REG_MN : 0) |
-		      (m->want_notify ? REG_M : 0);
-	else
-		w0 |= (m->xtr_id_present ? NOTIFY_I : 0) | (m->rtr ? NOTIFY_R : 0);
+#define FLAG_PUT(field, bit) w0 |= m->field ? (bit) : 0;
+	if (m->type == LISP_MAP_REGISTER) {
+		REGISTER_FLAGS(FLAG_PUT)
+	} else {
+		NOTIFY_FLAGS(FLAG_PUT)
+	}
+#undef FLAG_PUT
 	return w0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "lisp_msg.h"
 #include "lisp_wire.h"
+#include "msg_priv.h"
 
 #define BIT(n) (1u << (31 - (n)))
 #define REP_P BIT(4)
@@ -16,28 +17,21 @@
 int lisp_map_reply_decode(const uint8_t *buf, size_t len, struct lisp_map_reply *out,
 			  struct lisp_err *err)
 {
+	struct msg_head h;
 	size_t off = 0;
-	uint32_t w0;
-	unsigned n_rec;
 
 	memset(out, 0, sizeof(*out));
-	if (get_u32(buf, len, &off, &w0, err, "Map-Reply header"))
-		return -1;
-	if (w0 >> 28 != LISP_MAP_REPLY)
-		return lisp_fail(err, LISP_ERR_BAD_TYPE, "message type", 0);
-	out->probe = w0 & REP_P;
-	out->echo = w0 & REP_E;
-	out->security = w0 & REP_S;
-	n_rec = w0 & 0xff;
 	/* A reply without a record answers nothing. */
-	if (n_rec == 0 || n_rec > LISP_MAX_RECORDS)
-		return lisp_fail(err, LISP_ERR_BAD_COUNT, "record count", 3);
-	if (get_u64(buf, len, &off, &out->nonce, err, "nonce"))
+	if (msg_head_decode(buf, len, &off, 1u << LISP_MAP_REPLY, 1, "Map-Reply header", &h, err))
 		return -1;
-	for (unsigned i = 0; i < n_rec; i++)
+	out->probe = h.w0 & REP_P;
+	out->echo = h.w0 & REP_E;
+	out->security = h.w0 & REP_S;
+	out->nonce = h.nonce;
+	for (unsigned i = 0; i < h.n_rec; i++)
 		if (lisp_record_decode(buf, len, &off, &out->rec[i], err))
 			return -1;
-	out->n_rec = (uint8_t)n_rec;
+	out->n_rec = (uint8_t)h.n_rec;
 	if (off != len)
 		return lisp_fail(err, LISP_ERR_TOO_LONG, "trailing bytes", off);
 	return 0;

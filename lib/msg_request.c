@@ -9,16 +9,19 @@
 
 #include "lisp_msg.h"
 #include "lisp_wire.h"
+#include "msg_priv.h"
 
 #define BIT(n) (1u << (31 - (n)))  /* bit n counted from the MSB, as in the RFC */
-#define REQ_A BIT(4)
-#define REQ_M BIT(5)
-#define REQ_P BIT(6)
-#define REQ_S BIT(7)
-#define REQ_PITR BIT(8)
-#define REQ_SMR_INVOKED BIT(9)
-#define REQ_L BIT(17)
-#define REQ_D BIT(18)
+/* The flags of the first word, for decode and encode: X(field, bit). */
+#define REQ_FLAGS(X) \
+	X(authoritative, BIT(4)) \
+	X(map_data, BIT(5)) \
+	X(probe, BIT(6)) \
+	X(smr, BIT(7)) \
+	X(pitr, BIT(8)) \
+	X(smr_invoked, BIT(9)) \
+	X(local_rloc, BIT(17)) \
+	X(dont_reply, BIT(18))
 #define REQ_IRC_SHIFT 8
 #define REQ_IRC_MASK 0x1f
 
@@ -47,30 +50,19 @@ static int decode_eid_prefix(const uint8_t *buf, size_t len, size_t *off, struct
 int lisp_map_request_decode(const uint8_t *buf, size_t len, struct lisp_map_request *out,
 			    struct lisp_err *err)
 {
+	struct msg_head h;
 	size_t off = 0, at;
-	uint32_t w0;
-	unsigned n_rec;
 
 	memset(out, 0, sizeof(*out));
-	if (get_u32(buf, len, &off, &w0, err, "Map-Request header"))
-		return -1;
-	if (w0 >> 28 != LISP_MAP_REQUEST)
-		return lisp_fail(err, LISP_ERR_BAD_TYPE, "message type", 0);
-	out->authoritative = w0 & REQ_A;
-	out->map_data = w0 & REQ_M;
-	out->probe = w0 & REQ_P;
-	out->smr = w0 & REQ_S;
-	out->pitr = w0 & REQ_PITR;
-	out->smr_invoked = w0 & REQ_SMR_INVOKED;
-	out->local_rloc = w0 & REQ_L;
-	out->dont_reply = w0 & REQ_D;
-	n_rec = w0 & 0xff;
 	/* A request asks for at least one EID; more than we keep is refused
 	 * whole rather than answered in part. */
-	if (n_rec == 0 || n_rec > LISP_MAX_RECORDS)
-		return lisp_fail(err, LISP_ERR_BAD_COUNT, "record count", 3);
-	if (get_u64(buf, len, &off, &out->nonce, err, "nonce"))
+	if (msg_head_decode(buf, len, &off, 1u << LISP_MAP_REQUEST, 1, "Map-Request header", &h,
+			    err))
 		return -1;
+#define FLAG_GET(field, bit) out->field = h.w0 & (bit);
+	REQ_FLAGS(FLAG_GET)
+#undef FLAG_GET
+	out->nonce = h.nonce;
 
 	at = off;
 	if (lisp_addr_decode(buf, len, &off, &out->source_eid, err))
@@ -78,7 +70,7 @@ int lisp_map_request_decode(const uint8_t *buf, size_t len, struct lisp_map_requ
 	if (out->source_eid.kind == LISP_ADDR_AFI_LIST)
 		return lisp_fail(err, LISP_ERR_BAD_AFI, "source EID AFI", at);
 
-	out->n_itr = (uint8_t)(((w0 >> REQ_IRC_SHIFT) & REQ_IRC_MASK) + 1);
+	out->n_itr = (uint8_t)(((h.w0 >> REQ_IRC_SHIFT) & REQ_IRC_MASK) + 1);
 	for (unsigned i = 0; i < out->n_itr; i++) {
 		at = off;
 		if (lisp_addr_decode(buf, len, &off, &out->itr[i], err))
@@ -87,10 +79,10 @@ int lisp_map_request_decode(const uint8_t *buf, size_t len, struct lisp_map_requ
 			return lisp_fail(err, LISP_ERR_BAD_AFI, "ITR-RLOC AFI", at);
 	}
 
-	for (unsigned i = 0; i < n_rec; i++)
+	for (unsigned i = 0; i < h.n_rec; i++)
 		if (decode_eid_prefix(buf, len, &off, &out->eid[i], err))
 			return -1;
-	out->n_eid = (uint8_t)n_rec;
+	out->n_eid = (uint8_t)h.n_rec;
 
 	if (out->map_data && lisp_record_decode(buf, len, &off, &out->map_reply_record, err))
 		return -1;
@@ -113,10 +105,9 @@ int lisp_map_request_encode(uint8_t *buf, size_t cap, size_t *out_len,
 		return lisp_fail(err, LISP_ERR_BAD_ARG, "source EID kind", 0);
 
 	w0 = (uint32_t)LISP_MAP_REQUEST << 28;
-	w0 |= (m->authoritative ? REQ_A : 0) | (m->map_data ? REQ_M : 0) |
-	      (m->probe ? REQ_P : 0) | (m->smr ? REQ_S : 0) | (m->pitr ? REQ_PITR : 0) |
-	      (m->smr_invoked ? REQ_SMR_INVOKED : 0) | (m->local_rloc ? REQ_L : 0) |
-	      (m->dont_reply ? REQ_D : 0);
+#define FLAG_PUT(field, bit) w0 |= m->field ? (bit) : 0;
+	REQ_FLAGS(FLAG_PUT)
+#undef FLAG_PUT
 	w0 |= (uint32_t)(m->n_itr - 1) << REQ_IRC_SHIFT;
 	w0 |= m->n_eid;
 	if (put_u32(buf, cap, &off, w0, err, "Map-Request header") ||

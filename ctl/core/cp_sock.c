@@ -10,13 +10,41 @@
 #include "core/evloop.h"
 #include "log.h"
 
+union sockaddr_inx {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
+
+/* Control messages of one pktinfo, either family; cmsghdr for its alignment. */
+union pktinfo_buf {
+	struct cmsghdr align;
+	char v4[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	char v6[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+};
+
+/* The socket address of addr (NULL: the wildcard) and port; its length. */
+static socklen_t sockaddr_fill(union sockaddr_inx *sa, int family, const uint8_t *addr,
+			       uint16_t port)
+{
+	memset(sa, 0, sizeof(*sa));
+	if (family == AF_INET) {
+		sa->v4.sin_family = AF_INET;
+		sa->v4.sin_port = htons(port);
+		if (addr)
+			memcpy(&sa->v4.sin_addr, addr, 4);
+		return sizeof(sa->v4);
+	}
+	sa->v6.sin6_family = AF_INET6;
+	sa->v6.sin6_port = htons(port);
+	if (addr)
+		memcpy(&sa->v6.sin6_addr, addr, 16);
+	return sizeof(sa->v6);
+}
+
 static int open_family(int family, uint16_t port, char *errbuf, size_t errlen)
 {
-	union {
-		struct sockaddr_in v4;
-		struct sockaddr_in6 v6;
-	} sa;
-	socklen_t salen;
+	union sockaddr_inx sa;
 	int one = 1;
 	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
 
@@ -27,23 +55,16 @@ static int open_family(int family, uint16_t port, char *errbuf, size_t errlen)
 			 family == AF_INET ? "IPv4" : "IPv6", strerror(errno));
 		return -1;
 	}
-	memset(&sa, 0, sizeof(sa));
 	if (family == AF_INET) {
-		sa.v4.sin_family = AF_INET;
-		sa.v4.sin_port = htons(port);
-		salen = sizeof(sa.v4);
 		if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)))
 			goto fail;
 	} else {
-		sa.v6.sin6_family = AF_INET6;
-		sa.v6.sin6_port = htons(port);
-		salen = sizeof(sa.v6);
 		/* Separate sockets per family: no v4-mapped addresses to undo. */
 		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
 		    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)))
 			goto fail;
 	}
-	if (bind(fd, (struct sockaddr *)&sa, salen))
+	if (bind(fd, &sa.sa, sockaddr_fill(&sa, family, NULL, port)))
 		goto fail;
 	return fd;
 fail:
@@ -144,80 +165,64 @@ void cp_sock_set_rloc(struct cp_sock *cs, uint16_t afi, const struct lisp_ip *rl
 	}
 }
 
+static void put_cmsg(struct msghdr *msg, union pktinfo_buf *cbuf, int level, int type,
+		     const void *data, size_t len)
+{
+	struct cmsghdr *c;
+
+	msg->msg_control = cbuf;
+	msg->msg_controllen = CMSG_SPACE(len);
+	c = CMSG_FIRSTHDR(msg);
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), data, len);
+}
+
+/* The address a datagram leaves from, as its pktinfo. */
+static void set_source(struct msghdr *msg, union pktinfo_buf *cbuf, const struct lisp_ip *src)
+{
+	if (src->afi == LISP_AFI_IPV4) {
+		struct in_pktinfo pi = { 0 };
+
+		/* ipi_spec_dst is the source for sending. */
+		memcpy(&pi.ipi_spec_dst, src->bytes, 4);
+		put_cmsg(msg, cbuf, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = { 0 };
+
+		memcpy(&pi.ipi6_addr, src->bytes, 16);
+		put_cmsg(msg, cbuf, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+	}
+}
+
 int cp_sock_send(void *ctx, const struct lisp_ip *src, const struct lisp_ip *dst,
 		 uint16_t dport, const uint8_t *buf, size_t len)
 {
 	struct cp_sock *cs = ctx;
-	union {
-		char v4[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		char v6[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-	} cbuf;
-	struct sockaddr_in sin;
-	struct sockaddr_in6 sin6;
+	union pktinfo_buf cbuf;
+	union sockaddr_inx to;
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *c;
+	struct msghdr msg = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1 };
+	bool v4 = dst->afi == LISP_AFI_IPV4;
 	ssize_t n;
 	int fd;
 
 	memset(&cbuf, 0, sizeof(cbuf));
-	if (src && src->afi != dst->afi) {
+	if ((src && src->afi != dst->afi) || (!v4 && dst->afi != LISP_AFI_IPV6)) {
 		errno = EAFNOSUPPORT;
 		goto fail;
 	}
-	if (dst->afi == LISP_AFI_IPV4) {
-		if (!src && cs->have_rloc4)
-			src = &cs->rloc4;
-		fd = cs->fd4;
-		memset(&sin, 0, sizeof(sin));
-		sin.sin_family = AF_INET;
-		sin.sin_port = htons(dport);
-		memcpy(&sin.sin_addr, dst->bytes, 4);
-		msg.msg_name = &sin;
-		msg.msg_namelen = sizeof(sin);
-		if (src) {
-			struct in_pktinfo pi = { 0 };
-
-			/* ipi_spec_dst is the source for sending. */
-			memcpy(&pi.ipi_spec_dst, src->bytes, 4);
-			msg.msg_control = cbuf.v4;
-			msg.msg_controllen = sizeof(cbuf.v4);
-			c = CMSG_FIRSTHDR(&msg);
-			c->cmsg_level = IPPROTO_IP;
-			c->cmsg_type = IP_PKTINFO;
-			c->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		}
-	} else if (dst->afi == LISP_AFI_IPV6) {
-		if (!src && cs->have_rloc6)
-			src = &cs->rloc6;
-		fd = cs->fd6;
-		memset(&sin6, 0, sizeof(sin6));
-		sin6.sin6_family = AF_INET6;
-		sin6.sin6_port = htons(dport);
-		memcpy(&sin6.sin6_addr, dst->bytes, 16);
-		msg.msg_name = &sin6;
-		msg.msg_namelen = sizeof(sin6);
-		if (src) {
-			struct in6_pktinfo pi = { 0 };
-
-			memcpy(&pi.ipi6_addr, src->bytes, 16);
-			msg.msg_control = cbuf.v6;
-			msg.msg_controllen = sizeof(cbuf.v6);
-			c = CMSG_FIRSTHDR(&msg);
-			c->cmsg_level = IPPROTO_IPV6;
-			c->cmsg_type = IPV6_PKTINFO;
-			c->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-		}
-	} else {
-		errno = EAFNOSUPPORT;
-		goto fail;
-	}
+	fd = v4 ? cs->fd4 : cs->fd6;
 	if (fd < 0) {
 		errno = EAFNOSUPPORT;
 		goto fail;
 	}
+	if (!src && (v4 ? cs->have_rloc4 : cs->have_rloc6))
+		src = v4 ? &cs->rloc4 : &cs->rloc6;
+	msg.msg_namelen = sockaddr_fill(&to, v4 ? AF_INET : AF_INET6, dst->bytes, dport);
+	if (src)
+		set_source(&msg, &cbuf, src);
 	n = sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n != (ssize_t)len) {
 		if (n >= 0)
