@@ -2,24 +2,9 @@
 
 #include "lisp_err.h"
 
-static const char *const err_names[LISP_ERR__COUNT] = {
-	[LISP_OK] = "ok",
-	[LISP_ERR_TRUNCATED] = "truncated",
-	[LISP_ERR_TOO_LONG] = "too-long",
-	[LISP_ERR_BAD_TYPE] = "bad-type",
-	[LISP_ERR_BAD_AFI] = "bad-afi",
-	[LISP_ERR_BAD_LCAF] = "bad-lcaf",
-	[LISP_ERR_BAD_PREFIX] = "bad-prefix",
-	[LISP_ERR_BAD_COUNT] = "bad-count",
-	[LISP_ERR_BAD_FLAGS] = "bad-flags",
-	[LISP_ERR_BAD_AUTH] = "bad-auth",
-	[LISP_ERR_AUTH_FAILED] = "auth-failed",
-	[LISP_ERR_BAD_CHECKSUM] = "bad-checksum",
-	[LISP_ERR_BAD_IP] = "bad-ip",
-	[LISP_ERR_BAD_ARG] = "bad-arg",
-	[LISP_ERR_CRYPTO] = "crypto",
-	[LISP_ERR_SYNTAX] = "syntax",
-};
+#define LISP_ERR_NAME(code, name) [code] = name,
+static const char *const err_names[LISP_ERR__COUNT] = { LISP_ERR_CODES(LISP_ERR_NAME) };
+#undef LISP_ERR_NAME
 
 const char *lisp_err_name(enum lisp_err_code code)
 {

@@ -5,25 +5,32 @@
 
 #include <stddef.h>
 
+/* Every code with its short stable name, usable as a counter name, and
+ * what it means. */
+#define LISP_ERR_CODES(X)                                                                       \
+	X(LISP_OK, "ok")                                                                        \
+	X(LISP_ERR_TRUNCATED, "truncated")   /* buffer ends before a field it must hold */      \
+	X(LISP_ERR_TOO_LONG, "too-long")     /* bytes after the message; output too small */    \
+	X(LISP_ERR_BAD_TYPE, "bad-type")     /* type unknown or not the one expected */         \
+	X(LISP_ERR_BAD_AFI, "bad-afi")       /* AFI unknown or not allowed in this field */     \
+	X(LISP_ERR_BAD_LCAF, "bad-lcaf")     /* LCAF type unknown or its length lies */         \
+	X(LISP_ERR_BAD_PREFIX, "bad-prefix") /* mask length larger than the address */          \
+	X(LISP_ERR_BAD_COUNT, "bad-count")   /* a count lies, or is over our limits */          \
+	X(LISP_ERR_BAD_FLAGS, "bad-flags")   /* flag combination the protocol forbids */        \
+	X(LISP_ERR_BAD_AUTH, "bad-auth")     /* auth length or algorithm wrong */               \
+	X(LISP_ERR_AUTH_FAILED, "auth-failed") /* HMAC mismatch */                              \
+	X(LISP_ERR_BAD_CHECKSUM, "bad-checksum") /* inner IP/UDP checksum wrong (ECM) */        \
+	X(LISP_ERR_BAD_IP, "bad-ip")         /* inner IP header malformed (ECM) */              \
+	X(LISP_ERR_BAD_ARG, "bad-arg")       /* the caller asked for what cannot be encoded */  \
+	X(LISP_ERR_CRYPTO, "crypto")         /* OpenSSL failed */                               \
+	X(LISP_ERR_SYNTAX, "syntax")         /* text form not parseable */
+
+#define LISP_ERR_ENUM(code, name) code,
 enum lisp_err_code {
-	LISP_OK = 0,
-	LISP_ERR_TRUNCATED,     /* buffer ends before a field it must hold */
-	LISP_ERR_TOO_LONG,      /* bytes left over after the message, or output too small */
-	LISP_ERR_BAD_TYPE,      /* message type unknown or not the one expected */
-	LISP_ERR_BAD_AFI,       /* AFI unknown or not allowed in this field */
-	LISP_ERR_BAD_LCAF,      /* LCAF type unknown or its length lies */
-	LISP_ERR_BAD_PREFIX,    /* mask length larger than the address */
-	LISP_ERR_BAD_COUNT,     /* record/locator/ITR-RLOC count lies or exceeds our limits */
-	LISP_ERR_BAD_FLAGS,     /* flag combination the protocol forbids */
-	LISP_ERR_BAD_AUTH,      /* auth length does not fit the algorithm, unknown algorithm */
-	LISP_ERR_AUTH_FAILED,   /* HMAC mismatch */
-	LISP_ERR_BAD_CHECKSUM,  /* inner IP/UDP checksum wrong (ECM) */
-	LISP_ERR_BAD_IP,        /* inner IP header malformed (ECM) */
-	LISP_ERR_BAD_ARG,       /* caller passed something that cannot be encoded */
-	LISP_ERR_CRYPTO,        /* OpenSSL failed */
-	LISP_ERR_SYNTAX,        /* text form not parseable */
+	LISP_ERR_CODES(LISP_ERR_ENUM)
 	LISP_ERR__COUNT
 };
+#undef LISP_ERR_ENUM
 
 struct lisp_err {
 	enum lisp_err_code code;
