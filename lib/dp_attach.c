@@ -278,20 +278,28 @@ static int setup_lmn(const struct dp_attach_opts *o, const char *lmn, const stru
 	return 0;
 }
 
+int dp_skel_load(struct bpf_object_skeleton *s, const char *what, const char *pin_dir,
+		 struct dp_err *err)
+{
+	int rc = bpf_object__load_skeleton(s);
+
+	if (rc)
+		return dp_fail(err, rc, "loading %s failed: %s (pinned maps under %s from "
+			       "another build? detach first; libbpf logged details)", what,
+			       strerror(-rc), pin_dir);
+	return 0;
+}
+
 static int load_skel(struct lispd_tc **out, const char *pin_dir, struct dp_err *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
 	struct lispd_tc *skel = lispd_tc__open_opts(&oo);
-	int rc;
 
 	if (!skel)
 		return dp_fail(err, errno, "opening the BPF object: %s", strerror(errno));
-	rc = lispd_tc__load(skel);
-	if (rc) {
+	if (dp_skel_load(skel->skeleton, "the BPF programs", pin_dir, err)) {
 		lispd_tc__destroy(skel);
-		return dp_fail(err, rc, "loading the BPF programs failed: %s (pinned maps under %s "
-			       "from another build? detach first; libbpf logged details)",
-			       strerror(-rc), pin_dir);
+		return -1;
 	}
 	*out = skel;
 	return 0;

@@ -29,6 +29,8 @@
 #include "dp_tc.h"
 #include "lisp_addr.h"
 
+struct bpf_object_skeleton;
+
 /* ---- the mobile node ------------------------------------------------------- */
 
 #define DP_LMN_DEFAULT "lmn0"
@@ -175,6 +177,12 @@ int dp_record_open(const char *pin_dir, const char *name, uint32_t value_size,
 		   struct dp_err *err);
 int dp_record_read(const char *pin_dir, const char *name, void *value, struct dp_err *err);
 int dp_record_write(int fd, const char *name, const void *value, struct dp_err *err);
+
+/* Loads an opened skeleton (skel->skeleton) with its maps pinned under
+ * pin_dir; what names the object in the message ("the BPF object", "the
+ * PxTR BPF object"). 0, or -1 with err filled: the caller destroys it. */
+int dp_skel_load(struct bpf_object_skeleton *s, const char *what, const char *pin_dir,
+		 struct dp_err *err);
 
 /* Unlinks <pin_dir>/<names[i]> for each name (missing ones are fine), then
  * the directory itself when rm_dir. Best effort: nothing to report. */

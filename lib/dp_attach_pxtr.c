@@ -137,15 +137,12 @@ static int load(struct lispd_pxtr **out, const char *pin, struct dp_err *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
 	struct lispd_pxtr *skel = lispd_pxtr__open_opts(&oo);
-	int rc;
 
 	if (!skel)
 		return dp_fail(err, errno, "opening the PxTR BPF object: %s", strerror(errno));
-	rc = lispd_pxtr__load(skel);
-	if (rc) {
+	if (dp_skel_load(skel->skeleton, "the PxTR BPF programs", pin, err)) {
 		lispd_pxtr__destroy(skel);
-		return dp_fail(err, rc, "loading the PxTR BPF programs failed: %s (pinned maps "
-			       "under %s from another build? detach first)", strerror(-rc), pin);
+		return -1;
 	}
 	*out = skel;
 	return 0;
