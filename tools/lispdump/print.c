@@ -39,6 +39,21 @@ static void prefix_field(struct out *o, const char *key, const struct lisp_prefi
 	out_str(o, key, lisp_prefix_format(p, buf, sizeof(buf)));
 }
 
+/* One locator; in text its flags are bare words, only those set. */
+static void print_locator(struct out *o, const struct lisp_locator *l)
+{
+	out_obj_begin(o, NULL, "locator");
+	addr_field(o, "addr", &l->addr);
+	out_u64(o, "priority", l->priority);
+	out_u64(o, "weight", l->weight);
+	out_u64(o, "mpriority", l->mpriority);
+	out_u64(o, "mweight", l->mweight);
+	out_flag(o, "local", l->local);
+	out_flag(o, "probed", l->probed);
+	out_flag(o, "reachable", l->reachable);
+	out_obj_end(o);
+}
+
 static void print_record(struct out *o, const struct lisp_record *r)
 {
 	out_obj_begin(o, NULL, "record");
@@ -48,20 +63,8 @@ static void print_record(struct out *o, const struct lisp_record *r)
 	out_bool(o, "authoritative", r->authoritative);
 	out_u64(o, "map_version", r->map_version);
 	out_arr_begin(o, "locators");
-	for (unsigned i = 0; i < r->n_loc; i++) {
-		const struct lisp_locator *l = &r->loc[i];
-
-		out_obj_begin(o, NULL, "locator");
-		addr_field(o, "addr", &l->addr);
-		out_u64(o, "priority", l->priority);
-		out_u64(o, "weight", l->weight);
-		out_u64(o, "mpriority", l->mpriority);
-		out_u64(o, "mweight", l->mweight);
-		out_flag(o, "local", l->local);
-		out_flag(o, "probed", l->probed);
-		out_flag(o, "reachable", l->reachable);
-		out_obj_end(o);
-	}
+	for (unsigned i = 0; i < r->n_loc; i++)
+		print_locator(o, &r->loc[i]);
 	out_arr_end(o);
 	out_obj_end(o);
 }
