@@ -210,6 +210,13 @@ void json_null(struct json *j, const char *key)
 		fputs("null", j->f);
 }
 
+void json_error(struct json *j, const char *msg)
+{
+	json_obj_begin(j, NULL);
+	json_str(j, "error", msg);
+	json_obj_end(j);
+}
+
 int json_end(struct json *j)
 {
 	int rc = j->failed || j->depth != 0 || j->level[0].first ? -1 : 0;

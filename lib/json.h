@@ -64,6 +64,9 @@ void json_fixed(struct json *j, const char *key, double v, unsigned decimals);
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 
+/* The object {"error": msg}: how every answer says it has none. */
+void json_error(struct json *j, const char *msg);
+
 /* Ends the document with a newline and makes the writer ready for the
  * next one. 0 when exactly one complete value was written, else -1. */
 int json_end(struct json *j);

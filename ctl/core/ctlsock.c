@@ -77,9 +77,7 @@ static char *error_doc(const char *what, const char *req, size_t *doclen)
 		return NULL;
 	snprintf(msg, sizeof(msg), "%s '%s'", what, req);
 	json_init(&j, out, false);
-	json_obj_begin(&j, NULL);
-	json_str(&j, "error", msg);
-	json_obj_end(&j);
+	json_error(&j, msg);
 	json_end(&j);
 	fclose(out);
 	return doc;

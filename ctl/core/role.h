@@ -78,6 +78,13 @@ struct role_dataplane {
 	void (*on_miss)(void *obj, const struct dp_miss *ev);
 };
 
+/* One request of the control socket and the role's answer to it: one JSON
+ * value (for status and counters, the role's part of them). */
+struct role_answer {
+	const char *request;
+	void (*json)(void *obj, struct json *j);
+};
+
 struct role {
 	enum lispd_cfg_mode mode;
 	const char *name;             /* "MN": the "mode" of status */
@@ -103,12 +110,10 @@ struct role {
 	int (*reload)(void *obj, const struct lispd_config *next);
 	const char *reload_note;      /* what a reload does not change, or NULL */
 
-	/* Control socket. requests: what the role answers alone (NULL-ended;
-	 * NULL: every request but status and counters). ctl_json writes one
-	 * JSON value; for status and counters, the role's part of them. */
-	const char *const *requests;
-	const char *status_request;   /* what the role answers for "status" */
-	void (*ctl_json)(void *obj, const char *req, struct json *j);
+	/* Control socket: the role's answers, up to one with a NULL request.
+	 * "status" and "counters" must be there: the core wraps them with the
+	 * daemon's own part; a request not there gets the core's error. */
+	const struct role_answer *answers;
 	/* Its members of the daemon's own part of status. */
 	void (*daemon_json)(struct lispd *d, struct json *j);
 };
@@ -126,8 +131,11 @@ void role_stop(struct lispd *d);
 void role_reload(struct lispd *d);
 
 /* The control socket's handler (core/role_json.c): status and counters wrap
- * the role's part with the daemon's own; the role's requests are its alone;
- * -1 for the rest. */
+ * the role's part with the daemon's own; the role's other answers are its
+ * alone; -1 for the rest. */
 int role_on_ctl(const char *req, struct json *j, void *arg);
+
+/* r's answer to req, or NULL. */
+const struct role_answer *role_answer(const struct role *r, const char *req);
 
 #endif

@@ -44,33 +44,29 @@ static void daemon_json(struct lispd *d, struct json *j)
 	json_obj_end(j);
 }
 
-static bool role_takes(const struct role *r, const char *req)
+const struct role_answer *role_answer(const struct role *r, const char *req)
 {
-	if (!r->requests)
-		return true;
-	for (const char *const *q = r->requests; *q; q++)
-		if (!strcmp(*q, req))
-			return true;
-	return false;
+	for (const struct role_answer *a = r->answers; a->request; a++)
+		if (!strcmp(a->request, req))
+			return a;
+	return NULL;
 }
 
 int role_on_ctl(const char *req, struct json *j, void *arg)
 {
 	struct lispd *d = arg;
-	const struct role *r = d->role;
+	const struct role_answer *a = role_answer(d->role, req);
 
-	if (!d->obj)
-		return -1;   /* still starting: nothing to show yet */
+	if (!d->obj || !a)
+		return -1;   /* still starting, or not a request of ours */
 	if (!strcmp(req, "status") || !strcmp(req, "counters")) {
 		json_obj_begin(j, NULL);
 		daemon_json(d, j);
-		json_key(j, r->key);
-		r->ctl_json(d->obj, !strcmp(req, "status") ? r->status_request : req, j);
+		json_key(j, d->role->key);
+		a->json(d->obj, j);
 		json_obj_end(j);
 		return 0;
 	}
-	if (!role_takes(r, req))
-		return -1;
-	r->ctl_json(d->obj, req, j);
+	a->json(d->obj, j);
 	return 0;
 }

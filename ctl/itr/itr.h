@@ -248,12 +248,16 @@ void itr_mc_static_sweep(struct itr *itr);
 /* The data plane's name of the entry's action ("encap", "drop", ...). */
 const char *itr_mc_action_name(const struct itr_mc_entry *e);
 
-/* JSON views. itr_ctl_json answers "map-cache" and "pending" (the
- * requests in flight), each an array, and returns false for any other
- * request. itr_json_counters writes members of the role's counters object
+/* JSON views: the map-cache and the requests in flight ("pending"), each
+ * an array: the answers of those names in the role table (core/role.h) of
+ * a role whose object holds its struct itr as first member. itr_json_counters writes members of the role's counters object
  * after the role's own: the role's control messages that failed to decode,
  * by reason (rx_malformed_<reason>), then the ITR's counters. */
-bool itr_ctl_json(struct itr *itr, const char *req, struct json *j);
+void itr_json_map_cache(void *itr, struct json *j);
+void itr_json_pending(void *itr, struct json *j);
+/* Those two as rows of a role's answers (struct role_answer). */
+#define ITR_ROLE_ANSWERS \
+	{ "map-cache", itr_json_map_cache }, { "pending", itr_json_pending }
 void itr_json_counters(const struct itr *itr, const struct rx_errs *rx, struct json *j);
 
 /* Prefix helpers: the iid of p, and p made canonical (iid LCAF only when

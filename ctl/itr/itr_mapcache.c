@@ -364,8 +364,9 @@ static void json_prefix(struct json *j, const char *key, const struct lisp_prefi
 	json_str(j, key, lisp_prefix_format(p, buf, sizeof(buf)));
 }
 
-static void json_mapcache(struct itr *itr, struct json *j)
+void itr_json_map_cache(void *arg, struct json *j)
 {
+	const struct itr *itr = arg;
 	uint64_t now = ev_now_ms(itr->loop);
 
 	json_arr_begin(j, NULL);
@@ -400,8 +401,10 @@ static const char *reason_name(enum itr_req_reason r)
 	return r == ITR_REQ_REFRESH ? "refresh" : r == ITR_REQ_SMR ? "smr" : "miss";
 }
 
-static void json_pending(const struct itr *itr, struct json *j)
+void itr_json_pending(void *arg, struct json *j)
 {
+	const struct itr *itr = arg;
+
 	json_arr_begin(j, NULL);
 	for (unsigned i = 0; i < ITR_REQ_MAX; i++) {
 		const struct itr_req *r = &itr->req[i];
@@ -422,17 +425,6 @@ static void json_pending(const struct itr *itr, struct json *j)
 		json_obj_end(j);
 	}
 	json_arr_end(j);
-}
-
-bool itr_ctl_json(struct itr *itr, const char *req, struct json *j)
-{
-	if (strcmp(req, "map-cache") == 0)
-		json_mapcache(itr, j);
-	else if (strcmp(req, "pending") == 0)
-		json_pending(itr, j);
-	else
-		return false;
-	return true;
 }
 
 void itr_json_counters(const struct itr *itr, const struct rx_errs *rx, struct json *j)

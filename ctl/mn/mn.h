@@ -68,7 +68,7 @@ struct mn *mn_new(const struct lispd_config *cfg, struct ev_loop *loop, struct c
 void mn_start(struct mn *mn);
 
 /* The role table's callbacks (core/role.h) take their struct mn as void *:
- * mn_on_control, mn_on_miss, mn_reload and mn_ctl_json. */
+ * mn_on_control, mn_on_miss, mn_reload and the mn_json_* answers. */
 /* One control datagram received on port 4342 (src/sport: the sender; dst: our
  * address it arrived at). */
 void mn_on_control(void *mn, const struct lisp_ip *src, uint16_t sport,
@@ -92,9 +92,11 @@ void mn_moved(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs);
  * entries from new_cfg; dynamic map-cache entries stay. Returns 0, or -1 with
  * nothing changed. */
 int mn_reload(void *mn, const struct lispd_config *new_cfg);
-/* One JSON value for "status", "registrations", "map-cache", "pending" or
- * "counters"; {"error": ...} for anything else. */
-void mn_ctl_json(void *mn, const char *cmd, struct json *j);
+/* The control socket's answers: status, registrations, counters (the
+ * role's part of them); map-cache and pending are the ITR's. */
+void mn_json_status(void *mn, struct json *j);
+void mn_json_registrations(void *mn, struct json *j);
+void mn_json_counters(void *mn, struct json *j);
 /* Stops every timer; leaves the BPF map-cache as it is (the daemon tears the
  * data plane down, or a restart refills it). */
 void mn_free(struct mn *mn);

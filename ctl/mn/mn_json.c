@@ -21,8 +21,9 @@ static unsigned n_registered(const struct mn *mn)
 	return n;
 }
 
-static void status(struct mn *mn, struct json *j)
+void mn_json_status(void *arg, struct json *j)
 {
+	struct mn *mn = arg;
 	char a[LISP_ADDR_STRLEN];
 
 	json_obj_begin(j, NULL);
@@ -50,8 +51,9 @@ static void status(struct mn *mn, struct json *j)
 	json_obj_end(j);
 }
 
-static void registrations(struct mn *mn, struct json *j)
+void mn_json_registrations(void *arg, struct json *j)
 {
+	struct mn *mn = arg;
 	uint64_t now = mn_now(mn);
 
 	json_arr_begin(j, NULL);
@@ -78,28 +80,14 @@ static void registrations(struct mn *mn, struct json *j)
 	json_arr_end(j);
 }
 
-static void counters(struct mn *mn, struct json *j)
+void mn_json_counters(void *arg, struct json *j)
 {
+	const struct mn *mn = arg;
+
 	json_obj_begin(j, NULL);
 #define MN_COUNTER_JSON(name) json_uint(j, #name, mn->ctr.name);
 	MN_COUNTERS(MN_COUNTER_JSON)
 #undef MN_COUNTER_JSON
 	itr_json_counters(&mn->itr, &mn->rx_errs, j);
 	json_obj_end(j);
-}
-
-void mn_ctl_json(void *arg, const char *cmd, struct json *j)
-{
-	struct mn *mn = arg;
-	if (strcmp(cmd, "status") == 0) {
-		status(mn, j);
-	} else if (strcmp(cmd, "registrations") == 0) {
-		registrations(mn, j);
-	} else if (strcmp(cmd, "counters") == 0) {
-		counters(mn, j);
-	} else if (!itr_ctl_json(&mn->itr, cmd, j)) {
-		json_obj_begin(j, NULL);
-		json_str(j, "error", "unknown command");
-		json_obj_end(j);
-	}
 }

@@ -6,6 +6,7 @@
 #define MN_PRIV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/cp_io.h"
@@ -25,6 +26,8 @@
 #define MN_TX_MAX 1232
 
 struct mn {
+	/* First, so the role table can hand a struct mn to the ITR's answers. */
+	struct itr itr;           /* resolution, map-cache, SMRs */
 	struct ev_loop *loop;
 	struct cp_io *io;
 	struct mn_timing t;
@@ -45,7 +48,6 @@ struct mn {
 	struct rx_errs rx_errs;         /* rx_malformed by reason */
 	unsigned n_reg;
 	struct mn_reg *reg;
-	struct itr itr;           /* resolution, map-cache, SMRs */
 	struct mn_etr etr;
 	struct mn_smr smr;         /* per-RLOC rate limit of the SMRs we send */
 	bool smr_pending;          /* moved: SMRs wait for the new registration */
@@ -61,6 +63,7 @@ struct mn {
 	struct lisp_map_request tx_smr;
 	uint8_t tx[MN_TX_MAX];
 };
+_Static_assert(offsetof(struct mn, itr) == 0, "the ITR first in struct mn");
 
 uint64_t mn_now(struct mn *mn);
 /* Our current RLOC of a family, or NULL. */

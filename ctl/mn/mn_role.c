@@ -10,6 +10,7 @@
 #include "core/privs.h"
 #include "core/role.h"
 #include "core/state.h"
+#include "itr/itr.h"
 #include "dp_attach.h"
 #include "json.h"
 #include "log.h"
@@ -33,6 +34,15 @@ static const struct role_dataplane dataplane = {
 	.cleanup_stale = host_cleanup_stale,
 	.stale_done = "its host changes were undone",
 	.on_miss = mn_on_miss,
+};
+
+/* The control socket's requests it answers. */
+static const struct role_answer answers[] = {
+	{ "status", mn_json_status },
+	{ "registrations", mn_json_registrations },
+	{ "counters", mn_json_counters },
+	ITR_ROLE_ANSWERS,
+	{ NULL, NULL },
 };
 
 static struct mn_role *priv(struct lispd *d)
@@ -197,6 +207,5 @@ const struct role mn_role = {
 	.run = run, .stop = stop,
 	.on_control = mn_on_control,
 	.reload = mn_reload, .reload_note = "interfaces and EIDs on lmn take effect at restart",
-	.requests = NULL, .status_request = "status", .ctl_json = mn_ctl_json,
-	.daemon_json = daemon_json,
+	.answers = answers, .daemon_json = daemon_json,
 };

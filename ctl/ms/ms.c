@@ -94,6 +94,7 @@ void ms_on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
 		   const struct lisp_ip *dst, const uint8_t *buf, size_t len)
 {
 	struct ms *ms = arg;
+
 	ms->ctr.rx_packets++;
 	switch (lisp_msg_type(buf, len)) {
 	case LISP_MAP_REGISTER:

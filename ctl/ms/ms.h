@@ -14,7 +14,7 @@
  *   ... each datagram received on UDP 4342:
  *   ms_on_control(ms, &src, sport, &dst, buf, len);
  *   ... SIGHUP: if (ms_reload(ms, &new_cfg) == 0) keep new_cfg, else keep old
- *   ... control socket: ms_ctl_json(ms, "sites" | "registrations" | "counters", j);
+ *   ... control socket: ms_json_sites, ms_json_registrations, ms_json_counters
  *   ms_free(ms);
  *
  * The configuration is copied: cfg may be freed after ms_new/ms_reload.
@@ -53,7 +53,7 @@ struct ms *ms_new_timed(const struct lispd_config *cfg, struct ev_loop *loop, st
 			const struct ms_timing *timing);
 
 /* The role table's callbacks (core/role.h) take their struct ms as void *:
- * ms_on_control, ms_reload and ms_ctl_json. */
+ * ms_on_control, ms_reload and the ms_json_* answers. */
 /* One control datagram received on UDP 4342: src/sport the sender, dst our
  * address it arrived at. Replies go to the sender's port (Map-Notify) or the
  * inner UDP source port of the ECM (Map-Reply) through io->send. */
@@ -68,9 +68,11 @@ void ms_on_control(void *ms, const struct lisp_ip *src, uint16_t sport,
  * or -1 with nothing changed. */
 int ms_reload(void *ms, const struct lispd_config *cfg);
 
-/* One JSON value for "sites", "registrations" or "counters";
- * {"error": ...} for anything else. */
-void ms_ctl_json(void *ms, const char *cmd, struct json *j);
+/* The control socket's answers: the configured sites, the registrations,
+ * the counters. */
+void ms_json_sites(void *ms, struct json *j);
+void ms_json_registrations(void *ms, struct json *j);
+void ms_json_counters(void *ms, struct json *j);
 
 /* Stops every timer and frees everything. NULL is fine. */
 void ms_free(struct ms *ms);

@@ -19,8 +19,10 @@ static void jaddr(struct json *j, const char *key, const struct lisp_addr *addr)
 	json_str(j, key, lisp_addr_format(addr, a, sizeof(a)));
 }
 
-static void sites_json(struct ms *ms, struct json *j)
+void ms_json_sites(void *arg, struct json *j)
 {
+	const struct ms *ms = arg;
+
 	json_obj_begin(j, NULL);
 	json_arr_begin(j, "sites");
 	for (unsigned i = 0; i < ms->db.n_sites; i++) {
@@ -87,8 +89,9 @@ static void contrib_json(struct ms *ms, struct json *j, const struct ms_contrib 
 	json_obj_end(j);
 }
 
-static void registrations_json(struct ms *ms, struct json *j)
+void ms_json_registrations(void *arg, struct json *j)
 {
+	struct ms *ms = arg;
 	json_obj_begin(j, NULL);
 	json_arr_begin(j, "registrations");
 	for (const struct ms_reg *r = ms->regs; r; r = r->next) {
@@ -105,8 +108,10 @@ static void registrations_json(struct ms *ms, struct json *j)
 	json_obj_end(j);
 }
 
-static void counters_json(struct ms *ms, struct json *j)
+void ms_json_counters(void *arg, struct json *j)
 {
+	const struct ms *ms = arg;
+
 	json_obj_begin(j, NULL);
 #define MS_CTR_JSON(name, json_name) json_uint(j, json_name, ms->ctr.name);
 	MS_COUNTERS(MS_CTR_JSON)
@@ -118,20 +123,4 @@ static void counters_json(struct ms *ms, struct json *j)
 	json_uint(j, "replay-entries", ms->replay.n);
 	json_uint(j, "request-sources", ms->rl.n);
 	json_obj_end(j);
-}
-
-void ms_ctl_json(void *arg, const char *cmd, struct json *j)
-{
-	struct ms *ms = arg;
-	if (cmd && strcmp(cmd, "sites") == 0) {
-		sites_json(ms, j);
-	} else if (cmd && strcmp(cmd, "registrations") == 0) {
-		registrations_json(ms, j);
-	} else if (cmd && strcmp(cmd, "counters") == 0) {
-		counters_json(ms, j);
-	} else {
-		json_obj_begin(j, NULL);
-		json_str(j, "error", "unknown command (sites, registrations, counters)");
-		json_obj_end(j);
-	}
 }

@@ -93,7 +93,14 @@ static void daemon_json(struct lispd *d, struct json *j)
 	json_arr_end(j);
 }
 
-static const char *const requests[] = { "registrations", "sites", NULL };
+/* The Map-Server has no status of its own beyond its counters. */
+static const struct role_answer answers[] = {
+	{ "status", ms_json_counters },
+	{ "counters", ms_json_counters },
+	{ "sites", ms_json_sites },
+	{ "registrations", ms_json_registrations },
+	{ NULL, NULL },
+};
 
 /* It keeps no capability: it only answers on UDP sockets bound at start
  * (port 4342, not below 1024) and reads its configuration. */
@@ -104,7 +111,5 @@ const struct role ms_role = {
 	.check = check, .cp_setup = cp_setup, .create = create, .stop = stop,
 	.on_control = ms_on_control,
 	.reload = ms_reload, .reload_note = "control-iface takes effect at restart",
-	/* The Map-Server has no status of its own beyond its counters. */
-	.requests = requests, .status_request = "counters", .ctl_json = ms_ctl_json,
-	.daemon_json = daemon_json,
+	.answers = answers, .daemon_json = daemon_json,
 };

@@ -2,6 +2,7 @@
  * shared ITR code (ctl/itr), EID space into the data plane, JSON out. */
 #include "pxtr/pxtr.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@ struct pxtr_counters {
 };
 
 struct pxtr {
+	/* First, so the role table can hand a struct pxtr to the ITR's answers. */
 	struct itr itr;
 	const struct dp_handle *dp;     /* NULL: no data plane */
 	struct lispd_cfg_pxtr conf;     /* copied: interfaces, RLOCs, iid, eid-space */
@@ -35,6 +37,7 @@ struct pxtr {
 	struct rx_errs rx_errs;         /* rx_malformed by reason */
 	struct lisp_msg rx;             /* decode scratch: tens of kilobytes */
 };
+_Static_assert(offsetof(struct pxtr, itr) == 0, "the ITR first in struct pxtr");
 
 static int install_statics(struct pxtr *px, const struct lispd_config *cfg)
 {
@@ -123,6 +126,7 @@ static bool same_ifaces(const struct lispd_cfg_pxtr *a, const struct lispd_cfg_p
 int pxtr_reload(void *arg, const struct lispd_config *cfg)
 {
 	struct pxtr *px = arg;
+
 	if (!cfg || cfg->mode != LISPD_MODE_PXTR) {
 		log_err("pxtr: reload: the configuration is not for operating-mode = PxTR");
 		return -1;
@@ -231,8 +235,9 @@ void pxtr_on_miss(void *arg, const struct dp_miss *ev)
 	itr_resolve(&px->itr, &p, &ev->src, ITR_REQ_MISS);
 }
 
-static void json_status(struct pxtr *px, struct json *j)
+void pxtr_json_status(void *arg, struct json *j)
 {
+	const struct pxtr *px = arg;
 	char buf[LISP_ADDR_STRLEN];
 
 	json_obj_begin(j, NULL);
@@ -258,28 +263,16 @@ static void json_status(struct pxtr *px, struct json *j)
 }
 
 /* One object, like the mobile node's: role counters, then the ITR's. */
-static void json_counters(struct pxtr *px, struct json *j)
+void pxtr_json_counters(void *arg, struct json *j)
 {
+	const struct pxtr *px = arg;
+
 	json_obj_begin(j, NULL);
 #define PXTR_COUNTER_JSON(name) json_uint(j, #name, px->ctr.name);
 	PXTR_COUNTERS(PXTR_COUNTER_JSON)
 #undef PXTR_COUNTER_JSON
 	itr_json_counters(&px->itr, &px->rx_errs, j);
 	json_obj_end(j);
-}
-
-void pxtr_ctl_json(void *arg, const char *cmd, struct json *j)
-{
-	struct pxtr *px = arg;
-	if (strcmp(cmd, "status") == 0) {
-		json_status(px, j);
-	} else if (strcmp(cmd, "counters") == 0) {
-		json_counters(px, j);
-	} else if (!itr_ctl_json(&px->itr, cmd, j)) {
-		json_obj_begin(j, NULL);
-		json_str(j, "error", "unknown request (status, map-cache, pending, counters)");
-		json_obj_end(j);
-	}
 }
 
 void pxtr_free(struct pxtr *px)

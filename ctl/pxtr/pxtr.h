@@ -55,7 +55,8 @@ struct pxtr *pxtr_new(const struct lispd_config *cfg, struct ev_loop *loop, stru
 		      const struct pxtr_opts *opts);
 
 /* The role table's callbacks (core/role.h) take their struct pxtr as void *:
- * pxtr_on_control, pxtr_on_miss, pxtr_reload and pxtr_ctl_json. */
+ * pxtr_on_control, pxtr_on_miss, pxtr_reload and the pxtr_json_*
+ * answers. */
 /* One control datagram received on UDP 4342 (src/sport the sender, dst our
  * address it arrived at): Map-Replies to our requests and SMRs. */
 void pxtr_on_control(void *pxtr, const struct lisp_ip *src, uint16_t sport,
@@ -69,9 +70,10 @@ void pxtr_on_miss(void *pxtr, const struct dp_miss *ev);
  * data plane would need re-attaching). 0, or -1 with nothing changed. */
 int pxtr_reload(void *pxtr, const struct lispd_config *cfg);
 
-/* One JSON value for "status", "map-cache", "pending" or "counters";
- * {"error": ...} for anything else. */
-void pxtr_ctl_json(void *pxtr, const char *cmd, struct json *j);
+/* The control socket's answers: status, counters (the role's part of
+ * them); map-cache and pending are the ITR's. */
+void pxtr_json_status(void *pxtr, struct json *j);
+void pxtr_json_counters(void *pxtr, struct json *j);
 
 /* Stops every timer; leaves the BPF maps as they are. NULL is fine. */
 void pxtr_free(struct pxtr *px);

@@ -25,6 +25,14 @@ static const struct role_dataplane dataplane = {
 	.on_miss = pxtr_on_miss,
 };
 
+/* The control socket's requests it answers. */
+static const struct role_answer answers[] = {
+	{ "status", pxtr_json_status },
+	{ "counters", pxtr_json_counters },
+	ITR_ROLE_ANSWERS,
+	{ NULL, NULL },
+};
+
 static struct pxtr_role *priv(struct lispd *d)
 {
 	return d->priv;
@@ -97,8 +105,6 @@ static void stop(struct lispd *d)
 	free(r);
 }
 
-static const char *const requests[] = { "map-cache", "pending", NULL };
-
 /* CAP_NET_ADMIN: SIGTERM removes the PETR/PITR TC filters and qdiscs.
  * CAP_BPF: map-cache and eid-space updates (resolution, reload). */
 const struct role pxtr_role = {
@@ -108,5 +114,5 @@ const struct role pxtr_role = {
 	.describe = describe,
 	.host_setup = host_up, .cp_setup = cp_setup, .create = create, .stop = stop,
 	.on_control = pxtr_on_control, .reload = pxtr_reload,
-	.requests = requests, .status_request = "status", .ctl_json = pxtr_ctl_json,
+	.answers = answers,
 };

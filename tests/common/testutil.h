@@ -55,7 +55,7 @@ void tu_assert_decode_fails(const uint8_t *msg, size_t len, tu_decode_fn fn, voi
 
 /* A role's *_ctl_json answer as text:
  *	struct tu_json t;
- *	mn_ctl_json(mn, "status", tu_json_open(&t));
+ *	mn_json_status(mn, tu_json_open(&t));
  *	char *text = tu_json_text(&t);
  */
 struct tu_json {

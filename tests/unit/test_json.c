@@ -324,6 +324,29 @@ static void null_key(struct json *j)
 	json_obj_end(j);
 }
 
+/* The error object is one complete document, its message escaped, and
+ * usable as a member's value too. */
+static void test_error_object(void **st)
+{
+	struct json *j;
+	struct doc d;
+	char *text;
+
+	(void)st;
+	json_error(doc_open(&d, false), "unknown \"x\"");
+	text = doc_text(&d, 0);
+	assert_string_equal(text, "{\"error\":\"unknown \\\"x\\\"\"}\n");
+	free(text);
+	j = doc_open(&d, false);
+	json_arr_begin(j, NULL);
+	json_error(j, "a");
+	json_error(j, "b");
+	json_arr_end(j);
+	text = doc_text(&d, 0);
+	assert_string_equal(text, "[{\"error\":\"a\"},{\"error\":\"b\"}]\n");
+	free(text);
+}
+
 static void test_misuse_is_an_error(void **st)
 {
 	static const misuse_fn cases[] = {
@@ -351,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_pretty),
 		cmocka_unit_test(test_numbers_at_limits),
 		cmocka_unit_test(test_depth_overflow),
+		cmocka_unit_test(test_error_object),
 		cmocka_unit_test(test_misuse_is_an_error),
 	};
 

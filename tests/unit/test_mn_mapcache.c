@@ -409,7 +409,7 @@ static void test_json_in_prefix_order(void **state)
 	assert_int_equal(put_dynamic(f, "198.19.10.0/24"), 0);
 	assert_int_equal(put_dynamic(f, "198.19.9.128/25"), 0);
 	assert_int_equal(put_dynamic(f, "198.18.1.0/24"), 0);
-	mn_ctl_json(f->mn, "map-cache", tu_json_open(&t));
+	itr_json_map_cache(f->mn, tu_json_open(&t));
 	text = tu_json_text(&t);
 	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		snprintf(want, sizeof(want), "{\"eid\":\"%s\"", order[i]);

@@ -20,6 +20,7 @@
 #include "lisp_msg.h"
 #include "log.h"
 #include "ms/ms.h"
+#include "ms/ms_role.h"
 #include "../common/testutil.h"
 
 #define MS_ADDR4 "192.0.2.2"
@@ -290,9 +291,12 @@ static inline const struct lisp_map_register *msfx_notify(struct msfx *f, unsign
 
 static inline char *msfx_json(struct msfx *f, const char *cmd)
 {
+	const struct role_answer *a = role_answer(&ms_role, cmd);
 	struct tu_json t;
 
-	ms_ctl_json(f->ms, cmd, tu_json_open(&t));
+	if (!a)
+		fail_msg("the MS has no answer to '%s'", cmd);
+	a->json(f->ms, tu_json_open(&t));
 	return tu_json_text(&t);
 }
 

@@ -25,6 +25,7 @@
 #include "dp_miss.h"
 #include "lisp_msg.h"
 #include "pxtr/pxtr.h"
+#include "pxtr/pxtr_role.h"
 #include "../common/testutil.h"
 
 #define RLOC4 "192.0.2.1"
@@ -258,10 +259,13 @@ static bool in_space(struct fx *f, const char *addr)
 
 static void assert_json_has(struct fx *f, const char *cmd, const char *want)
 {
+	const struct role_answer *a = role_answer(&pxtr_role, cmd);
 	struct tu_json t;
 	char *text;
 
-	pxtr_ctl_json(f->px, cmd, tu_json_open(&t));
+	if (!a)
+		fail_msg("the PxTR has no answer to '%s'", cmd);
+	a->json(f->px, tu_json_open(&t));
 	text = tu_json_text(&t);
 	if (!strstr(text, want))
 		fail_msg("'%s' answer lacks '%s': %s", cmd, want, text);
@@ -535,7 +539,7 @@ static void test_json(void **state)
 	assert_json_has(f, "status", "\"map_cache_entries\":1");
 	assert_json_has(f, "map-cache", "\"eid\":\"198.18.5.0/24\",\"origin\":\"static\"");
 	assert_json_has(f, "map-cache", "\"rloc\":\"203.0.113.5\"");
-	assert_json_has(f, "registrations", "\"error\"");
+	assert_null(role_answer(&pxtr_role, "registrations"));   /* no ETR: the core's error */
 	fx_free(f);
 }
 
