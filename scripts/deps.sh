@@ -6,7 +6,7 @@ set -eu
 PKGS="make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev \
 libconfuse-dev libnl-3-dev libnl-route-3-dev libssl-dev libcmocka-dev \
 libclang-rt-14-dev tshark iproute2 iputils-ping iperf3 procps \
-valgrind strace"
+valgrind strace nftables conntrack socat"
 
 missing=""
 for p in $PKGS; do
