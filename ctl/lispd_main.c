@@ -71,8 +71,20 @@ static bool is_level(const char *s)
 	return s && s[0] >= '0' && s[0] <= '3' && s[1] == '\0';
 }
 
+/* What a file of a mode no role runs yet holds (lispd -t -d). */
+static void describe_unserved(const struct lispd_config *cfg, const char *path, FILE *out)
+{
+	if (cfg->mode != LISPD_MODE_RTR)
+		return;
+	fprintf(out, "%s: operating-mode RTR: %u rtr-iface(s), %u rtr-ms-node(s), "
+		"%u map-resolver(s), %u static-map-cache entr%s\n", path, cfg->rtr.n_ifaces,
+		cfg->rtr.n_ms, cfg->n_map_resolvers, cfg->n_statics,
+		cfg->n_statics == 1 ? "y" : "ies");
+}
+
 static int check_config(const char *path, int debug)
 {
+	const struct role *role;
 	struct lispd_config cfg;
 	char err[512];
 
@@ -81,8 +93,17 @@ static int check_config(const char *path, int debug)
 		fprintf(stderr, "lispd: configuration %s is not valid\n", path);
 		return 1;
 	}
-	if (debug > 0 && role_find(cfg.mode))
-		role_find(cfg.mode)->describe(&cfg, path, stdout);
+	role = role_find(cfg.mode);
+	if (debug > 0 && role)
+		role->describe(&cfg, path, stdout);
+	else if (debug > 0)
+		describe_unserved(&cfg, path, stdout);
+	for (unsigned i = 0; i < cfg.n_notes; i++)
+		fprintf(stderr, "lispd: %s\n", cfg.notes[i]);
+	if (!role)
+		fprintf(stderr, "lispd: %s: operating-mode %s is not served by this lispd yet "
+			"(the file is valid; lispd will not run it)\n", path,
+			lispd_config_mode_name(cfg.mode));
 	printf("lispd: %s: configuration OK\n", path);
 	lispd_config_free(&cfg);
 	return 0;
@@ -156,8 +177,8 @@ static int run(struct opts *o)
 	if (!d.role) {
 		/* A role the configuration knows but this daemon does not run yet
 		 * must not fall into another role's host setup. */
-		log_err("%s: operating-mode %d is not served by this lispd", o->config,
-			(int)d.cfg.mode);
+		log_err("%s: operating-mode %s is not served by this lispd yet", o->config,
+			lispd_config_mode_name(d.cfg.mode));
 		goto out_cfg;
 	}
 	d.pin_dir = o->pin_dir ? o->pin_dir : d.role->dp ? d.role->dp->pin_dir_default : NULL;
@@ -200,6 +221,9 @@ static int run(struct opts *o)
 	}
 	if (!log_fp && !o->foreground)
 		lispd_log_open("lispd", LISPD_LOG_TO_SYSLOG, lispd_log_get_level());
+	/* Once the log is where it stays (file or syslog). */
+	for (unsigned i = 0; i < d.cfg.n_notes; i++)
+		log_warn("%s", d.cfg.notes[i]);
 	/* Set up: from here on only what the role needs to run, reload and
 	 * restore (core/privs.c). */
 	if (privs_drop(d.role->caps_kept, err, sizeof(err))) {

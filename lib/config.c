@@ -1,6 +1,7 @@
 /* lispd.conf loading: file reading, top-level keys, map-servers, proxies,
  * and the checks a mobile node's configuration must pass as a whole (the
- * Map-Server role is read by config_ms.c). */
+ * Map-Server role is read by config_ms.c, the PxTR by config_pxtr.c, the
+ * RTR by config_rtr.c). */
 #include "config_priv.h"
 
 #include <errno.h>
@@ -199,8 +200,10 @@ static int read_config(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_conf
 	if (lispd_cfg_check_role_keys(ctx, root, c->mode) || read_debug(&top, c) ||
 	    read_log_file(&top, c))
 		return -1;
+	if (c->mode != LISPD_MODE_MN && lispd_cfg_refuse_nat(ctx, root, c->mode))
+		return -1;
 	if (c->mode == LISPD_MODE_MS)
-		return lispd_cfg_read_ms(ctx, root, c);
+		return lispd_cfg_read_ms(ctx, root, c) || lispd_cfg_read_ms_rtrs(ctx, root, c) ? -1 : 0;
 	if (lispd_cfg_get_uint(&top, "map-request-retries", 0, 0, 10, LISPD_CFG_DEFAULT_RETRIES,
 			       &retries) ||
 	    read_ip_list(&top, "map-resolver", c->map_resolvers, &c->n_map_resolvers) ||
@@ -210,6 +213,11 @@ static int read_config(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_conf
 	if (c->mode == LISPD_MODE_PXTR)
 		return lispd_cfg_read_mappings(ctx, root, c) || lispd_cfg_read_pxtr(ctx, root, c) ? -1
 												  : 0;
+	if (c->mode == LISPD_MODE_RTR)
+		return read_rloc_probing(ctx, root, c) || lispd_cfg_read_mappings(ctx, root, c) ||
+			       lispd_cfg_read_rtr(ctx, root, c)
+			       ? -1
+			       : 0;
 	if (lispd_cfg_get_bool(&top, "decap-source-check", false, &c->decap_src_check))
 		return -1;
 	n = cfg_size(root, "map-server");
@@ -219,15 +227,27 @@ static int read_config(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_conf
 	if (read_petrs(ctx, root, "proxy-etr", LISPD_PETR_ALL, c) ||
 	    read_petrs(ctx, root, "proxy-etr-ipv4", LISPD_PETR_IPV4_EIDS, c) ||
 	    read_petrs(ctx, root, "proxy-etr-ipv6", LISPD_PETR_IPV6_EIDS, c) ||
-	    read_rloc_probing(ctx, root, c) || lispd_cfg_read_mappings(ctx, root, c))
+	    read_rloc_probing(ctx, root, c) || lispd_cfg_read_mappings(ctx, root, c) ||
+	    lispd_cfg_read_nat(ctx, root, c))
 		return -1;
 	return check_mobile_node(ctx, c);
+}
+
+int lispd_cfg_note(struct lispd_cfg_ctx *ctx, struct lispd_config *c, int line, const char *key,
+		   const char *text)
+{
+	if (c->n_notes >= LISPD_CFG_MAX_NOTES)
+		return lispd_cfg_fail(ctx, line, key, "too many notes (lispd's own error)");
+	snprintf(c->notes[c->n_notes++], LISPD_CFG_NOTE_MAX, "%s:%d: %s: %s", ctx->name, line,
+		 key, text);
+	return 0;
 }
 
 /* libConfuse frees without wiping: clear the keys it holds first. */
 static void wipe_keys(cfg_t *root)
 {
-	static const char *const holders[] = { "map-server", "lisp-site" };
+	static const char *const holders[] = { "map-server", "lisp-site", "ms-rtr-node",
+						"rtr-ms-node" };
 
 	for (size_t h = 0; h < sizeof(holders) / sizeof(holders[0]); h++) {
 		unsigned n = cfg_size(root, holders[h]);
@@ -324,22 +344,26 @@ int lispd_config_load_file(const char *path, struct lispd_config *out, char *err
 	return rc;
 }
 
+static void wipe_key(uint8_t *key, size_t len)
+{
+	if (!key)
+		return;
+	explicit_bzero(key, len);
+	free(key);
+}
+
 void lispd_config_free(struct lispd_config *c)
 {
 	if (!c)
 		return;
-	for (unsigned i = 0; i < c->n_map_servers; i++) {
-		if (c->map_servers[i].key) {
-			explicit_bzero(c->map_servers[i].key, c->map_servers[i].key_len);
-			free(c->map_servers[i].key);
-		}
-	}
-	for (unsigned i = 0; i < c->n_sites; i++) {
-		if (c->sites[i].key) {
-			explicit_bzero(c->sites[i].key, c->sites[i].key_len);
-			free(c->sites[i].key);
-		}
-	}
+	for (unsigned i = 0; i < c->n_map_servers; i++)
+		wipe_key(c->map_servers[i].key, c->map_servers[i].key_len);
+	for (unsigned i = 0; i < c->n_sites; i++)
+		wipe_key(c->sites[i].key, c->sites[i].key_len);
+	for (unsigned i = 0; i < c->n_ms_rtrs; i++)
+		wipe_key(c->ms_rtrs[i].key, c->ms_rtrs[i].key_len);
+	for (unsigned i = 0; i < c->rtr.n_ms; i++)
+		wipe_key(c->rtr.ms[i].key, c->rtr.ms[i].key_len);
 	free(c->sites);
 	free(c->static_sites);
 	free(c->source);

@@ -1,15 +1,20 @@
 /* lispd.conf: the LISPmob 0.2 / 0.4 and OOR 1.3 (LISPmob 0.5) formats, read
  * with libConfuse into plain structs, for the mobile-node role, the
- * Map-Server/Map-Resolver role (operating-mode = MS) and the proxy ITR/ETR
+ * Map-Server/Map-Resolver role (operating-mode = MS), the proxy ITR/ETR
  * role (operating-mode = PxTR, our own `pxtr { }` section: OOR has no PxTR
- * mode to follow; see lispd.conf.example).
+ * mode to follow) and OOR's NAT-traversal RTR (operating-mode = RTR); see
+ * lispd.conf.example.
  *
  * Strict by design: an unknown key, a key of a feature not implemented yet,
  * a value out of range or a missing mandatory item is an error naming the
  * file, the line and the key, e.g.
  *   "lispd.conf:12: map-server: key-type 7 is not 1, 2 or 3".
- * Nothing is silently ignored or replaced. Error messages never contain an
- * authentication key.
+ * Nothing is silently ignored or replaced. NAT traversal is the exception
+ * to refusing what is not implemented: OOR files ask for it where lispd
+ * works without it (a node on a public network, a Map-Server's public
+ * xTRs), so a valid request is accepted with a note that says what lispd
+ * does instead (struct lispd_config's notes). Error messages never contain
+ * an authentication key.
  *
  * Not thread-safe: libConfuse's lexer is global. */
 #ifndef LISPD_CONFIG_H
@@ -35,11 +40,23 @@
 #define LISPD_CFG_MAX_SITES 65536        /* lisp-site sections */
 #define LISPD_CFG_MAX_STATIC_SITES 4096  /* ms-static-registered-site sections */
 #define LISPD_CFG_MAX_EID_SPACE 256      /* pxtr eid-space prefixes */
+#define LISPD_CFG_MAX_MS_RTRS 32         /* ms-rtr-node sections */
+#define LISPD_CFG_MAX_RTR_SETS 16        /* ms-rtrs-set sections */
+#define LISPD_CFG_MAX_RTR_IFACES 16      /* rtr-iface sections, every rtr-ifaces together */
+#define LISPD_CFG_MAX_RTR_MS 16          /* rtr-ms-node sections */
+#define LISPD_CFG_NAME_MAX 64            /* bytes of an RTR or RTR set name, with its NUL */
+#define LISPD_CFG_MAX_NOTES 4
+#define LISPD_CFG_NOTE_MAX 320
 
 #define LISPD_CFG_DEFAULT_RETRIES 3
 #define LISPD_CFG_DEFAULT_TTL_MIN 10     /* minutes, as OOR */
 #define LISPD_CFG_DEFAULT_PRIORITY 1
 #define LISPD_CFG_DEFAULT_WEIGHT 100
+/* NAT traversal: a keepalive every 20 s stays below the 30 s after which
+ * many NATs (Linux's nf_conntrack_udp_timeout, many home routers) forget
+ * an idle UDP binding, and above RFC 8085's 15 s floor. */
+#define LISPD_CFG_DEFAULT_NAT_KEEPALIVE 20       /* seconds */
+#define LISPD_CFG_DEFAULT_RTR_SET_TTL 1440       /* minutes, as OOR: one day */
 
 /* ms-limits defaults (operating-mode = MS): see lispd.conf.example. */
 #define LISPD_CFG_DEFAULT_MR_RATE 100             /* Map-Requests/s per source */
@@ -52,6 +69,7 @@ enum lispd_cfg_mode {
 	LISPD_MODE_MN = 1,  /* mobile node (the default) */
 	LISPD_MODE_MS = 2,  /* Map-Server + Map-Resolver */
 	LISPD_MODE_PXTR = 3, /* proxy ITR + proxy ETR (RFC 6832) */
+	LISPD_MODE_RTR = 4, /* NAT-traversal re-encapsulating tunnel router */
 };
 
 /* An RLOC of a local mapping or static map-cache entry. */
@@ -139,6 +157,70 @@ struct lispd_cfg_ms_limits {
 	uint32_t registrations;        /* registrations-max */
 };
 
+/* NAT traversal of a mobile node: OOR's nat_traversal_support, or
+ * LISPmob 0.4's nat-traversal { nat_aware, site_ID, xTR_ID }. */
+struct lispd_cfg_nat {
+	bool enabled;
+	uint32_t keepalive_s;          /* nat-keepalive-interval */
+	bool has_site_id;              /* LISPmob 0.4 site_ID */
+	uint8_t site_id[8];
+	bool has_xtr_id;               /* LISPmob 0.4 xTR_ID */
+	uint8_t xtr_id[16];
+	int line;                      /* of the key that turned it on */
+};
+
+/* An RTR this Map-Server knows (ms-rtr-node): it may relay registrations
+ * of xTRs behind a NAT, authenticated with its key. */
+struct lispd_cfg_ms_rtr {
+	char name[LISPD_CFG_NAME_MAX];
+	struct lisp_ip addr;
+	uint8_t *key;                  /* not NUL-terminated; wiped by lispd_config_free */
+	size_t key_len;
+	int line;
+};
+
+/* ms-rtrs-set: RTRs offered together in Info-Replies. */
+struct lispd_cfg_rtr_set {
+	char name[LISPD_CFG_NAME_MAX];
+	uint32_t ttl_min;              /* how long an xTR may keep the list */
+	unsigned n_rtrs;
+	uint8_t rtrs[LISPD_CFG_MAX_MS_RTRS];   /* indexes into ms_rtrs */
+	int line;
+};
+
+/* The dialect of the NAT-traversal draft a map-server speaks: OLD before
+ * draft-ermagan-lisp-nat-traversal-04, NEW from -04 on (OOR's names). */
+enum lispd_cfg_nat_draft {
+	LISPD_NAT_DRAFT_OLD = 1,
+	LISPD_NAT_DRAFT_NEW = 2,
+};
+
+/* rtr-ms-node: a map-server the RTR relays registrations to. */
+struct lispd_cfg_rtr_ms {
+	struct lisp_ip addr;
+	uint8_t *key;                  /* not NUL-terminated; wiped by lispd_config_free */
+	size_t key_len;
+	enum lispd_cfg_nat_draft draft;
+	int line;
+};
+
+/* rtr-iface: the address of one family on an interface, an RLOC of the RTR. */
+struct lispd_cfg_rtr_iface {
+	char ifname[IF_NAMESIZE];
+	uint8_t ip_version;            /* 4 or 6 */
+	uint8_t priority;
+	uint8_t weight;
+	int line;
+};
+
+/* operating-mode = RTR. */
+struct lispd_cfg_rtr {
+	unsigned n_ifaces;
+	struct lispd_cfg_rtr_iface ifaces[LISPD_CFG_MAX_RTR_IFACES];
+	unsigned n_ms;
+	struct lispd_cfg_rtr_ms ms[LISPD_CFG_MAX_RTR_MS];
+};
+
 struct lispd_cfg_rloc_probing {
 	bool configured;              /* an rloc-probing section was present */
 	uint32_t interval_s;          /* 0 = off */
@@ -171,6 +253,7 @@ struct lispd_config {
 	/* decap-source-check (MN): decapsulate only packets whose outer source
 	 * is a locator of the inner source's map-cache entry. Default off. */
 	bool decap_src_check;
+	struct lispd_cfg_nat nat;
 
 	/* operating-mode = MS only (empty otherwise). */
 	unsigned n_sites;
@@ -179,10 +262,26 @@ struct lispd_config {
 	struct lispd_cfg_mapping *static_sites; /* ms-static-registered-site (ttl_min unused) */
 	char control_iface[IF_NAMESIZE];       /* "" = listen on every address */
 	struct lispd_cfg_ms_limits ms_limits;  /* defaults when no ms-limits section */
+	unsigned n_ms_rtrs;
+	struct lispd_cfg_ms_rtr ms_rtrs[LISPD_CFG_MAX_MS_RTRS];  /* ms-rtr-node */
+	unsigned n_rtr_sets;
+	struct lispd_cfg_rtr_set rtr_sets[LISPD_CFG_MAX_RTR_SETS];  /* ms-rtrs-set */
+	bool advertise_rtrs;                   /* ms-advertised-rtrs-set given */
+	unsigned advertised_rtr_set;           /* its index in rtr_sets */
 
 	/* operating-mode = PxTR only (zero otherwise). It also uses
 	 * map_resolvers, map_request_retries and statics (PITR map-cache). */
 	struct lispd_cfg_pxtr pxtr;
+
+	/* operating-mode = RTR only (zero otherwise). It also uses
+	 * map_resolvers, map_request_retries, statics and rloc_probing. */
+	struct lispd_cfg_rtr rtr;
+
+	/* What the file asks for that lispd does not do yet, one line each
+	 * ("FILE:LINE: KEY: what lispd does instead"), for the daemon to log
+	 * at start and lispd -t to show: valid, but never silently unused. */
+	unsigned n_notes;
+	char notes[LISPD_CFG_MAX_NOTES][LISPD_CFG_NOTE_MAX];
 };
 
 /* Each returns 0 and fills *out, or -1 with *out empty (nothing to free)
@@ -193,5 +292,8 @@ int lispd_config_load_file(const char *path, struct lispd_config *out, char *err
 int lispd_config_load_string(const char *text, const char *name, struct lispd_config *out,
 			     char *errbuf, size_t errlen);
 void lispd_config_free(struct lispd_config *c);
+
+/* "MN", "MS", "PxTR" or "RTR". */
+const char *lispd_config_mode_name(enum lispd_cfg_mode mode);
 
 #endif

@@ -4,9 +4,9 @@
  *   control-iface = IFNAME
  *   ms-limits { map-request-rate, map-request-burst, map-request-rate-total,
  *               more-specifics-per-site, registrations-max }   (ours, not OOR's)
- * and the rule that a file names the options of its own role only (MN, MS
- * or PxTR): a key of another role is an error naming it, never silently
- * unused. */
+ * (its RTRs for NAT traversal: config_ms_rtr.c), and the rule that a file
+ * names the options of its own role only (MN, MS, PxTR or RTR): a key of
+ * another role is an error naming it, never silently unused. */
 #include "config_priv.h"
 
 #include <stdlib.h>
@@ -21,6 +21,7 @@
 #define IN_MN MODE_BIT(LISPD_MODE_MN)
 #define IN_MS MODE_BIT(LISPD_MODE_MS)
 #define IN_PXTR MODE_BIT(LISPD_MODE_PXTR)
+#define IN_RTR MODE_BIT(LISPD_MODE_RTR)
 
 /* The options that belong to some roles only, with the roles that read
  * them; anything not listed is common to every role. */
@@ -34,17 +35,23 @@ static const struct role_key {
 	{ "proxy-etr", IN_MN },
 	{ "proxy-etr-ipv4", IN_MN },
 	{ "proxy-etr-ipv6", IN_MN },
-	{ "rloc-probing", IN_MN },
 	{ "nat-traversal", IN_MN },
+	{ "nat-keepalive-interval", IN_MN },
 	{ "decap-source-check", IN_MN },
-	{ "static-map-cache", IN_MN | IN_PXTR },
-	{ "map-resolver", IN_MN | IN_PXTR },
-	{ "map-request-retries", IN_MN | IN_PXTR },
+	{ "rloc-probing", IN_MN | IN_RTR },
+	{ "static-map-cache", IN_MN | IN_PXTR | IN_RTR },
+	{ "map-resolver", IN_MN | IN_PXTR | IN_RTR },
+	{ "map-request-retries", IN_MN | IN_PXTR | IN_RTR },
 	{ "lisp-site", IN_MS },
 	{ "ms-static-registered-site", IN_MS },
 	{ "control-iface", IN_MS },
 	{ "ms-limits", IN_MS },
+	{ "ms-rtr-node", IN_MS },
+	{ "ms-rtrs-set", IN_MS },
+	{ "ms-advertised-rtrs-set", IN_MS },
 	{ "pxtr", IN_PXTR },
+	{ "rtr-ifaces", IN_RTR },
+	{ "rtr-ms-node", IN_RTR },
 };
 
 enum lispd_cfg_mode lispd_cfg_mode_of(cfg_t *root)
@@ -55,12 +62,23 @@ enum lispd_cfg_mode lispd_cfg_mode_of(cfg_t *root)
 		return LISPD_MODE_MS;
 	if (m && strcasecmp(m, "PxTR") == 0)
 		return LISPD_MODE_PXTR;
+	if (m && strcasecmp(m, "RTR") == 0)
+		return LISPD_MODE_RTR;
 	return LISPD_MODE_MN;
 }
 
-static const char *mode_name(enum lispd_cfg_mode mode)
+const char *lispd_config_mode_name(enum lispd_cfg_mode mode)
 {
-	return mode == LISPD_MODE_MS ? "MS" : mode == LISPD_MODE_PXTR ? "PxTR" : "MN";
+	switch (mode) {
+	case LISPD_MODE_MS:
+		return "MS";
+	case LISPD_MODE_PXTR:
+		return "PxTR";
+	case LISPD_MODE_RTR:
+		return "RTR";
+	default:
+		return "MN";
+	}
 }
 
 static int option_line(struct lispd_cfg_ctx *ctx, cfg_t *root, const char *name)
@@ -89,9 +107,13 @@ int lispd_cfg_check_role_keys(struct lispd_cfg_ctx *ctx, cfg_t *root, enum lispd
 			return lispd_cfg_fail(ctx, line, NULL,
 					      "%s is a PxTR option: it needs operating-mode = PxTR",
 					      k->name);
+		if (k->modes == IN_RTR)
+			return lispd_cfg_fail(ctx, line, NULL,
+					      "%s is an RTR option: it needs operating-mode = RTR",
+					      k->name);
 		return lispd_cfg_fail(ctx, line, NULL,
 				      "%s is a mobile-node option, not used with operating-mode = %s",
-				      k->name, mode_name(mode));
+				      k->name, lispd_config_mode_name(mode));
 	}
 	return 0;
 }

@@ -94,8 +94,30 @@ static cfg_opt_t pxtr_opts[] = {
 	O_STR("iid"), O_END,
 };
 
+/* NAT traversal: LISPmob 0.4's section of a mobile node, OOR's RTR role
+ * (operating-mode = RTR) and the Map-Server's RTRs. */
 static cfg_opt_t nat_traversal_opts[] = {
-	O_STR("nat_aware"), O_END,
+	O_STR("nat_aware"), O_STR("site_ID"), O_STR("xTR_ID"), O_END,
+};
+
+static cfg_opt_t rtr_iface_opts[] = {
+	O_STR("iface"), O_STR("ip_version"), O_STR("priority"), O_STR("weight"), O_END,
+};
+
+static cfg_opt_t rtr_ifaces_opts[] = {
+	O_SEC("rtr-iface", rtr_iface_opts), O_END,
+};
+
+static cfg_opt_t rtr_ms_node_opts[] = {
+	O_STR("address"), O_STR("key"), O_STR("draft-version"), O_END,
+};
+
+static cfg_opt_t ms_rtr_node_opts[] = {
+	O_STR("name"), O_STR("address"), O_STR("key"), O_END,
+};
+
+static cfg_opt_t ms_rtrs_set_opts[] = {
+	O_STR("name"), O_STR("ttl"), O_LIST("rtrs"), O_END,
 };
 
 /* Sections of roles and features not implemented: any content is refused
@@ -103,9 +125,8 @@ static cfg_opt_t nat_traversal_opts[] = {
 static cfg_opt_t refused_section_opts[] = { O_END };
 
 static const char *const unsupported_sections[] = {
-	"rtr-database-mapping", "rtr-ifaces",
-	"explicit-locator-path", "replication-list", "multicast-info", "ddt-auth-site",
-	"ddt-deleg-site", "ms-rtrs-set", "ms-rtr-node", "rtr-ms-node",
+	"rtr-database-mapping", "explicit-locator-path", "replication-list", "multicast-info",
+	"ddt-auth-site", "ddt-deleg-site",
 };
 
 /* Keys of features not implemented. Some are accepted with the one value
@@ -118,8 +139,6 @@ struct unsupported_key {
 
 static const struct unsupported_key unsupported_keys[] = {
 	{ "encapsulation", "LISP" },
-	{ "nat_traversal_support", "off" },
-	{ "nat_aware", "off" },
 	{ "router-mode", "off" },
 	{ "override-dns", "off" },
 	{ "ipv6-scope", "GLOBAL" },
@@ -130,12 +149,12 @@ static const struct unsupported_key unsupported_keys[] = {
 	{ "rloc-probing-interval", NULL },
 	{ "allowed-dst-eids", NULL },
 	{ "ddt-root-addresses", NULL },
-	{ "ms-advertised-rtrs-set", NULL },
 };
 
 static cfg_opt_t top_opts[] = {
 	O_STR("debug"), O_STR("map-request-retries"), O_STR("log-file"),
 	O_STR("operating-mode"), O_STR("decap-source-check"),
+	O_STR("nat_traversal_support"), O_STR("nat-keepalive-interval"),
 	O_LIST("map-resolver"), O_LIST("proxy-itrs"),
 	O_SEC("map-server", map_server_opts),
 	O_SEC("proxy-etr", petr_opts),
@@ -149,24 +168,25 @@ static cfg_opt_t top_opts[] = {
 	O_SEC("ms-static-registered-site", ms_static_site_opts),
 	O_STR("control-iface"),
 	O_SEC("ms-limits", ms_limits_opts),
+	O_SEC("ms-rtr-node", ms_rtr_node_opts),
+	O_SEC("ms-rtrs-set", ms_rtrs_set_opts),
+	O_STR("ms-advertised-rtrs-set"),
 	O_SEC("pxtr", pxtr_opts),
+	O_SEC("rtr-ifaces", rtr_ifaces_opts),
+	O_SEC("rtr-ms-node", rtr_ms_node_opts),
 	/* unsupported_keys, as lists so that any shape of value parses */
-	O_LIST("encapsulation"), O_LIST("nat_traversal_support"), O_LIST("router-mode"),
+	O_LIST("encapsulation"), O_LIST("router-mode"),
 	O_LIST("override-dns"), O_LIST("ipv6-scope"), O_LIST("override-dns-primary"),
 	O_LIST("override-dns-secondary"), O_LIST("rtr-data-iface"),
 	O_LIST("control-port"), O_LIST("rloc-probing-interval"), O_LIST("allowed-dst-eids"),
-	O_LIST("ddt-root-addresses"), O_LIST("ms-advertised-rtrs-set"),
+	O_LIST("ddt-root-addresses"),
 	/* unsupported_sections */
 	O_SEC("rtr-database-mapping", refused_section_opts),
-	O_SEC("rtr-ifaces", refused_section_opts),
 	O_SEC("explicit-locator-path", refused_section_opts),
 	O_SEC("replication-list", refused_section_opts),
 	O_SEC("multicast-info", refused_section_opts),
 	O_SEC("ddt-auth-site", refused_section_opts),
 	O_SEC("ddt-deleg-site", refused_section_opts),
-	O_SEC("ms-rtrs-set", refused_section_opts),
-	O_SEC("ms-rtr-node", refused_section_opts),
-	O_SEC("rtr-ms-node", refused_section_opts),
 	O_END,
 };
 
@@ -195,6 +215,12 @@ static const struct count_limit count_limits[] = {
 	{ "pxtr", 1 },
 	{ "ms-limits", 1 },
 	{ "eid-space", LISPD_CFG_MAX_EID_SPACE },
+	{ "ms-rtr-node", LISPD_CFG_MAX_MS_RTRS },
+	{ "ms-rtrs-set", LISPD_CFG_MAX_RTR_SETS },
+	{ "rtrs", LISPD_CFG_MAX_MS_RTRS },
+	{ "rtr-ifaces", LISPD_CFG_MAX_RTR_IFACES },
+	{ "rtr-iface", LISPD_CFG_MAX_RTR_IFACES },
+	{ "rtr-ms-node", LISPD_CFG_MAX_RTR_MS },
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -394,9 +420,11 @@ static int check_unsupported_key(struct lispd_cfg_ctx *ctx, cfg_t *sec, cfg_opt_
  * are not reported before the role itself. */
 static int check_operating_mode(struct lispd_cfg_ctx *ctx, const char *v, int line)
 {
-	static const char *const known[] = { "xTR", "RTR", "DDT", "DDT-MR" };
+	static const char *const known[] = { "xTR", "DDT", "DDT-MR" };
 
-	if (strcasecmp(v, "MN") == 0 || strcasecmp(v, "MS") == 0 || strcasecmp(v, "PxTR") == 0)
+	/* An RTR file is checked in full; the daemon says it does not run one. */
+	if (strcasecmp(v, "MN") == 0 || strcasecmp(v, "MS") == 0 || strcasecmp(v, "PxTR") == 0 ||
+	    strcasecmp(v, "RTR") == 0)
 		return 0;
 	for (size_t i = 0; i < ARRAY_LEN(known); i++)
 		if (strcasecmp(v, known[i]) == 0)
@@ -478,8 +506,9 @@ static int on_value(cfg_t *sec, cfg_opt_t *opt)
 			return lispd_cfg_fail(ctx, line, where, "%s given twice (first on line %d)",
 					      opt->name, slot_line(ctx, opt, 0));
 		if (opt->nvalues > count_limit_of(opt->name))
-			return lispd_cfg_fail(ctx, line, where, "more than %u %s addresses",
-					      count_limit_of(opt->name), opt->name);
+			return lispd_cfg_fail(ctx, line, where, "more than %u %s %s",
+					      count_limit_of(opt->name), opt->name,
+					      strcmp(opt->name, "rtrs") == 0 ? "names" : "addresses");
 	} else if (slot_line(ctx, opt, 0)) {
 		return lispd_cfg_fail(ctx, line, where, "%s given twice (first on line %d)",
 				      opt->name, slot_line(ctx, opt, 0));

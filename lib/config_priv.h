@@ -69,6 +69,14 @@ int lispd_cfg_require(const struct cfg_val *v, const char *name);
 
 /* The secret `key`: a heap copy in *key (never quoted in messages). */
 int lispd_cfg_get_key(const struct cfg_val *v, uint8_t **key, size_t *key_len);
+/* A name other keys refer to (ms-rtr-node, ms-rtrs-set): required, printable,
+ * shorter than len. */
+int lispd_cfg_get_name(const struct cfg_val *v, const char *name, char *out, size_t len);
+
+/* Adds "NAME:LINE: KEY: text" to c's notes (a feature asked for and not
+ * done yet). Returns 0, or -1 when they are full (an error of ours). */
+int lispd_cfg_note(struct lispd_cfg_ctx *ctx, struct lispd_config *c, int line, const char *key,
+		   const char *text);
 
 /* operating-mode of the parsed tree (MN when absent). */
 enum lispd_cfg_mode lispd_cfg_mode_of(cfg_t *root);
@@ -82,6 +90,17 @@ int lispd_cfg_read_static_site(struct lispd_cfg_ctx *ctx, cfg_t *sec, struct lis
 /* The PxTR role: the pxtr section (after map-resolver and static-map-cache
  * were read). */
 int lispd_cfg_read_pxtr(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c);
+
+/* NAT traversal of a mobile node: nat_traversal_support or LISPmob's
+ * nat-traversal section, nat-keepalive-interval. */
+int lispd_cfg_read_nat(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c);
+/* In other roles nat_traversal_support may only be off. */
+int lispd_cfg_refuse_nat(struct lispd_cfg_ctx *ctx, cfg_t *root, enum lispd_cfg_mode mode);
+/* The Map-Server's RTRs: ms-rtr-node, ms-rtrs-set, ms-advertised-rtrs-set. */
+int lispd_cfg_read_ms_rtrs(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c);
+/* The RTR role: rtr-ifaces and rtr-ms-node (after map-resolver and
+ * static-map-cache were read). */
+int lispd_cfg_read_rtr(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c);
 
 /* database-mapping and static-map-cache sections into c. */
 int lispd_cfg_read_mappings(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_config *c);

@@ -209,3 +209,22 @@ int lispd_cfg_get_key(const struct cfg_val *v, uint8_t **key, size_t *key_len)
 	*key_len = len;
 	return 0;
 }
+
+int lispd_cfg_get_name(const struct cfg_val *v, const char *name, char *out, size_t len)
+{
+	const char *s = value_of(v, name, 0);
+	size_t n = s ? strlen(s) : 0;
+
+	if (lispd_cfg_require(v, name))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!isprint((unsigned char)s[i]))
+			return lispd_cfg_fail(v->ctx, line_of(v, name, 0), v->section,
+					      "%s '%.32s' has a character that is not printable",
+					      name, s);
+	if (n == 0 || n >= len)
+		return lispd_cfg_fail(v->ctx, line_of(v, name, 0), v->section,
+				      "%s '%.32s' is not 1..%zu characters", name, s, len - 1);
+	memcpy(out, s, n + 1);
+	return 0;
+}

@@ -57,6 +57,9 @@ static void describe(const struct lispd_config *cfg, const char *path, FILE *out
 		path, cfg->n_map_servers, cfg->n_map_resolvers, cfg->n_petrs,
 		cfg->n_proxy_itrs, cfg->n_mappings, cfg->n_statics,
 		cfg->n_statics == 1 ? "y" : "ies");
+	if (cfg->nat.enabled)
+		fprintf(out, "%s: NAT traversal on (keepalive every %u s), not implemented yet\n",
+			path, cfg->nat.keepalive_s);
 }
 
 /* What the configuration asks of this host (interfaces, their addresses)
