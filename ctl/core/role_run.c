@@ -143,4 +143,8 @@ void role_reload(struct lispd *d)
 		log_info("reloaded %s (%s)", d->config_path, d->role->reload_note);
 	else
 		log_info("reloaded %s", d->config_path);
+	/* What the new file asks for and lispd does not do: said again, as at
+	 * start, since a reload may be what turned it on. */
+	for (unsigned i = 0; i < d->cfg.n_notes; i++)
+		log_warn("%s", d->cfg.notes[i]);
 }
