@@ -14,6 +14,7 @@
 #define LISP_AFI_NONE 0
 #define LISP_AFI_IPV4 1
 #define LISP_AFI_IPV6 2
+#define LISP_AFI_DN 17   /* distinguished name: a NUL-terminated string */
 #define LISP_AFI_LCAF 16387
 
 #define LISP_LCAF_AFI_LIST 1

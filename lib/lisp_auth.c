@@ -1,5 +1,7 @@
 /* HMAC authentication of the messages that carry the auth field at byte 12
- * (Map-Register, Map-Notify, Map-Notify-Ack, Info-Request/Reply).
+ * (Map-Register, Map-Notify, Map-Notify-Ack, Info-Request/Reply), of a
+ * second field elsewhere (the OLD RTR dialect's), and detached MACs (the
+ * ECM's MS-RTR authentication data).
  *
  * The MAC is computed over the message with AuthData zeroed. Instead of
  * copying the message to zero it, the MAC is fed three pieces: the bytes
@@ -54,22 +56,26 @@ bool lisp_auth_len_valid(uint8_t alg_id, size_t len)
 	}
 }
 
-/* Checks the auth field of msg and returns AlgID and AuthDataLen. */
-static int auth_field_check(const uint8_t *msg, size_t len, const uint8_t *key, size_t key_len,
-			    uint8_t *alg, size_t *data_len, struct lisp_err *err)
+/* Checks the auth field at msg[field_off] and returns AlgID and AuthDataLen. */
+static int auth_field_check(const uint8_t *msg, size_t len, size_t field_off, const uint8_t *key,
+			    size_t key_len, uint8_t *alg, size_t *data_len, struct lisp_err *err)
 {
-	if (msg == NULL || (key == NULL && key_len > 0))
+	size_t data_off = field_off + 4;
+
+	if (msg == NULL || (key == NULL && key_len > 0) || field_off < LISP_AUTH_FIELD_OFF)
 		return lisp_fail(err, LISP_ERR_BAD_ARG, "auth arguments", 0);
-	if (len < LISP_AUTH_DATA_OFF)
+	if (field_off > len || len - field_off < 4)
 		return lisp_fail(err, LISP_ERR_TRUNCATED, "auth field", len);
-	*alg = msg[LISP_AUTH_FIELD_OFF + 1];
-	*data_len = ((size_t)msg[LISP_AUTH_FIELD_OFF + 2] << 8) | msg[LISP_AUTH_FIELD_OFF + 3];
+	*alg = msg[field_off + 1];
+	*data_len = ((size_t)msg[field_off + 2] << 8) | msg[field_off + 3];
 	if (lisp_auth_digest_len(*alg) == 0)
-		return lisp_fail(err, LISP_ERR_BAD_AUTH, "AlgID", LISP_AUTH_FIELD_OFF + 1);
+		return lisp_fail(err, LISP_ERR_BAD_AUTH, "AlgID", field_off + 1);
+	if (*alg == LISP_AUTH_HMAC_SHA256_HKDF && field_off != LISP_AUTH_FIELD_OFF)
+		return lisp_fail(err, LISP_ERR_BAD_AUTH, "AlgID for this field", field_off + 1);
 	if (!lisp_auth_len_valid(*alg, *data_len))
-		return lisp_fail(err, LISP_ERR_BAD_AUTH, "AuthDataLen", LISP_AUTH_FIELD_OFF + 2);
-	if (len - LISP_AUTH_DATA_OFF < *data_len)
-		return lisp_fail(err, LISP_ERR_TRUNCATED, "AuthData", LISP_AUTH_DATA_OFF);
+		return lisp_fail(err, LISP_ERR_BAD_AUTH, "AuthDataLen", field_off + 2);
+	if (len - data_off < *data_len)
+		return lisp_fail(err, LISP_ERR_TRUNCATED, "AuthData", data_off);
 	return 0;
 }
 
@@ -123,8 +129,9 @@ static int hkdf_per_msg_key(const uint8_t *msg, const uint8_t *psk, size_t psk_l
 	return 0;
 }
 
-/* HMAC of msg with AuthData (data_len bytes at offset 16) read as zeros. */
-static int auth_mac(const uint8_t *msg, size_t len, uint8_t alg, size_t data_len,
+/* HMAC of msg with zero_len bytes at zero_off (AuthData, or nothing for a
+ * detached MAC) read as zeros. */
+static int auth_mac(const uint8_t *msg, size_t len, uint8_t alg, size_t zero_off, size_t zero_len,
 		    const uint8_t *key, size_t key_len, uint8_t out[AUTH_MAX_DIGEST],
 		    struct lisp_err *err)
 {
@@ -133,7 +140,7 @@ static int auth_mac(const uint8_t *msg, size_t len, uint8_t alg, size_t data_len
 	uint8_t derived[AUTH_MAX_DIGEST];
 	const uint8_t *mac_key = key_len ? key : empty_key;
 	size_t mac_key_len = key_len;
-	size_t after = LISP_AUTH_DATA_OFF + data_len;
+	size_t after = zero_off + zero_len;
 	size_t out_len = 0;
 	OSSL_PARAM params[2];
 	EVP_MAC_CTX *ctx = NULL;
@@ -155,8 +162,8 @@ static int auth_mac(const uint8_t *msg, size_t len, uint8_t alg, size_t data_len
 	if (mac != NULL)
 		ctx = EVP_MAC_CTX_new(mac);
 	if (ctx != NULL && EVP_MAC_init(ctx, mac_key, mac_key_len, params) == 1 &&
-	    EVP_MAC_update(ctx, msg, LISP_AUTH_DATA_OFF) == 1 &&
-	    EVP_MAC_update(ctx, zeros, data_len) == 1 &&
+	    EVP_MAC_update(ctx, msg, zero_off) == 1 &&
+	    EVP_MAC_update(ctx, zeros, zero_len) == 1 &&
 	    EVP_MAC_update(ctx, msg + after, len - after) == 1 &&
 	    EVP_MAC_final(ctx, out, &out_len, AUTH_MAX_DIGEST) == 1 &&
 	    out_len == lisp_auth_digest_len(alg))
@@ -169,37 +176,91 @@ static int auth_mac(const uint8_t *msg, size_t len, uint8_t alg, size_t data_len
 	return 0;
 }
 
-int lisp_auth_sign(uint8_t *msg, size_t len, const uint8_t *key, size_t key_len,
-		   struct lisp_err *err)
+int lisp_auth_sign_at(uint8_t *msg, size_t len, size_t field_off, const uint8_t *key,
+		      size_t key_len, struct lisp_err *err)
 {
 	uint8_t digest[AUTH_MAX_DIGEST];
 	size_t data_len;
 	uint8_t alg;
 
-	if (auth_field_check(msg, len, key, key_len, &alg, &data_len, err))
+	if (auth_field_check(msg, len, field_off, key, key_len, &alg, &data_len, err))
 		return -1;
-	if (auth_mac(msg, len, alg, data_len, key, key_len, digest, err))
+	if (auth_mac(msg, len, alg, field_off + 4, data_len, key, key_len, digest, err))
 		return -1;
-	memcpy(msg + LISP_AUTH_DATA_OFF, digest, data_len);
+	memcpy(msg + field_off + 4, digest, data_len);
 	OPENSSL_cleanse(digest, sizeof(digest));
 	return 0;
 }
 
-int lisp_auth_verify(const uint8_t *msg, size_t len, const uint8_t *key, size_t key_len,
-		     struct lisp_err *err)
+int lisp_auth_verify_at(const uint8_t *msg, size_t len, size_t field_off, const uint8_t *key,
+			size_t key_len, struct lisp_err *err)
 {
 	uint8_t digest[AUTH_MAX_DIGEST];
 	size_t data_len;
 	uint8_t alg;
 	int same;
 
-	if (auth_field_check(msg, len, key, key_len, &alg, &data_len, err))
+	if (auth_field_check(msg, len, field_off, key, key_len, &alg, &data_len, err))
 		return -1;
-	if (auth_mac(msg, len, alg, data_len, key, key_len, digest, err))
+	if (auth_mac(msg, len, alg, field_off + 4, data_len, key, key_len, digest, err))
 		return -1;
-	same = CRYPTO_memcmp(digest, msg + LISP_AUTH_DATA_OFF, data_len) == 0;
+	same = CRYPTO_memcmp(digest, msg + field_off + 4, data_len) == 0;
 	OPENSSL_cleanse(digest, sizeof(digest));
 	if (!same)
-		return lisp_fail(err, LISP_ERR_AUTH_FAILED, "AuthData", LISP_AUTH_DATA_OFF);
+		return lisp_fail(err, LISP_ERR_AUTH_FAILED, "AuthData", field_off + 4);
+	return 0;
+}
+
+int lisp_auth_sign(uint8_t *msg, size_t len, const uint8_t *key, size_t key_len,
+		   struct lisp_err *err)
+{
+	return lisp_auth_sign_at(msg, len, LISP_AUTH_FIELD_OFF, key, key_len, err);
+}
+
+int lisp_auth_verify(const uint8_t *msg, size_t len, const uint8_t *key, size_t key_len,
+		     struct lisp_err *err)
+{
+	return lisp_auth_verify_at(msg, len, LISP_AUTH_FIELD_OFF, key, key_len, err);
+}
+
+/* Arguments of a detached MAC: algorithm 1 or 2, a length it allows. */
+static int detached_check(const uint8_t *msg, uint8_t alg, const uint8_t *key, size_t key_len,
+			  const uint8_t *mac, size_t mac_len, struct lisp_err *err)
+{
+	if (msg == NULL || mac == NULL || (key == NULL && key_len > 0))
+		return lisp_fail(err, LISP_ERR_BAD_ARG, "auth arguments", 0);
+	if (alg != LISP_AUTH_HMAC_SHA1_96 && alg != LISP_AUTH_HMAC_SHA256_128)
+		return lisp_fail(err, LISP_ERR_BAD_AUTH, "AlgID", 0);
+	if (!lisp_auth_len_valid(alg, mac_len))
+		return lisp_fail(err, LISP_ERR_BAD_AUTH, "AuthDataLen", 0);
+	return 0;
+}
+
+int lisp_auth_mac(const uint8_t *msg, size_t len, uint8_t alg_id, const uint8_t *key,
+		  size_t key_len, uint8_t *mac, size_t mac_len, struct lisp_err *err)
+{
+	uint8_t digest[AUTH_MAX_DIGEST];
+
+	if (detached_check(msg, alg_id, key, key_len, mac, mac_len, err) ||
+	    auth_mac(msg, len, alg_id, 0, 0, key, key_len, digest, err))
+		return -1;
+	memcpy(mac, digest, mac_len);
+	OPENSSL_cleanse(digest, sizeof(digest));
+	return 0;
+}
+
+int lisp_auth_mac_verify(const uint8_t *msg, size_t len, uint8_t alg_id, const uint8_t *key,
+			 size_t key_len, const uint8_t *mac, size_t mac_len, struct lisp_err *err)
+{
+	uint8_t digest[AUTH_MAX_DIGEST];
+	int same;
+
+	if (detached_check(msg, alg_id, key, key_len, mac, mac_len, err) ||
+	    auth_mac(msg, len, alg_id, 0, 0, key, key_len, digest, err))
+		return -1;
+	same = CRYPTO_memcmp(digest, mac, mac_len) == 0;
+	OPENSSL_cleanse(digest, sizeof(digest));
+	if (!same)
+		return lisp_fail(err, LISP_ERR_AUTH_FAILED, "MAC", 0);
 	return 0;
 }

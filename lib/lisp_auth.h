@@ -1,5 +1,6 @@
 /* Authentication of Map-Register, Map-Notify, Map-Notify-Ack and
- * Info-Request/Reply (RFC 9301 §5.6-5.7), with OpenSSL 3 EVP_MAC.
+ * Info-Request/Reply (RFC 9301 §5.6-5.7), and the MS-RTR authentication of
+ * NAT traversal (docs/NAT.md), with OpenSSL 3 EVP_MAC.
  *
  * The auth field always sits at byte 12 of these messages:
  *   w0(4) nonce(8) KeyID(1) AlgID(1) AuthDataLen(2) AuthData(AuthDataLen)
@@ -41,5 +42,23 @@ int lisp_auth_sign(uint8_t *msg, size_t len, const uint8_t *key, size_t key_len,
  * Does not modify msg. */
 int lisp_auth_verify(const uint8_t *msg, size_t len, const uint8_t *key, size_t key_len,
 		     struct lisp_err *err);
+
+/* The same for an auth field whose KeyID sits at byte field_off (the NAT
+ * traversal's OLD RTR dialect puts a second one at the end of a Map-Notify).
+ * AlgID 3 only at byte 12: its key derivation is defined for that field. */
+int lisp_auth_sign_at(uint8_t *msg, size_t len, size_t field_off, const uint8_t *key,
+		      size_t key_len, struct lisp_err *err);
+int lisp_auth_verify_at(const uint8_t *msg, size_t len, size_t field_off, const uint8_t *key,
+			size_t key_len, struct lisp_err *err);
+
+/* A MAC carried apart from the bytes it covers (an ECM's MS-RTR
+ * authentication data covers the message the ECM carries): mac_len bytes of
+ * the HMAC of msg[0..len), nothing zeroed. AlgID 1 or 2; mac_len one that
+ * lisp_auth_len_valid accepts. */
+int lisp_auth_mac(const uint8_t *msg, size_t len, uint8_t alg_id, const uint8_t *key,
+		  size_t key_len, uint8_t *mac, size_t mac_len, struct lisp_err *err);
+/* 0 when mac[0..mac_len) is that MAC (constant-time compare). */
+int lisp_auth_mac_verify(const uint8_t *msg, size_t len, uint8_t alg_id, const uint8_t *key,
+			 size_t key_len, const uint8_t *mac, size_t mac_len, struct lisp_err *err);
 
 #endif

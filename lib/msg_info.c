@@ -6,7 +6,11 @@
  *   MS UDP port | ETR UDP port | global ETR RLOC | MS RLOC | private ETR RLOC
  *   | RTR RLOC ... up to Length.
  * The auth field sits at byte 12 as in Map-Register and is signed the same
- * way (lisp_auth_sign over the whole message). */
+ * way (lisp_auth_sign over the whole message).
+ *
+ * lispers.net closes a request with its hostname, AFI 17 and a NUL-terminated
+ * string, instead of AFI 0; that is accepted. Its replies are not: their
+ * LCAF Length is a constant 16 whatever follows (docs/NAT.md). */
 #include <string.h>
 
 #include "lisp_auth.h"
@@ -81,6 +85,36 @@ static int decode_nat_lcaf(const uint8_t *buf, size_t len, size_t *off, struct l
 	return 0;
 }
 
+/* What closes a request: AFI 0, or AFI 17 and a hostname up to its NUL. */
+static int decode_request_tail(const uint8_t *buf, size_t len, size_t *off, struct lisp_info *out,
+			       struct lisp_err *err)
+{
+	size_t at = *off, n;
+	const uint8_t *nul;
+	uint16_t afi;
+
+	if (get_u16(buf, len, off, &afi, err, "Info-Request AFI 0"))
+		return -1;
+	if (afi == LISP_AFI_NONE)
+		return 0;
+	if (afi != LISP_AFI_DN)
+		return lisp_fail(err, LISP_ERR_BAD_AFI, "Info-Request AFI 0", at);
+	n = len - *off;
+	nul = memchr(buf + *off, 0, n < LISP_HOSTNAME_MAX + 1 ? n : LISP_HOSTNAME_MAX + 1);
+	if (nul == NULL) {
+		if (n <= LISP_HOSTNAME_MAX)
+			return lisp_fail(err, LISP_ERR_TRUNCATED, "hostname", *off);
+		return lisp_fail(err, LISP_ERR_BAD_COUNT, "hostname length", *off);
+	}
+	n = (size_t)(nul - (buf + *off));
+	if (n == 0)
+		return lisp_fail(err, LISP_ERR_BAD_AFI, "empty hostname", *off);
+	memcpy(out->hostname, buf + *off, n);
+	out->hostname[n] = '\0';
+	*off += n + 1;
+	return 0;
+}
+
 int lisp_info_decode(const uint8_t *buf, size_t len, struct lisp_info *out, struct lisp_err *err)
 {
 	size_t off = 0, at;
@@ -107,14 +141,8 @@ int lisp_info_decode(const uint8_t *buf, size_t len, struct lisp_info *out, stru
 	if (out->reply) {
 		if (decode_nat_lcaf(buf, len, &off, out, err))
 			return -1;
-	} else {
-		uint16_t afi;
-
-		at = off;
-		if (get_u16(buf, len, &off, &afi, err, "Info-Request AFI 0"))
-			return -1;
-		if (afi != LISP_AFI_NONE)
-			return lisp_fail(err, LISP_ERR_BAD_AFI, "Info-Request AFI 0", at);
+	} else if (decode_request_tail(buf, len, &off, out, err)) {
+		return -1;
 	}
 	if (off != len)
 		return lisp_fail(err, LISP_ERR_TOO_LONG, "bytes after Info message", off);
@@ -148,10 +176,13 @@ int lisp_info_encode(uint8_t *buf, size_t cap, size_t *out_len, const struct lis
 		     const uint8_t *key, size_t key_len, struct lisp_err *err)
 {
 	bool sign = key != NULL && m->auth.alg_id != LISP_AUTH_NONE;
+	size_t name_len = strnlen(m->hostname, sizeof(m->hostname));
 	size_t off = 0;
 
 	if (check_eid(&m->eid, 0, err))
 		return -1;
+	if (name_len == sizeof(m->hostname) || (m->reply && name_len > 0))
+		return lisp_fail(err, LISP_ERR_BAD_ARG, "hostname", 0);
 
 	if (put_u32(buf, cap, &off, ((uint32_t)LISP_INFO << 28) | (m->reply ? INFO_R : 0), err,
 		    "Info header") ||
@@ -166,6 +197,10 @@ int lisp_info_encode(uint8_t *buf, size_t cap, size_t *out_len, const struct lis
 		return -1;
 	if (m->reply) {
 		if (encode_nat_lcaf(buf, cap, &off, m, err))
+			return -1;
+	} else if (name_len > 0) {
+		if (put_u16(buf, cap, &off, LISP_AFI_DN, err, "hostname AFI") ||
+		    put_bytes(buf, cap, &off, m->hostname, name_len + 1, err, "hostname"))
 			return -1;
 	} else if (put_u16(buf, cap, &off, LISP_AFI_NONE, err, "Info-Request AFI 0")) {
 		return -1;

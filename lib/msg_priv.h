@@ -37,6 +37,18 @@ int auth_field_decode(const uint8_t *buf, size_t len, size_t *off, struct lisp_a
 int auth_field_encode(uint8_t *buf, size_t cap, size_t *off, const struct lisp_auth_field *a,
 		      bool sign, struct lisp_err *err);
 
+/* The inner IP + UDP packet of an ECM or a Data-Map-Notify (msg_inner.c),
+ * from buf[off] to the end of buf, which it must fill exactly. Checksums are
+ * verified (a zero IPv4 header or UDP checksum reads as "not computed");
+ * out->payload points into buf. */
+int inner_udp_decode(const uint8_t *buf, size_t len, size_t off, struct lisp_inner_udp *out,
+		     struct lisp_err *err);
+/* Bytes it takes encoded (IP + UDP headers + payload); refuses what cannot be encoded. */
+int inner_udp_len(const struct lisp_inner_udp *in, size_t *len, struct lisp_err *err);
+/* Writes it at buf[*off] with computed checksums (unless left zero), advances *off. */
+int inner_udp_encode(uint8_t *buf, size_t cap, size_t *off, const struct lisp_inner_udp *in,
+		     struct lisp_err *err);
+
 /* The head of a Map-Request, a Map-Reply and a Map-Register/Notify/Notify-Ack:
  *   Type(0-3) flags RecCnt(24-31) | Nonce(64) */
 struct msg_head {

@@ -7,7 +7,13 @@
  * w0 of a Map-Register: Type=3 P(4) S(5) I(6) R(7) Rsvd(8-18) E(19) T(20) a(21)
  * m(22) M(23) RecCnt(24-31). R is the NAT-traversal "built for an RTR" bit
  * (Wireshark shows it there); m is the mobile-node bit OOR and lispers.net set.
- * w0 of a Map-Notify(-Ack): Type I(4) R(5) Rsvd(6-23) RecCnt(24-31). */
+ * w0 of a Map-Notify(-Ack): Type I(4) R(5) Rsvd(6-23) RecCnt(24-31).
+ *
+ * A Map-Notify with R may end, after the trailer, in a second auth field:
+ * the MAC a map-server of Open Overlay Router's OLD RTR dialect computes with
+ * the RTR's key over the whole message (that field's data zeroed), after
+ * signing the rest with the site's key. Its RTR leaves the field empty (4
+ * zero bytes) before relaying the Map-Notify to the node. */
 #include <string.h>
 
 #include "lisp_auth.h"
@@ -75,6 +81,11 @@ int lisp_map_register_decode(const uint8_t *buf, size_t len, struct lisp_map_reg
 	    (get_bytes(buf, len, &off, out->xtr_id, XTR_ID_LEN, err, "xTR-ID") ||
 	     get_u64(buf, len, &off, &out->site_id, err, "site-ID")))
 		return -1;
+	if (out->type == LISP_MAP_NOTIFY && out->rtr && off < len) {
+		out->has_rtr_auth = true;
+		if (auth_field_decode(buf, len, &off, &out->rtr_auth, err))
+			return -1;
+	}
 	if (off != len)
 		return lisp_fail(err, LISP_ERR_TOO_LONG, "trailing bytes", off);
 	return 0;
@@ -100,13 +111,15 @@ int lisp_map_register_encode(uint8_t *buf, size_t cap, size_t *out_len,
 			     const struct lisp_map_register *m,
 			     const uint8_t *key, size_t key_len, struct lisp_err *err)
 {
-	size_t off = 0;
+	size_t off = 0, signed_len;
 	bool sign = key != NULL && m->auth.alg_id != LISP_AUTH_NONE;
 
 	if (!is_register_type(m->type))
 		return lisp_fail(err, LISP_ERR_BAD_ARG, "message type", 0);
 	if (m->n_rec > LISP_MAX_RECORDS)
 		return lisp_fail(err, LISP_ERR_BAD_ARG, "record count", 0);
+	if (m->has_rtr_auth && !(m->type == LISP_MAP_NOTIFY && m->rtr))
+		return lisp_fail(err, LISP_ERR_BAD_ARG, "RTR auth field without Map-Notify R", 0);
 	if (put_u32(buf, cap, &off, encode_w0(m), err, "Map-Register header") ||
 	    put_u64(buf, cap, &off, m->nonce, err, "nonce") ||
 	    auth_field_encode(buf, cap, &off, &m->auth, sign, err))
@@ -119,8 +132,20 @@ int lisp_map_register_encode(uint8_t *buf, size_t cap, size_t *out_len,
 	    (put_bytes(buf, cap, &off, m->xtr_id, XTR_ID_LEN, err, "xTR-ID") ||
 	     put_u64(buf, cap, &off, m->site_id, err, "site-ID")))
 		return -1;
-	if (sign && lisp_auth_sign(buf, off, key, key_len, err))
+	signed_len = off;
+	if (m->has_rtr_auth && auth_field_encode(buf, cap, &off, &m->rtr_auth, false, err))
+		return -1;
+	if (sign && lisp_auth_sign(buf, signed_len, key, key_len, err))
 		return -1;
 	*out_len = off;
 	return 0;
+}
+
+size_t lisp_map_notify_rtr_auth_off(const struct lisp_map_register *m, size_t len)
+{
+	size_t field = 4 + (size_t)m->rtr_auth.len;
+
+	if (!m->has_rtr_auth || len < field)
+		return len;
+	return len - field;
 }

@@ -1,4 +1,5 @@
-/* lisp_auth: HMAC sign/verify of the auth field at byte 12.
+/* lisp_auth: HMAC sign/verify of the auth field at byte 12, of one at
+ * another offset, and detached MACs.
  * Real vectors: the Map-Register and Map-Notify of the mobile node in
  * tests/interop/data/final-c-mn.pcap (frames 1 and 2, Open Overlay Router,
  * key "key-mn", HMAC-SHA-1 with 20-byte auth data). Expected MACs of
@@ -373,6 +374,98 @@ static void test_hkdf_undefined_for_info(void **state)
 	assert_int_equal(err.code, LISP_ERR_BAD_AUTH);
 }
 
+/* A second auth field at the end (the OLD RTR dialect's, on a Map-Notify):
+ * its MAC covers the whole message with only that field's data zeroed; the
+ * field at byte 12 is covered as it stands. */
+static void test_field_at_offset(void **state)
+{
+	static const uint8_t key[] = "rtr-key";
+	uint8_t msg[128], zeroed[128], want[20];
+	struct lisp_err err = {0};
+	size_t len = make_msg(msg, 4, LISP_AUTH_HMAC_SHA1_96, 20, 30), at = len;
+
+	(void)state;
+	msg[len++] = 0x00;  /* KeyID 0, AlgID 1, 20 bytes */
+	msg[len++] = LISP_AUTH_HMAC_SHA1_96;
+	msg[len++] = 0x00;
+	msg[len++] = 20;
+	memset(msg + len, 0x5a, 20);  /* garbage: must be read as zeros */
+	len += 20;
+	memset(msg + LISP_AUTH_DATA_OFF, 0x33, 20);  /* the first field's data, as is */
+	memcpy(zeroed, msg, len);
+	memset(zeroed + at + 4, 0, 20);
+	expected_hmac(EVP_sha1(), key, sizeof(key) - 1, zeroed, len, want);
+
+	assert_int_equal(lisp_auth_sign_at(msg, len, at, key, sizeof(key) - 1, &err), 0);
+	tu_assert_bytes(msg + at + 4, 20, want, 20);
+	assert_int_equal(lisp_auth_verify_at(msg, len, at, key, sizeof(key) - 1, &err), 0);
+	/* the first field is covered: changing it breaks the second MAC */
+	msg[LISP_AUTH_DATA_OFF] ^= 1;
+	assert_int_equal(lisp_auth_verify_at(msg, len, at, key, sizeof(key) - 1, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_AUTH_FAILED);
+	msg[LISP_AUTH_DATA_OFF] ^= 1;
+
+	/* a field running past the end, an offset before byte 12, AlgID 3 there */
+	assert_int_equal(lisp_auth_verify_at(msg, len - 1, at, key, sizeof(key) - 1, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_TRUNCATED);
+	assert_int_equal(lisp_auth_verify_at(msg, len, at + 22, key, sizeof(key) - 1, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_TRUNCATED);
+	assert_int_equal(lisp_auth_verify_at(msg, len, 8, key, sizeof(key) - 1, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_ARG);
+	msg[at + 1] = LISP_AUTH_HMAC_SHA256_HKDF;
+	msg[at + 3] = 16;
+	assert_int_equal(lisp_auth_sign_at(msg, at + 20, at, key, sizeof(key) - 1, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_AUTH);
+}
+
+/* Detached MACs, checked against RFC 2202 test case 1 (HMAC-SHA-1) and
+ * RFC 4231 test case 1 (HMAC-SHA-256): key 0x0b x 20, data "Hi There". */
+static void test_detached_mac(void **state)
+{
+	static const char sha1_hex[] = "b617318655057264e28bc0b6fb378c8ef146be00";
+	static const char sha256_hex[] =
+		"b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+	static const uint8_t data[] = "Hi There";
+	uint8_t key[20], want[32], mac[32];
+	struct lisp_err err = {0};
+
+	(void)state;
+	memset(key, 0x0b, sizeof(key));
+	tu_hex(sha1_hex, want, sizeof(want));
+	assert_int_equal(lisp_auth_mac(data, 8, LISP_AUTH_HMAC_SHA1_96, key, 20, mac, 20, &err), 0);
+	tu_assert_bytes(mac, 20, want, 20);
+	assert_int_equal(lisp_auth_mac_verify(data, 8, LISP_AUTH_HMAC_SHA1_96, key, 20, want, 20,
+					      &err),
+			 0);
+	/* truncated to 12 bytes (RFC 9301's HMAC-SHA-1-96) */
+	assert_int_equal(lisp_auth_mac(data, 8, LISP_AUTH_HMAC_SHA1_96, key, 20, mac, 12, &err), 0);
+	tu_assert_bytes(mac, 12, want, 12);
+	assert_int_equal(lisp_auth_mac_verify(data, 8, LISP_AUTH_HMAC_SHA1_96, key, 20, want, 12,
+					      &err),
+			 0);
+
+	tu_hex(sha256_hex, want, sizeof(want));
+	assert_int_equal(lisp_auth_mac(data, 8, LISP_AUTH_HMAC_SHA256_128, key, 20, mac, 32, &err),
+			 0);
+	tu_assert_bytes(mac, 32, want, 32);
+	want[31] ^= 1;
+	assert_int_equal(lisp_auth_mac_verify(data, 8, LISP_AUTH_HMAC_SHA256_128, key, 20, want, 32,
+					      &err),
+			 -1);
+	assert_int_equal(err.code, LISP_ERR_AUTH_FAILED);
+
+	/* lengths the algorithm does not define; no algorithm; AlgID 3 */
+	assert_int_equal(lisp_auth_mac(data, 8, LISP_AUTH_HMAC_SHA1_96, key, 20, mac, 16, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_AUTH);
+	assert_int_equal(lisp_auth_mac(data, 8, LISP_AUTH_NONE, key, 20, mac, 0, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_AUTH);
+	assert_int_equal(lisp_auth_mac(data, 8, LISP_AUTH_HMAC_SHA256_HKDF, key, 20, mac, 32, &err),
+			 -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_AUTH);
+	assert_int_equal(lisp_auth_mac(NULL, 8, LISP_AUTH_HMAC_SHA1_96, key, 20, mac, 20, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_ARG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +483,8 @@ int main(void)
 		cmocka_unit_test(test_alg_tables),
 		cmocka_unit_test(test_hkdf),
 		cmocka_unit_test(test_hkdf_undefined_for_info),
+		cmocka_unit_test(test_field_at_offset),
+		cmocka_unit_test(test_detached_mac),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

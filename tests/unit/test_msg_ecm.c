@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "lisp_auth.h"
 #include "lisp_msg.h"
 #include "../common/testutil.h"
 
@@ -28,6 +29,28 @@ static const char ECM_V6_HEX[] =
 static const char ECM_V4_NOCSUM_HEX[] =
 	"8000000045000038d4310000ff110000c00002010a01010a10f610f60024cd52"
 	"100000017301383640d97a1a00000001c0000201002000010a01010a";
+/* oor-nat-mn-outside.pcap frame 3: the Map-Register a node behind a NAT
+ * sends through its RTR, R set (draft-ermagan-lisp-nat-traversal 5.1.1). */
+static const char ECM_TO_RTR_HEX[] =
+	"804000004500008000024000ff118eb2c6336482c000020210f610f6006cd451"
+	"3b000101d167bf6f8abc675100010014b34bce751c4936c0de19d1694b7463e3"
+	"35b20fb20000000a0220100000000001c61201010164ff0000010001c0000242"
+	"0164ff0000040001c6336482bf5765504480a73ac0d293a70e4da9e600000000"
+	"00000000";
+/* The Map-Notify the map-server of that lab sends its RTR (NEW dialect): S
+ * and R, authentication data type 2 with the HMAC-SHA-1 of the Map-Notify
+ * under the RTR key "k-rtr" (computed apart with Python's hmac), then the
+ * inner packet the RTR relays in the capture's frame 5. */
+static const char ECM_MS_TO_RTR_HEX[] =
+	"88400000" "02000000" "00010014" "8a94fa2c726a8d413851f42de9afd0a7d6662e73"
+	"4500008000034000ff118eb1c0000202c633648210f610f6006c6aad"
+	"48000001d167bf6f8abc6751000100140f4ef4e996bcd8dc9fb6584c175a3e2a"
+	"fe8916d00000000a0220100000000001c61201010164ff0000010001c0000242"
+	"0164ff0000000001c6336482bf5765504480a73ac0d293a70e4da9e600000000"
+	"00000000";
+#define MS_TO_RTR_AD_OFF 4
+#define MS_TO_RTR_INNER_OFF 32
+static const char KEY_RTR[] = "k-rtr";
 /* final-c-ms.pcap frame 29: IPv6, source ::, traffic class 0xe0, hop limit 64 */
 static const char ECM_V6_TC_HEX[] =
 	"800000006e000000003011400000000000000000000000000000000020010db8"
@@ -201,10 +224,11 @@ static void test_captured_ipv6_traffic_class(void **state)
 
 static void test_captured_truncations(void **state)
 {
-	const char *all[] = {ECM_V4_HEX, ECM_V6_HEX, ECM_V4_NOCSUM_HEX, ECM_V6_TC_HEX};
+	const char *all[] = {ECM_V4_HEX, ECM_V6_HEX, ECM_V4_NOCSUM_HEX, ECM_V6_TC_HEX,
+			     ECM_TO_RTR_HEX, ECM_MS_TO_RTR_HEX};
 
 	(void)state;
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		uint8_t msg[256];
 		size_t len = tu_hex(all[i], msg, sizeof(msg));
 
@@ -615,6 +639,146 @@ static void test_encode_refusals(void **state)
 		expect_encode_error(&m, cap, LISP_ERR_TOO_LONG);
 }
 
+/* ---- NAT traversal ---- */
+
+static void test_captured_register_to_rtr(void **state)
+{
+	uint8_t msg[256], out[256];
+	struct lisp_ecm m;
+	struct lisp_err err = {0};
+	size_t len = tu_hex(ECM_TO_RTR_HEX, msg, sizeof(msg)), out_len = 0;
+
+	(void)state;
+	assert_int_equal(lisp_ecm_decode(msg, len, &m, &err), 0);
+	assert_true(m.rtr);
+	assert_false(m.nat || m.security || m.ddt || m.to_etr || m.to_ms);
+	assert_int_equal(m.ad_type, 0);
+	assert_int_equal(m.payload[0] >> 4, LISP_MAP_REGISTER);
+	assert_int_equal(m.payload_len, 100);
+	assert_memory_equal(m.inner_src.bytes, ((const uint8_t[]){198, 51, 100, 130}), 4);
+	assert_memory_equal(m.inner_dst.bytes, ((const uint8_t[]){192, 0, 2, 2}), 4);
+	assert_int_equal(lisp_ecm_encode(out, sizeof(out), &out_len, &m, &err), 0);
+	tu_assert_bytes(out, out_len, msg, len);
+
+	/* the RTR relays it to the map-server: same inner packet, N instead of R */
+	m.rtr = false;
+	m.nat = true;
+	assert_int_equal(lisp_ecm_encode(out, sizeof(out), &out_len, &m, &err), 0);
+	assert_int_equal(out[1], 0x20);
+	tu_assert_bytes(out + 4, out_len - 4, msg + 4, len - 4);
+}
+
+static void test_ms_rtr_auth(void **state)
+{
+	uint8_t msg[256], out[256];
+	struct lisp_ecm m, built;
+	struct lisp_err err = {0};
+	size_t len = tu_hex(ECM_MS_TO_RTR_HEX, msg, sizeof(msg)), out_len = 0;
+	const uint8_t *key = (const uint8_t *)KEY_RTR;
+
+	(void)state;
+	assert_int_equal(lisp_ecm_decode(msg, len, &m, &err), 0);
+	assert_true(m.security && m.rtr);
+	assert_false(m.nat || m.ddt || m.to_etr || m.to_ms);
+	assert_int_equal(m.ad_type, LISP_ECM_AD_RTR);
+	/* OOR's 16-bit MS-RTR Key ID 1 is KeyID 0, AlgID 1 (HMAC-SHA-1) */
+	assert_int_equal(m.rtr_auth.key_id, 0);
+	assert_int_equal(m.rtr_auth.alg_id, LISP_AUTH_HMAC_SHA1_96);
+	assert_int_equal(m.rtr_auth.len, 20);
+	assert_ptr_equal(m.payload, msg + MS_TO_RTR_INNER_OFF + 28);
+	assert_int_equal(m.payload[0] >> 4, LISP_MAP_NOTIFY);
+	assert_int_equal(lisp_ecm_rtr_auth_verify(&m, key, strlen(KEY_RTR), &err), 0);
+	assert_int_equal(lisp_ecm_rtr_auth_verify(&m, (const uint8_t *)"k-mn", 4, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_AUTH_FAILED);
+	assert_int_equal(lisp_ecm_encode(out, sizeof(out), &out_len, &m, &err), 0);
+	tu_assert_bytes(out, out_len, msg, len);
+
+	/* the map-server's side: sign the payload, get the same bytes */
+	built = m;
+	built.security = false;
+	built.ad_type = 0;
+	memset(built.rtr_auth.data, 0, sizeof(built.rtr_auth.data));
+	built.rtr_auth.len = 0;  /* the full digest */
+	assert_int_equal(lisp_ecm_rtr_auth_sign(&built, key, strlen(KEY_RTR), &err), 0);
+	assert_true(built.security);
+	assert_int_equal(built.ad_type, LISP_ECM_AD_RTR);
+	assert_int_equal(lisp_ecm_encode(out, sizeof(out), &out_len, &built, &err), 0);
+	tu_assert_bytes(out, out_len, msg, len);
+
+	/* the MAC covers the Map-Notify: one changed payload byte fails it */
+	msg[len - 1] ^= 0x01;
+	assert_int_equal(lisp_ecm_rtr_auth_verify(&m, key, strlen(KEY_RTR), &err), -1);
+	assert_int_equal(err.code, LISP_ERR_AUTH_FAILED);
+
+	/* no authentication data: nothing to verify */
+	m = v4_ecm();
+	m.security = true;
+	assert_int_equal(lisp_ecm_rtr_auth_verify(&m, key, strlen(KEY_RTR), &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_AUTH);
+	m.security = false;
+	assert_int_equal(lisp_ecm_rtr_auth_verify(&m, key, strlen(KEY_RTR), &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_AUTH);
+}
+
+static void refuse_ms_to_rtr(size_t at, uint8_t value, enum lisp_err_code code)
+{
+	uint8_t msg[256];
+	size_t len = tu_hex(ECM_MS_TO_RTR_HEX, msg, sizeof(msg));
+
+	msg[at] = value;
+	tu_assert_decode_fails(msg, len, decode_fn, NULL, code);
+}
+
+static void test_malformed_auth_data(void **state)
+{
+	(void)state;
+	/* AD Type 1 (LISP-SEC) and unknown types are not ours to read */
+	refuse_ms_to_rtr(MS_TO_RTR_AD_OFF, 1, LISP_ERR_BAD_AUTH);
+	refuse_ms_to_rtr(MS_TO_RTR_AD_OFF, 3, LISP_ERR_BAD_AUTH);
+	refuse_ms_to_rtr(MS_TO_RTR_AD_OFF, 0, LISP_ERR_BAD_AUTH);
+	/* AuthDataLen that the algorithm does not define, or one byte off */
+	refuse_ms_to_rtr(MS_TO_RTR_AD_OFF + 7, 21, LISP_ERR_BAD_AUTH);
+	refuse_ms_to_rtr(MS_TO_RTR_AD_OFF + 7, 32, LISP_ERR_BAD_AUTH);
+	/* unknown algorithm */
+	refuse_ms_to_rtr(MS_TO_RTR_AD_OFF + 5, 9, LISP_ERR_BAD_AUTH);
+	/* AlgID 2 with the 20 bytes of SHA-1 */
+	refuse_ms_to_rtr(MS_TO_RTR_AD_OFF + 5, LISP_AUTH_HMAC_SHA256_128, LISP_ERR_BAD_AUTH);
+	/* 12 bytes claimed: the rest of the MAC is read as the inner header */
+	refuse_ms_to_rtr(MS_TO_RTR_AD_OFF + 7, 12, LISP_ERR_BAD_IP);
+}
+
+static void test_encode_auth_refusals(void **state)
+{
+	uint8_t msg[256], out[256];
+	struct lisp_ecm m;
+	struct lisp_err err = {0};
+	size_t len = tu_hex(ECM_MS_TO_RTR_HEX, msg, sizeof(msg)), out_len = 0;
+
+	(void)state;
+	assert_int_equal(lisp_ecm_decode(msg, len, &m, &err), 0);
+	m.security = false;  /* authentication data without S */
+	assert_int_equal(lisp_ecm_encode(out, sizeof(out), &out_len, &m, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_ARG);
+	m.security = true;
+	m.ad_type = 1;
+	assert_int_equal(lisp_ecm_encode(out, sizeof(out), &out_len, &m, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_ARG);
+	m.ad_type = LISP_ECM_AD_RTR;
+	m.rtr_auth.len = 19;
+	assert_int_equal(lisp_ecm_encode(out, sizeof(out), &out_len, &m, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_AUTH);
+	m.rtr_auth.len = 20;
+	for (size_t cap = 0; cap < len; cap++) {
+		assert_int_equal(lisp_ecm_encode(out, cap, &out_len, &m, &err), -1);
+		assert_int_equal(err.code, LISP_ERR_TOO_LONG);
+	}
+	/* signing needs an algorithm that has a MAC */
+	m.rtr_auth.alg_id = LISP_AUTH_NONE;
+	m.rtr_auth.len = 0;
+	assert_int_equal(lisp_ecm_rtr_auth_sign(&m, (const uint8_t *)KEY_RTR, 5, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_AUTH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -632,6 +796,10 @@ int main(void)
 		cmocka_unit_test(test_malformed_ipv4),
 		cmocka_unit_test(test_malformed_ipv6),
 		cmocka_unit_test(test_encode_refusals),
+		cmocka_unit_test(test_captured_register_to_rtr),
+		cmocka_unit_test(test_ms_rtr_auth),
+		cmocka_unit_test(test_malformed_auth_data),
+		cmocka_unit_test(test_encode_auth_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

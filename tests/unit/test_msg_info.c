@@ -349,6 +349,100 @@ static void test_encode_refusals(void **state)
 	}
 }
 
+/* ---- lispers.net (draft-farinacci-lisp-lispers-net-nat), written from the
+ * layout its encoder produces ---- */
+
+/* An Info-Request without authentication, EID AFI 0, closed by AFI 17 and
+ * the xTR's hostname instead of AFI 0. */
+static const char LISPERS_REQUEST_HEX[] =
+	"70000000" "a1a2a3a4a5a6a7a8" "00000000"     /* no auth */
+	"00000000" "00" "00" "0000"                  /* TTL 0, no EID */
+	"0011" "6d6e2d6c6170746f702d776c616e3000";   /* AFI 17 "mn-laptop-wlan0" */
+#define LISPERS_NAME_OFF 26
+
+static void test_lispers_net_request(void **state)
+{
+	uint8_t msg[64], out[64];
+	struct lisp_info m;
+	struct lisp_err err = {0};
+	size_t len = tu_hex(LISPERS_REQUEST_HEX, msg, sizeof(msg)), out_len = 0;
+
+	(void)state;
+	assert_int_equal(lisp_info_decode(msg, len, &m, &err), 0);
+	assert_false(m.reply);
+	assert_int_equal(m.auth.alg_id, LISP_AUTH_NONE);
+	assert_int_equal(m.eid.addr.kind, LISP_ADDR_NONE);
+	assert_string_equal(m.hostname, "mn-laptop-wlan0");
+	assert_int_equal(lisp_info_encode(out, sizeof(out), &out_len, &m, NULL, 0, &err), 0);
+	tu_assert_bytes(out, out_len, msg, len);
+	tu_assert_truncations_fail(msg, len, decode_fn, NULL);
+
+	/* no NUL before the end; bytes after the NUL; an empty name */
+	refuse_edit(LISPERS_REQUEST_HEX, len - 1, "41", 0, LISP_ERR_TRUNCATED);
+	refuse_edit(LISPERS_REQUEST_HEX, 0, "70", 1, LISP_ERR_TOO_LONG);
+	refuse_edit(LISPERS_REQUEST_HEX, LISPERS_NAME_OFF + 2, "00", 0, LISP_ERR_TOO_LONG);
+	refuse_edit(LISPERS_REQUEST_HEX, LISPERS_NAME_OFF, "00", 0, LISP_ERR_BAD_AFI);
+	/* an AFI other than 0 or 17 */
+	refuse_edit(LISPERS_REQUEST_HEX, LISPERS_NAME_OFF - 2, "0012", 0, LISP_ERR_BAD_AFI);
+}
+
+static void test_hostname_limits(void **state)
+{
+	struct lisp_info m = {.nonce = 5}, back;
+	uint8_t out[512];
+	struct lisp_err err = {0};
+	size_t len = 0;
+
+	(void)state;
+	memset(m.hostname, 'h', LISP_HOSTNAME_MAX);
+	m.hostname[LISP_HOSTNAME_MAX] = '\0';
+	assert_int_equal(lisp_info_encode(out, sizeof(out), &len, &m, NULL, 0, &err), 0);
+	assert_int_equal(len, LISPERS_NAME_OFF + LISP_HOSTNAME_MAX + 1);
+	assert_int_equal(lisp_info_decode(out, len, &back, &err), 0);
+	assert_int_equal(strlen(back.hostname), LISP_HOSTNAME_MAX);
+
+	/* one byte more before the NUL is over our limit */
+	out[len - 1] = 'h';
+	out[len++] = '\0';
+	tu_assert_decode_fails(out, len, decode_fn, NULL, LISP_ERR_BAD_COUNT);
+	/* ... and so is a long name cut before its NUL */
+	tu_assert_decode_fails(out, len - 1, decode_fn, NULL, LISP_ERR_BAD_COUNT);
+
+	/* a hostname on a reply, or one that fills the array without a NUL */
+	m = reply_struct();
+	strcpy(m.hostname, "x");
+	assert_int_equal(lisp_info_encode(out, sizeof(out), &len, &m, NULL, 0, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_ARG);
+	m = (struct lisp_info){.nonce = 5};
+	memset(m.hostname, 'h', sizeof(m.hostname));
+	assert_int_equal(lisp_info_encode(out, sizeof(out), &len, &m, NULL, 0, &err), -1);
+	assert_int_equal(err.code, LISP_ERR_BAD_ARG);
+}
+
+/* lispers.net's Info-Reply writes LCAF Length 16 whatever follows; with a
+ * global RLOC, an empty MS slot, an empty private slot and one RTR the body
+ * is 20 bytes. Its Info messages carry no authentication either, so no node
+ * of ours could use such a reply: the strict decoder refuses it. */
+static void test_lispers_net_reply_refused(void **state)
+{
+	static const char hex[] =
+		"78000000" "a1a2a3a4a5a6a7a8" "00000000" "00000000" "00" "00" "0000"
+		"4003" "0000" "07" "00" "0010"          /* NAT LCAF, Length 16 */
+		"0000" "d431"                           /* ports 0, 54321 */
+		"0001cb007105"                          /* global 203.0.113.5 */
+		"0000" "0000"                           /* no MS, no private RLOC */
+		"0001c0000209";                         /* RTR 192.0.2.9 */
+	const size_t length_off = 30;  /* after 24 bytes of header and AFI 0 EID, the LCAF's 6 */
+	uint8_t msg[64];
+	size_t len = tu_hex(hex, msg, sizeof(msg));
+
+	(void)state;
+	tu_assert_decode_fails(msg, len, decode_fn, NULL, LISP_ERR_BAD_LCAF);
+	/* with the Length it should have had, the same bytes decode */
+	msg[length_off + 1] = 20;
+	assert_int_equal(decode_fn(msg, len, NULL, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +456,9 @@ int main(void)
 		cmocka_unit_test(test_too_many_rtrs),
 		cmocka_unit_test(test_malformed_common),
 		cmocka_unit_test(test_encode_refusals),
+		cmocka_unit_test(test_lispers_net_request),
+		cmocka_unit_test(test_hostname_limits),
+		cmocka_unit_test(test_lispers_net_reply_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* Map-Register / Map-Notify / Map-Notify-Ack codec (RFC 9301 §5.6-5.7):
- * flag bits, auth field, xTR-ID trailer, signing, and the OOR captures. */
+ * flag bits, auth field, xTR-ID trailer, signing, the OOR captures, and the
+ * RTR auth field of NAT traversal's OLD dialect. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,6 +45,13 @@ static void assert_reg_equal(const struct lisp_map_register *g, const struct lis
 	if (w->xtr_id_present) {
 		assert_memory_equal(g->xtr_id, w->xtr_id, sizeof(w->xtr_id));
 		assert_int_equal(g->site_id, w->site_id);
+	}
+	assert_int_equal(g->has_rtr_auth, w->has_rtr_auth);
+	if (w->has_rtr_auth) {
+		assert_int_equal(g->rtr_auth.key_id, w->rtr_auth.key_id);
+		assert_int_equal(g->rtr_auth.alg_id, w->rtr_auth.alg_id);
+		assert_int_equal(g->rtr_auth.len, w->rtr_auth.len);
+		assert_memory_equal(g->rtr_auth.data, w->rtr_auth.data, w->rtr_auth.len);
 	}
 }
 
@@ -420,6 +428,126 @@ static void test_oor_captures(void **state)
 	}
 }
 
+/* Open Overlay Router's OLD RTR dialect (draft-ermagan-lisp-nat-traversal
+ * before -04): the map-server answers an RTR's plain Map-Register with a
+ * Map-Notify carrying R and, after the trailer, a second auth field, the
+ * RTR key's MAC over the whole message. Built from the NAT capture's
+ * Map-Notify (frame 5) with R set, both MACs computed apart with Python's
+ * hmac: the site's (k-mn) over the first 100 bytes, the RTR's (k-rtr) over
+ * all 124 with its own data zeroed. */
+static const char OLD_NOTIFY_HEX[] =
+	"4c000001d167bf6f8abc675100010014889f0c3cdddec4c124e0d6461c95e5fa"
+	"b64728cd0000000a0220100000000001c61201010164ff0000010001c0000242"
+	"0164ff0000000001c6336482bf5765504480a73ac0d293a70e4da9e600000000"
+	"00000000" "00010014" "e6a5c884cfca4ca1109ecb00fd6506ede6401d89";
+#define OLD_NOTIFY_SITE_LEN 100
+
+static void test_old_rtr_dialect_notify(void **state)
+{
+	static const uint8_t k_mn[] = "k-mn", k_rtr[] = "k-rtr";
+	struct lisp_map_register *m = calloc(1, sizeof(*m)), *back = calloc(1, sizeof(*back));
+	uint8_t msg[256], out[256];
+	struct lisp_err err = { 0 };
+	size_t len = tu_hex(OLD_NOTIFY_HEX, msg, sizeof(msg)), out_len = 0, at;
+
+	(void)state;
+	assert_int_equal(lisp_map_register_decode(msg, len, m, &err), 0);
+	assert_int_equal(m->type, LISP_MAP_NOTIFY);
+	assert_true(m->rtr && m->xtr_id_present && m->has_rtr_auth);
+	assert_int_equal(m->rtr_auth.key_id, 0);
+	assert_int_equal(m->rtr_auth.alg_id, LISP_AUTH_HMAC_SHA1_96);
+	assert_int_equal(m->rtr_auth.len, 20);
+	at = lisp_map_notify_rtr_auth_off(m, len);
+	assert_int_equal(at, OLD_NOTIFY_SITE_LEN);
+	assert_int_equal(lisp_auth_verify(msg, at, k_mn, 4, &err), 0);
+	assert_int_equal(lisp_auth_verify_at(msg, len, at, k_rtr, 5, &err), 0);
+	assert_int_equal(lisp_auth_verify_at(msg, len, at, k_mn, 4, &err), -1);
+
+	assert_int_equal(lisp_map_register_encode(out, sizeof(out), &out_len, m, NULL, 0, &err), 0);
+	tu_assert_bytes(out, out_len, msg, len);
+	/* the map-server's side: site MAC by the encoder, then the RTR's */
+	memset(m->auth.data, 0, sizeof(m->auth.data));
+	memset(m->rtr_auth.data, 0, sizeof(m->rtr_auth.data));
+	assert_int_equal(lisp_map_register_encode(out, sizeof(out), &out_len, m, k_mn, 4, &err), 0);
+	assert_int_equal(lisp_auth_sign_at(out, out_len, lisp_map_notify_rtr_auth_off(m, out_len),
+					   k_rtr, 5, &err),
+			 0);
+	tu_assert_bytes(out, out_len, msg, len);
+
+	/* Every cut fails, except the one right after the trailer: a notify
+	 * with R and nothing after it, as OOR's map-server also sends. */
+	for (size_t n = 0; n < len; n++) {
+		uint8_t *exact = tu_exact_copy(msg, n ? n : 1);
+		int rc = lisp_map_register_decode(exact, n, back, &err);
+
+		if (n == OLD_NOTIFY_SITE_LEN) {
+			assert_int_equal(rc, 0);
+			assert_true(back->rtr && !back->has_rtr_auth);
+			assert_int_equal(lisp_map_notify_rtr_auth_off(back, n), n);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_int_equal(err.code, LISP_ERR_TRUNCATED);
+		}
+		free(exact);
+	}
+
+	/* As OOR's RTR relays it to the node: the field emptied, 4 zero bytes. */
+	memcpy(out, msg, OLD_NOTIFY_SITE_LEN);
+	memset(out + OLD_NOTIFY_SITE_LEN, 0, 4);
+	assert_int_equal(lisp_map_register_decode(out, OLD_NOTIFY_SITE_LEN + 4, back, &err), 0);
+	assert_true(back->has_rtr_auth);
+	assert_int_equal(back->rtr_auth.alg_id, LISP_AUTH_NONE);
+	assert_int_equal(back->rtr_auth.len, 0);
+	at = lisp_map_notify_rtr_auth_off(back, OLD_NOTIFY_SITE_LEN + 4);
+	assert_int_equal(at, OLD_NOTIFY_SITE_LEN);
+	assert_int_equal(lisp_auth_verify(out, at, k_mn, 4, &err), 0);
+	free(m);
+	free(back);
+}
+
+static void test_old_rtr_dialect_malformed(void **state)
+{
+	struct lisp_map_register *m = calloc(1, sizeof(*m));
+	uint8_t msg[256];
+	size_t len;
+
+	(void)state;
+	len = tu_hex(OLD_NOTIFY_HEX, msg, sizeof(msg));
+	msg[OLD_NOTIFY_SITE_LEN + 1] = 9;  /* unknown algorithm */
+	tu_assert_decode_fails(msg, len, decode_reg, m, LISP_ERR_BAD_AUTH);
+	len = tu_hex(OLD_NOTIFY_HEX, msg, sizeof(msg));
+	msg[OLD_NOTIFY_SITE_LEN + 3] = 21;  /* a length SHA-1 does not have */
+	tu_assert_decode_fails(msg, len, decode_reg, m, LISP_ERR_BAD_AUTH);
+	len = tu_hex(OLD_NOTIFY_HEX, msg, sizeof(msg));
+	msg[len++] = 0;  /* a byte after the field */
+	tu_assert_decode_fails(msg, len, decode_reg, m, LISP_ERR_TOO_LONG);
+	len = tu_hex(OLD_NOTIFY_HEX, msg, sizeof(msg));
+	msg[0] = 0x48;  /* without R the field is stray bytes */
+	tu_assert_decode_fails(msg, len, decode_reg, m, LISP_ERR_TOO_LONG);
+	msg[0] = 0x5c;  /* nor does an ack carry one */
+	tu_assert_decode_fails(msg, len, decode_reg, m, LISP_ERR_TOO_LONG);
+	free(m);
+}
+
+static void test_old_rtr_dialect_encode_refusals(void **state)
+{
+	static const uint8_t types[] = { LISP_MAP_REGISTER, LISP_MAP_NOTIFY, LISP_MAP_NOTIFY_ACK };
+	uint8_t out[512];
+	size_t len = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(types); i++) {
+		struct lisp_map_register *m = new_reg(types[i]);
+		struct lisp_err err = { 0 };
+
+		m->has_rtr_auth = true;
+		m->rtr = types[i] != LISP_MAP_NOTIFY;  /* R but not a notify, or a notify without R */
+		assert_int_equal(lisp_map_register_encode(out, sizeof(out), &len, m, NULL, 0, &err), -1);
+		assert_int_equal(err.code, LISP_ERR_BAD_ARG);
+		free(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +559,9 @@ int main(void)
 		cmocka_unit_test(test_encode_refuses),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_oor_captures),
+		cmocka_unit_test(test_old_rtr_dialect_notify),
+		cmocka_unit_test(test_old_rtr_dialect_malformed),
+		cmocka_unit_test(test_old_rtr_dialect_encode_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -421,6 +421,130 @@ static void build_info(void)
 	free(m);
 }
 
+/* NAT traversal (docs/NAT.md): the node's Map-Register to its RTR, the RTR's
+ * relay to the map-server, the map-server's authenticated answer to the RTR,
+ * the Data-Map-Notify as the node receives it, and the OLD dialect's
+ * Map-Notify with its RTR auth field. */
+#define RTR4 "203.0.113.66"
+static const char key_rtr[] = "wire-test-key-ms-rtr";
+
+static size_t encode_ecm(const struct lisp_ecm *ecm, uint8_t *buf, size_t cap)
+{
+	struct lisp_err err = { 0 };
+	size_t len = 0;
+
+	encoded(lisp_ecm_encode(buf, cap, &len, ecm, &err), &err);
+	return len;
+}
+
+/* An ECM for an RTR (R) around a control message, inner UDP 4342 -> 4342. */
+static struct lisp_ecm rtr_ecm(const char *src, const char *dst, const uint8_t *msg, size_t len)
+{
+	struct lisp_ecm ecm = { .rtr = true, .inner_ttl = 255, .inner_sport = 4342,
+				.inner_dport = 4342, .payload = msg, .payload_len = len };
+
+	ecm.inner_src = ip(src);
+	ecm.inner_dst = ip(dst);
+	return ecm;
+}
+
+static void build_nat(void)
+{
+	struct lisp_map_register *m = calloc(1, sizeof(*m));
+	struct lisp_data_map_notify dmn;
+	struct lisp_ecm ecm;
+	struct lisp_err err = { 0 };
+	uint8_t inner[512], buf[1024];
+	size_t len;
+
+	assert_non_null(m);
+	/* The register through the RTR: P, I, M and R; the RTR reachable, the
+	 * private RLOC local and unreachable. */
+	register_body(m, LISP_MAP_REGISTER, 0x0000000100000003ull, MN_EID4 "/32", RTR4);
+	m->rec[0].loc[0].local = false;
+	m->rec[0].n_loc = 2;
+	locator(&m->rec[0].loc[1], MN4, 1, 100);
+	m->rec[0].loc[1].local = true;
+	m->rec[0].loc[1].reachable = false;
+	m->proxy_reply = m->want_notify = m->xtr_id_present = m->rtr = true;
+	memset(m->xtr_id, 0x5c, sizeof(m->xtr_id));
+	m->auth.alg_id = LISP_AUTH_HMAC_SHA1_96;
+	ecm = rtr_ecm(MN4, MS4, inner, encode_register(m, key1, inner, sizeof(inner)));
+	len = encode_ecm(&ecm, buf, sizeof(buf));
+	emit(MN4, RTR4, 4341, 4342, buf, len);
+	expect("lisp.type", "8,3");
+	expect("ip.dst", RTR4 "," MS4);
+	expect("udp.srcport", "4341,4342");
+	expect("lisp.mreg.flags.rtr", "1");
+	expect("lisp.mreg.flags.xtrid", "1");
+	expect("lisp.loc.locator", RTR4 "," MN4);
+	expect("lisp.loc.flags.reach", "1,0");
+
+	/* The RTR relays it: N instead of R, the inner packet untouched. */
+	ecm.rtr = false;
+	ecm.nat = true;
+	len = encode_ecm(&ecm, buf, sizeof(buf));
+	emit(RTR4, MS4, 4342, 4342, buf, len);
+	expect("lisp.type", "8,3");
+	expect("ip.src", RTR4 "," MN4);
+	expect_nonce(m->nonce);
+
+	/* The map-server's Map-Notify to the RTR: ECM with S and R, MS-RTR
+	 * authentication data over the Map-Notify. */
+	register_body(m, LISP_MAP_NOTIFY, 0x0000000100000003ull, MN_EID4 "/32", RTR4);
+	m->xtr_id_present = true;
+	memset(m->xtr_id, 0x5c, sizeof(m->xtr_id));
+	m->auth.alg_id = LISP_AUTH_HMAC_SHA1_96;
+	ecm = rtr_ecm(MS4, MN4, inner, encode_register(m, key1, inner, sizeof(inner)));
+	ecm.rtr_auth.alg_id = LISP_AUTH_HMAC_SHA1_96;
+	encoded(lisp_ecm_rtr_auth_sign(&ecm, (const uint8_t *)key_rtr, strlen(key_rtr), &err), &err);
+	assert_int_equal(lisp_ecm_rtr_auth_verify(&ecm, (const uint8_t *)key_rtr, strlen(key_rtr),
+						  NULL),
+			 0);
+	len = encode_ecm(&ecm, buf, sizeof(buf));
+	emit(MS4, RTR4, 4342, 4342, buf, len);
+	expect("lisp.type", "8");
+	expect("lisp.ecm.flags.sec", "1");
+
+	/* What the node receives: the same inner packet as LISP data, instance-id
+	 * 0xFFFFFF, from the RTR's port 4342 (to the NAT's port, 4341 after it). */
+	memset(&dmn, 0, sizeof(dmn));
+	dmn.hdr.i = true;
+	dmn.hdr.iid = LISP_IID_DATA_MAP_NOTIFY;
+	dmn.inner = ecm.inner;
+	encoded(lisp_data_map_notify_encode(buf, sizeof(buf), &len, &dmn, &err), &err);
+	emit(RTR4, MN4, 4342, 4341, buf, len);
+	expect("lisp-data.flags.iid", "1");
+	expect("lisp-data.iid", "%u", LISP_IID_DATA_MAP_NOTIFY);
+	expect("ip.src", RTR4 "," MS4);
+	expect("udp.srcport", "4342,4342");
+	expect("lisp.type", "4");
+	expect("lisp.mnot.flags.xtrid", "1");
+	expect_nonce(m->nonce);
+
+	/* OLD dialect: the Map-Notify to the RTR itself carries R and, after the
+	 * trailer, the MS-RTR auth field. */
+	m->rtr = true;
+	m->has_rtr_auth = true;
+	m->rtr_auth.key_id = 0;
+	m->rtr_auth.alg_id = LISP_AUTH_HMAC_SHA1_96;
+	m->rtr_auth.len = 20;
+	encoded(lisp_map_register_encode(buf, sizeof(buf), &len, m, (const uint8_t *)key1,
+					 strlen(key1), &err),
+		&err);
+	encoded(lisp_auth_sign_at(buf, len, lisp_map_notify_rtr_auth_off(m, len),
+				  (const uint8_t *)key_rtr, strlen(key_rtr), &err),
+		&err);
+	assert_int_equal(lisp_auth_verify(buf, lisp_map_notify_rtr_auth_off(m, len),
+					  (const uint8_t *)key1, strlen(key1), NULL),
+			 0);
+	emit(MS4, RTR4, 4342, 4342, buf, len);
+	expect("lisp.type", "4");
+	expect("lisp.mnot.flags.rtr", "1");
+	expect("lisp.msrtr.authlen", "20");
+	free(m);
+}
+
 /* An inner IP/UDP packet: a frame from the builder without its Ethernet header. */
 static size_t inner_packet(uint8_t *buf, size_t cap, const char *src, const char *dst)
 {
@@ -500,7 +624,8 @@ static void test_write_ours_pcap(void **state)
 	build_ecms();       /* 10-11 */
 	build_info();       /* 12-13 */
 	build_data();       /* 14-15 */
-	assert_int_equal(o.frames, 15);
+	build_nat();        /* 16-20 */
+	assert_int_equal(o.frames, 20);
 	fprintf(o.expect, "frames\t%u\n", o.frames);
 	assert_int_equal(fclose(o.expect), 0);
 
@@ -526,12 +651,18 @@ static void test_write_ours_pcap(void **state)
 		n++;
 		assert_int_equal(pcap_frame_udp(rec.linktype, rec.data, rec.cap_len, &u, NULL), 0);
 		assert_true(pcap_udp_checksum_ok(&u));
-		if (u.dport == LISP_DATA_PORT)
+		if (u.dport == LISP_DATA_PORT) {
+			struct lisp_data_map_notify dmn;
+
 			assert_int_equal(lisp_data_hdr_decode(u.payload, u.payload_len, &h, NULL), 0);
-		else
+			if (lisp_data_hdr_is_map_notify(&h))
+				assert_int_equal(lisp_data_map_notify_decode(u.payload, u.payload_len,
+									     &dmn, NULL),
+						 0);
+		} else
 			assert_int_equal(lisp_msg_decode(u.payload, u.payload_len, m, NULL), 0);
 	}
-	assert_int_equal(n, 15);
+	assert_int_equal(n, 20);
 	free(m);
 	free(o.file);
 }

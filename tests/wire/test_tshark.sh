@@ -11,6 +11,10 @@
 # Map-Notify-Ack (type 5) bodies; it prints "Unknown LISP Control Packet (5)"
 # and raises no expert item, so for frame 9 only the type is checked here
 # (test_wire_pcap decodes the body with our decoder and verifies its HMAC).
+# Likewise it does not read past the header of an ECM with S (frame 18, the
+# map-server's Map-Notify to an RTR with MS-RTR authentication data): it
+# shows the rest as data without an expert item; test_wire_pcap verifies
+# that MAC. It does read the OLD dialect's MS-RTR field (frame 20).
 # No expert item has had to be excluded.
 set -u
 cd "$(dirname "$0")/../.."

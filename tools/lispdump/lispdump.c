@@ -83,14 +83,16 @@ static void endpoint(char *buf, size_t len, const struct pcap_udp *u, bool src)
 		 src ? u->sport : u->dport);
 }
 
-static bool is_control(const struct pcap_udp *u)
-{
-	return u->sport == LISP_CONTROL_PORT || u->dport == LISP_CONTROL_PORT;
-}
-
 static bool is_data(const struct pcap_udp *u)
 {
 	return u->dport == LISP_DATA_PORT;
+}
+
+/* An RTR sends data from its port 4342 (NAT traversal): what goes to the
+ * data port is data whatever its source port. */
+static bool is_control(const struct pcap_udp *u)
+{
+	return !is_data(u) && (u->sport == LISP_CONTROL_PORT || u->dport == LISP_CONTROL_PORT);
 }
 
 static void dump_packet(struct out *o, unsigned frame, const struct pcap_udp *u,
@@ -111,7 +113,7 @@ static void dump_packet(struct out *o, unsigned frame, const struct pcap_udp *u,
 	if (is_control(u))
 		print_control(o, u->payload, u->payload_len, keys);
 	else
-		print_data(o, u->payload, u->payload_len);
+		print_data(o, u->payload, u->payload_len, keys);
 	out_end(o);
 }
 

@@ -77,6 +77,15 @@ static void print_records(struct out *o, const struct lisp_record *rec, unsigned
 	out_arr_end(o);
 }
 
+/* The MS-RTR MAC (ECM authentication data, OLD dialect field): shown, not
+ * checked (the RTR key is not the site's). */
+static void print_rtr_auth(struct out *o, const struct lisp_auth_field *a)
+{
+	out_u64(o, "rtr_key_id", a->key_id);
+	out_str(o, "rtr_alg", alg_name(a->alg_id));
+	out_u64(o, "rtr_auth_len", a->len);
+}
+
 static void print_auth(struct out *o, const uint8_t *msg, size_t len,
 		       const struct lisp_auth_field *a, const struct keyring *keys)
 {
@@ -151,7 +160,8 @@ static void print_register(struct out *o, const uint8_t *msg, size_t len,
 	out_flag(o, "merge", m->merge);
 	out_flag(o, "mobile_node", m->mobile_node);
 	out_flag(o, "want_notify", m->want_notify);
-	print_auth(o, msg, len, &m->auth, keys);
+	/* The site's MAC stops where the OLD RTR dialect's field begins. */
+	print_auth(o, msg, lisp_map_notify_rtr_auth_off(m, len), &m->auth, keys);
 	if (m->xtr_id_present) {
 		char hex[33];
 
@@ -160,6 +170,8 @@ static void print_register(struct out *o, const uint8_t *msg, size_t len,
 		out_str(o, "xtr_id", hex);
 		out_hex64(o, "site_id", m->site_id);
 	}
+	if (m->has_rtr_auth)
+		print_rtr_auth(o, &m->rtr_auth);
 	print_records(o, m->rec, m->n_rec);
 }
 
@@ -170,6 +182,8 @@ static void print_info(struct out *o, const uint8_t *msg, size_t len, const stru
 	print_auth(o, msg, len, &m->auth, keys);
 	out_u64(o, "ttl", m->ttl);
 	prefix_field(o, "eid", &m->eid);
+	if (m->hostname[0])
+		out_str(o, "hostname", m->hostname);
 	if (!m->reply)
 		return;
 	out_u64(o, "ms_port", m->ms_port);
@@ -186,9 +200,23 @@ static void print_info(struct out *o, const uint8_t *msg, size_t len, const stru
 	out_arr_end(o);
 }
 
-static void print_ecm(struct out *o, const struct lisp_ecm *m, const struct keyring *keys)
+/* The inner packet of an ECM or a Data-Map-Notify and the message in it. */
+static void print_inner(struct out *o, const struct lisp_inner_udp *in, const struct keyring *keys)
 {
 	char buf[LISP_ADDR_STRLEN];
+
+	out_str(o, "inner_src", lisp_ip_format(&in->inner_src, buf, sizeof(buf)));
+	out_str(o, "inner_dst", lisp_ip_format(&in->inner_dst, buf, sizeof(buf)));
+	out_u64(o, "inner_sport", in->inner_sport);
+	out_u64(o, "inner_dport", in->inner_dport);
+	out_u64(o, "inner_ttl", in->inner_ttl);
+	out_obj_begin(o, "inner", "inner");
+	print_control(o, in->payload, in->payload_len, keys);
+	out_obj_end(o);
+}
+
+static void print_ecm(struct out *o, const struct lisp_ecm *m, const struct keyring *keys)
+{
 
 	out_flag(o, "security", m->security);
 	out_flag(o, "ddt", m->ddt);
@@ -196,14 +224,9 @@ static void print_ecm(struct out *o, const struct lisp_ecm *m, const struct keyr
 	out_flag(o, "to_ms", m->to_ms);
 	out_flag(o, "rtr", m->rtr);
 	out_flag(o, "nat", m->nat);
-	out_str(o, "inner_src", lisp_ip_format(&m->inner_src, buf, sizeof(buf)));
-	out_str(o, "inner_dst", lisp_ip_format(&m->inner_dst, buf, sizeof(buf)));
-	out_u64(o, "inner_sport", m->inner_sport);
-	out_u64(o, "inner_dport", m->inner_dport);
-	out_u64(o, "inner_ttl", m->inner_ttl);
-	out_obj_begin(o, "inner", "inner");
-	print_control(o, m->payload, m->payload_len, keys);
-	out_obj_end(o);
+	if (m->ad_type == LISP_ECM_AD_RTR)
+		print_rtr_auth(o, &m->rtr_auth);
+	print_inner(o, &m->inner, keys);
 }
 
 void print_control(struct out *o, const uint8_t *msg, size_t len, const struct keyring *keys)
@@ -252,12 +275,32 @@ void print_control(struct out *o, const uint8_t *msg, size_t len, const struct k
 	free(m);
 }
 
-void print_data(struct out *o, const uint8_t *pkt, size_t len)
+/* A Map-Notify an RTR relays as data (NAT traversal). */
+static void print_data_map_notify(struct out *o, const uint8_t *pkt, size_t len,
+				  const struct keyring *keys)
+{
+	struct lisp_data_map_notify m;
+	struct lisp_err err = { 0 };
+	char why[160];
+
+	out_str(o, "type", "data-map-notify");
+	if (lisp_data_map_notify_decode(pkt, len, &m, &err) != 0) {
+		out_str(o, "error", lisp_err_format(&err, why, sizeof(why)));
+		return;
+	}
+	print_inner(o, &m.inner, keys);
+}
+
+void print_data(struct out *o, const uint8_t *pkt, size_t len, const struct keyring *keys)
 {
 	struct lisp_data_hdr h;
 	struct lisp_err err = { 0 };
 	char why[160];
 
+	if (lisp_data_hdr_decode(pkt, len, &h, NULL) == 0 && lisp_data_hdr_is_map_notify(&h)) {
+		print_data_map_notify(o, pkt, len, keys);
+		return;
+	}
 	out_str(o, "type", "data");
 	if (lisp_data_hdr_decode(pkt, len, &h, &err) != 0) {
 		out_str(o, "error", lisp_err_format(&err, why, sizeof(why)));

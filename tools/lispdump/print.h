@@ -16,7 +16,8 @@ struct keyring {
 /* A control message (UDP 4342 payload): type, nonce, flags, records,
  * locators, and for Map-Register/Notify/Notify-Ack/Info whether a key verifies. */
 void print_control(struct out *o, const uint8_t *msg, size_t len, const struct keyring *keys);
-/* A LISP data packet (UDP 4341 payload): header fields and the inner packet. */
-void print_data(struct out *o, const uint8_t *pkt, size_t len);
+/* A LISP data packet (UDP 4341 payload): header fields and the inner packet;
+ * a Data-Map-Notify (NAT traversal) as its inner packet and Map-Notify. */
+void print_data(struct out *o, const uint8_t *pkt, size_t len, const struct keyring *keys);
 
 #endif
