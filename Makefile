@@ -245,7 +245,9 @@ bench: bpf $(BUILD)/bench/bench_dp $(BUILD)/bench/bench_ms $(BUILD)/bench/bench_
 
 # ---- fuzzing (clang + libFuzzer) --------------------------------------------
 FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS := -std=gnu11 -O1 -g -D_GNU_SOURCE -Ilib -I$(BUILD)/skel -Ibpf $(PKG_CFLAGS) $(FUZZ_SAN)
+# -MMD: a header change rebuilds the fuzz objects too (their layout must match).
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -D_GNU_SOURCE -Ilib -I$(BUILD)/skel -Ibpf $(PKG_CFLAGS) $(FUZZ_SAN) \
+	-MMD -MP
 FUZZ_LIB_OBJS := $(LIB_SRCS:lib/%.c=$(BUILD)/fuzz/lib/%.o)
 
 $(BUILD)/fuzz/lib/%.o: lib/%.c | $(SKELS)
