@@ -121,10 +121,5 @@ int lispd_cfg_read_ms_rtrs(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_
 			return -1;
 	if (lispd_cfg_has(root, "ms-advertised-rtrs-set") && read_advertised(ctx, root, c))
 		return -1;
-	if (c->n_ms_rtrs == 0)
-		return 0;
-	return lispd_cfg_note(ctx, c, c->ms_rtrs[0].line, "ms-rtr-node",
-			      "NAT traversal is not implemented yet: Info-Requests are "
-			      "dropped and no RTR is advertised (xTRs not behind a NAT "
-			      "register as usual)");
+	return 0;
 }

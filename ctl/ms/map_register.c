@@ -4,7 +4,9 @@
  * must not replay an accepted one (replay.h); then each record replaces
  * the sending xTR's part of that prefix's mapping, and a Map-Notify
  * answers when M is set. A message is taken whole or not at all, and only
- * within ms-limits' bounds on registered prefixes. */
+ * within ms-limits' bounds on registered prefixes. A register relayed by a
+ * known RTR for a node behind a NAT (rtr.c) takes the same path; only its
+ * Map-Notify goes back through that RTR. */
 #include "ms/ms_priv.h"
 
 #include <string.h>
@@ -180,7 +182,7 @@ static int check_limits(struct ms *ms, struct reg_ctx *x, const struct lisp_ip *
 }
 
 static void apply_records(struct ms *ms, struct reg_ctx *x, const struct lisp_ip *src,
-			  uint16_t sport)
+			  uint16_t sport, const struct ms_via *via)
 {
 	for (unsigned i = 0; i < x->m.n_rec; i++) {
 		const struct lisp_record *rec = &x->m.rec[i];
@@ -218,25 +220,37 @@ static void apply_records(struct ms *ms, struct reg_ctx *x, const struct lisp_ip
 		c->sport = sport;
 		c->site_id = x->m.site_id;
 		c->proxy_reply = x->m.proxy_reply;
+		memset(c->rtr, 0, sizeof(c->rtr));
+		if (via->rtr)
+			memcpy(c->rtr, via->rtr->name, sizeof(c->rtr));
+		c->rtr_old = via->rtr && !via->ecm;
 		ms->ctr.records_registered++;
 	}
 }
 
 static void send_notify(struct ms *ms, struct reg_ctx *x, const struct lisp_ip *src,
-			uint16_t sport, const struct lisp_ip *dst)
+			uint16_t sport, const struct lisp_ip *dst, const struct ms_via *via)
 {
-	struct lisp_map_register notify = x->m;
+	static struct lisp_map_register notify;
 	const struct ms_site *site = x->distinct[0];
 	uint8_t out[MS_MAX_PKT];
 	size_t out_len;
 
+	notify = x->m;
 	/* Every site named verified the same HMAC, so any of their keys signs. */
 	notify.type = LISP_MAP_NOTIFY;
+	/* A notify's R announces the OLD dialect's RTR field, which only a
+	 * notify through an RTR carries. */
+	notify.rtr = false;
 	/* L means "local to the sender of this message", which the MS is not;
 	 * OOR's MS clears it too, so our Notify is byte-identical to its. */
 	for (unsigned i = 0; i < notify.n_rec; i++)
 		for (unsigned j = 0; j < notify.rec[i].n_loc; j++)
 			notify.rec[i].loc[j].local = false;
+	if (via->rtr) {
+		ms_notify_via_rtr(ms, via, &notify, site, src, sport, dst);
+		return;
+	}
 	if (lisp_map_register_encode(out, sizeof(out), &out_len, &notify, site->key, site->key_len,
 				     NULL)) {
 		ms->ctr.encode_failed++;
@@ -247,32 +261,39 @@ static void send_notify(struct ms *ms, struct reg_ctx *x, const struct lisp_ip *
 }
 
 void ms_handle_register(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
-			const struct lisp_ip *dst, const uint8_t *buf, size_t len)
+			const struct lisp_ip *dst, const uint8_t *buf, size_t len,
+			const struct ms_via *via)
 {
 	static struct reg_ctx x;  /* large; the daemon is single-threaded */
+	struct ms_via old = { NULL, NULL };
 	struct lisp_err err = { 0 };
-	char a[LISP_ADDR_STRLEN], e[96];
 
 	memset(&x, 0, sizeof(x));
 	ms->ctr.rx_map_register++;
 	if (lisp_map_register_decode(buf, len, &x.m, &err) != 0) {
-		ms->ctr.drop_decode++;
-		rx_errs_add(&ms->rx_errs, &err, LISP_ERR_TRUNCATED);
-		lispd_log_rl(LISPD_LOG_WARN, "ms: Map-Register from %s: %s", ip_str(src, a),
-			     lisp_err_format(&err, e, sizeof(e)));
+		ms_decode_failed(ms, &ms->ctr.drop_decode, "Map-Register", src, &err);
 		return;
 	}
 	if (x.m.n_rec == 0) {
 		ms->ctr.drop_no_records++;
 		return;
 	}
+	/* OLD dialect: an RTR sends the node's register on bare, R kept. Any
+	 * other bare register, R or I or not, is the xTR's own. */
+	if (!via) {
+		if (x.m.rtr)
+			old.rtr = ms_rtr_find(ms, src);
+		via = &old;
+	}
 	if (find_sites(ms, &x, src) || check_auth_and_replay(ms, &x, src, buf, len) ||
 	    check_limits(ms, &x, src) || commit_replay(ms, &x))
 		return;
 	ms->ctr.registers_accepted++;
+	if (via->rtr)
+		ms->ctr.registers_via_rtr++;
 	for (unsigned i = 0; i < x.n_distinct; i++)
 		x.distinct[i]->registers++;
-	apply_records(ms, &x, src, sport);
+	apply_records(ms, &x, src, sport, via);
 	if (x.m.want_notify)
-		send_notify(ms, &x, src, sport, dst);
+		send_notify(ms, &x, src, sport, dst, via);
 }

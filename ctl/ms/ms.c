@@ -58,7 +58,13 @@ struct ms *ms_new_timed(const struct lispd_config *cfg, struct ev_loop *loop, st
 		free(ms);
 		goto oom;
 	}
+	if (ms_rtrs_build(&ms->rtrs, cfg)) {
+		ms_rl_free(&ms->rl);
+		free(ms);
+		goto oom;
+	}
 	if (ms_db_build(&ms->db, cfg)) {
+		ms_rtrs_free(&ms->rtrs);
 		ms_rl_free(&ms->rl);
 		free(ms);
 		goto oom;
@@ -81,6 +87,17 @@ struct ms *ms_new(const struct lispd_config *cfg, struct ev_loop *loop, struct c
 	return ms_new_timed(cfg, loop, io, NULL);
 }
 
+void ms_decode_failed(struct ms *ms, uint64_t *drop, const char *what, const struct lisp_ip *src,
+		      const struct lisp_err *err)
+{
+	char a[LISP_ADDR_STRLEN], e[96];
+
+	(*drop)++;
+	rx_errs_add(&ms->rx_errs, err, LISP_ERR_TRUNCATED);
+	lispd_log_rl(LISPD_LOG_WARN, "ms: %s from %s: %s", what, lisp_ip_format(src, a, sizeof(a)),
+		     lisp_err_format(err, e, sizeof(e)));
+}
+
 int ms_send(struct ms *ms, const struct lisp_ip *src, const struct lisp_ip *dst, uint16_t dport,
 	    const uint8_t *buf, size_t len)
 {
@@ -98,10 +115,13 @@ void ms_on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
 	ms->ctr.rx_packets++;
 	switch (lisp_msg_type(buf, len)) {
 	case LISP_MAP_REGISTER:
-		ms_handle_register(ms, src, sport, dst, buf, len);
+		ms_handle_register(ms, src, sport, dst, buf, len, NULL);
 		break;
 	case LISP_ECM:
-		ms_handle_ecm(ms, src, dst, buf, len);
+		ms_handle_ecm(ms, src, sport, dst, buf, len);
+		break;
+	case LISP_INFO:
+		ms_handle_info(ms, src, sport, dst, buf, len);
 		break;
 	case LISP_MAP_REQUEST:
 		/* As OOR: a Map-Resolver is reached through ECMs only. */
@@ -116,6 +136,7 @@ void ms_on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
 int ms_reload(void *arg, const struct lispd_config *cfg)
 {
 	struct ms *ms = arg;
+	struct ms_rtrs rtrs;
 	uint64_t dropped;
 
 	if (!cfg || cfg->mode != LISPD_MODE_MS) {
@@ -123,10 +144,13 @@ int ms_reload(void *arg, const struct lispd_config *cfg)
 		return -1;
 	}
 	dropped = ms->ctr.reload_dropped;
-	if (ms_db_reload(ms, cfg)) {
+	if (ms_rtrs_build(&rtrs, cfg) || ms_db_reload(ms, cfg)) {
+		ms_rtrs_free(&rtrs);
 		log_err("ms: reload: out of memory; the old sites stay");
 		return -1;
 	}
+	ms_rtrs_free(&ms->rtrs);
+	ms->rtrs = rtrs;
 	/* New bounds apply from now on: registrations over a lowered bound
 	 * stay until they expire, new ones are refused. */
 	ms->limits = cfg->ms_limits;
@@ -147,5 +171,6 @@ void ms_free(struct ms *ms)
 	ms_db_free(&ms->db);
 	ms_replay_free(&ms->replay);
 	ms_rl_free(&ms->rl);
+	ms_rtrs_free(&ms->rtrs);
 	free(ms);
 }

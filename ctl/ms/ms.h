@@ -5,6 +5,10 @@
  * refreshed, Map-Notify when asked. Map-Resolver: ECM-wrapped Map-Requests
  * answered by a proxy Map-Reply, forwarded in an ECM to a registered ETR, or
  * answered negatively with the least-specific prefix that holds no EID space.
+ * NAT traversal (docs/NAT.md 4.3): Info-Requests answered with the sender's
+ * global address and port and the advertised RTRs; Map-Registers relayed by
+ * a known RTR (ms-rtr-node) registered, their Map-Notify sent back through
+ * it in its dialect.
  *
  * No sockets here: packets come in through ms_on_control() and leave through
  * struct cp_io (the core sends them from its port-4342 socket); time comes
@@ -55,12 +59,13 @@ struct ms *ms_new_timed(const struct lispd_config *cfg, struct ev_loop *loop, st
 /* The role table's callbacks (core/role.h) take their struct ms as void *:
  * ms_on_control, ms_reload and the ms_json_* answers. */
 /* One control datagram received on UDP 4342: src/sport the sender, dst our
- * address it arrived at. Replies go to the sender's port (Map-Notify) or the
- * inner UDP source port of the ECM (Map-Reply) through io->send. */
+ * address it arrived at. Replies go to the sender's port (Map-Notify,
+ * Info-Reply) or the inner UDP source port of the ECM (Map-Reply) through
+ * io->send. */
 void ms_on_control(void *ms, const struct lisp_ip *src, uint16_t sport,
 		   const struct lisp_ip *dst, const uint8_t *buf, size_t len);
 
-/* SIGHUP: sites and static sites from cfg. A registration is kept only
+/* SIGHUP: sites, static sites and RTRs from cfg. A registration is kept only
  * when the site that authenticated it is still there with the same prefix,
  * key-type and key, and still accepts its prefix (more-specifics only where
  * accepted); the others are dropped, each counted

@@ -76,6 +76,10 @@ static void contrib_json(struct ms *ms, struct json *j, const struct ms_contrib 
 	}
 	json_bool(j, "static", c->is_static);
 	json_bool(j, "proxy-reply", c->proxy_reply);
+	if (c->rtr[0]) {
+		json_str(j, "relayed-by", c->rtr);
+		json_str(j, "relay-dialect", c->rtr_old ? "OLD" : "NEW");
+	}
 	json_uint(j, "ttl", c->ttl);
 	if (c->expires_ms)
 		json_int(j, "expires-in-s",
@@ -116,8 +120,8 @@ void ms_json_counters(void *arg, struct json *j)
 #define MS_CTR_JSON(name, json_name) json_uint(j, json_name, ms->ctr.name);
 	MS_COUNTERS(MS_CTR_JSON)
 #undef MS_CTR_JSON
-	/* The three decode drops by reason; not "drop-": they count no drop
-	 * of their own. */
+	/* The decode drops by reason; not "drop-": they count no drop of
+	 * their own. */
 	rx_errs_json(&ms->rx_errs, j, "decode-error-", '-');
 	json_uint(j, "registrations", ms->n_regs);
 	json_uint(j, "replay-entries", ms->replay.n);

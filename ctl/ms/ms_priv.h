@@ -55,7 +55,21 @@
 	X(replies_negative, "map-replies-negative")                             \
 	X(requests_forwarded, "map-requests-forwarded")                         \
 	X(encode_failed, "encode-failed")                                       \
-	X(send_failed, "send-failed")
+	X(send_failed, "send-failed")                                           \
+	X(rx_info, "rx-info")                                                   \
+	X(drop_info_decode, "drop-info-decode")                                 \
+	X(drop_info_reply, "drop-info-reply")                                   \
+	X(drop_info_rate_limited, "drop-info-rate-limited")                     \
+	X(drop_info_rate_total, "drop-info-rate-limited-total")                 \
+	X(drop_info_no_site, "drop-info-no-site")                               \
+	X(drop_info_static_site, "drop-info-static-site")                       \
+	X(drop_info_auth, "drop-info-auth")                                     \
+	X(info_replies, "info-replies-sent")                                    \
+	X(rx_relayed, "rx-ecm-relayed-register")                                \
+	X(drop_relay_unknown_rtr, "drop-relay-unknown-rtr")                     \
+	X(drop_relay_not_register, "drop-relay-not-map-register")               \
+	X(registers_via_rtr, "registers-via-rtr")                               \
+	X(notifies_via_rtr, "map-notifies-via-rtr")
 
 struct ms_counters {
 #define MS_CTR_FIELD(name, json) uint64_t name;
@@ -89,6 +103,8 @@ struct ms_contrib {
 	uint16_t sport;
 	bool is_static;
 	bool proxy_reply;           /* P bit of its Map-Register */
+	char rtr[LISPD_CFG_NAME_MAX];  /* the ms-rtr-node that relayed it; "" when direct */
+	bool rtr_old;               /* relayed in the OLD dialect */
 	uint32_t ttl;               /* minutes */
 	uint16_t map_version;
 	uint8_t n_loc;
@@ -124,6 +140,30 @@ struct ms_db {
 	struct prefix_index index;
 };
 
+/* An RTR the MS knows (ms-rtr-node): registrations it relays are taken,
+ * and the Map-Notify goes back to it signed with its key. */
+struct ms_rtr {
+	char name[LISPD_CFG_NAME_MAX];
+	struct lisp_ip addr;
+	uint8_t *key;               /* heap copy, wiped on free; never logged */
+	size_t key_len;
+};
+
+/* The RTRs, and what Info-Replies offer (ms-advertised-rtrs-set). */
+struct ms_rtrs {
+	unsigned n;
+	struct ms_rtr *rtr;
+	uint32_t ttl_min;           /* Info-Reply TTL */
+	uint8_t n_offer;
+	struct lisp_addr offer[LISP_MAX_RTRS];
+};
+
+/* How a Map-Register reached the MS, hence where its Map-Notify goes. */
+struct ms_via {
+	const struct ms_rtr *rtr;   /* NULL: from the xTR itself */
+	const struct lisp_ecm *ecm; /* NEW dialect: the RTR's ECM (N); NULL: OLD */
+};
+
 struct ms {
 	struct ev_loop *loop;
 	struct cp_io *io;
@@ -133,10 +173,12 @@ struct ms {
 	size_t n_regs;
 	struct ms_replay replay;
 	struct lispd_cfg_ms_limits limits;  /* ms-limits */
-	struct ms_rl rl;                    /* Map-Request buckets */
+	struct ms_rl rl;                    /* Map-Request and Info-Request buckets */
+	struct ms_rtrs rtrs;                /* NAT traversal */
 	struct ev_timer sweep;
 	struct ms_counters ctr;
-	struct rx_errs rx_errs;  /* drop-decode, drop-ecm-decode, drop-request-decode by reason */
+	struct rx_errs rx_errs;  /* drop-decode, drop-ecm-decode, drop-request-decode,
+				  * drop-info-decode by reason */
 };
 
 /* site.c: sites and registrations. */
@@ -178,13 +220,36 @@ void ms_reg_free_all(struct ms *ms);
  * logged). Returns 0, or -1 with nothing changed. */
 int ms_db_reload(struct ms *ms, const struct lispd_config *cfg);
 
-/* map_register.c */
+/* map_register.c: via NULL for a bare Map-Register (OLD from a known RTR
+ * when it carries R). */
 void ms_handle_register(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
-			const struct lisp_ip *dst, const uint8_t *buf, size_t len);
+			const struct lisp_ip *dst, const uint8_t *buf, size_t len,
+			const struct ms_via *via);
 /* resolver.c */
-void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, const struct lisp_ip *dst,
-		   const uint8_t *buf, size_t len);
+void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
+		   const struct lisp_ip *dst, const uint8_t *buf, size_t len);
+/* info.c: Info-Request -> Info-Reply. */
+void ms_handle_info(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
+		    const struct lisp_ip *dst, const uint8_t *buf, size_t len);
 
+/* rtr.c: the RTR table of cfg into t; -1: out of memory (t left empty). */
+int ms_rtrs_build(struct ms_rtrs *t, const struct lispd_config *cfg);
+void ms_rtrs_free(struct ms_rtrs *t);
+const struct ms_rtr *ms_rtr_find(const struct ms *ms, const struct lisp_ip *addr);
+/* An ECM with N: its Map-Register, relayed by an RTR. */
+void ms_handle_relayed(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
+		       const struct lisp_ip *dst, const struct lisp_ecm *ecm);
+/* Sends the Map-Notify of a register that came through via->rtr (NEW: an
+ * ECM R, S; OLD: the notify with R and the RTR's auth field) to src:sport
+ * from dst, signed with the site's key and the RTR's. */
+void ms_notify_via_rtr(struct ms *ms, const struct ms_via *via, struct lisp_map_register *notify,
+		       const struct ms_site *site, const struct lisp_ip *src, uint16_t sport,
+		       const struct lisp_ip *dst);
+
+/* ms.c: a message that did not decode: counted in *drop and by the
+ * codec's reason, logged as "ms: <what> from <src>: <reason>". */
+void ms_decode_failed(struct ms *ms, uint64_t *drop, const char *what, const struct lisp_ip *src,
+		      const struct lisp_err *err);
 /* ms.c: sends through io; counts a failure. src: our address of dst's
  * family, or NULL. */
 int ms_send(struct ms *ms, const struct lisp_ip *src, const struct lisp_ip *dst, uint16_t dport,

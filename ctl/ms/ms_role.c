@@ -16,9 +16,8 @@ static void describe(const struct lispd_config *cfg, const char *path, FILE *out
 		"control-iface %s\n", path, cfg->n_sites, cfg->n_static_sites,
 		cfg->control_iface[0] ? cfg->control_iface : "(every address)");
 	if (cfg->n_ms_rtrs)
-		fprintf(out, "%s: %u ms-rtr-node(s), %u ms-rtrs-set(s), advertised: %s "
-			"(NAT traversal not implemented yet)\n", path, cfg->n_ms_rtrs,
-			cfg->n_rtr_sets,
+		fprintf(out, "%s: %u ms-rtr-node(s), %u ms-rtrs-set(s), advertised: %s\n", path,
+			cfg->n_ms_rtrs, cfg->n_rtr_sets,
 			cfg->advertise_rtrs ? cfg->rtr_sets[cfg->advertised_rtr_set].name : "none");
 }
 

@@ -8,7 +8,8 @@
  *  - not registered: negative Map-Reply, natively-forward, for the least-
  *    specific prefix covering the EID and no configured or registered
  *    prefix: TTL 1 minute inside a configured site, 15 outside every site.
- * Only within ms-limits' rates (ratelimit.h): over them, dropped and counted. */
+ * Only within ms-limits' rates (ratelimit.h): over them, dropped and counted.
+ * An ECM with N carries a Map-Register relayed by an RTR instead (rtr.c). */
 #include "ms/ms_priv.h"
 
 #include <string.h>
@@ -168,20 +169,21 @@ static bool within_rate(struct ms *ms, const struct lisp_ip *src,
 	return false;
 }
 
-void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, const struct lisp_ip *dst,
-		   const uint8_t *buf, size_t len)
+void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, uint16_t sport,
+		   const struct lisp_ip *dst, const uint8_t *buf, size_t len)
 {
 	static struct lisp_map_request req;
 	struct lisp_ecm ecm;
 	struct lisp_err err = { 0 };
-	char a[LISP_ADDR_STRLEN], e[96];
 
 	ms->ctr.rx_ecm++;
 	if (lisp_ecm_decode(buf, len, &ecm, &err) != 0) {
-		ms->ctr.drop_ecm_decode++;
-		rx_errs_add(&ms->rx_errs, &err, LISP_ERR_TRUNCATED);
-		lispd_log_rl(LISPD_LOG_WARN, "ms: ECM from %s: %s",
-			     lisp_ip_format(src, a, sizeof(a)), lisp_err_format(&err, e, sizeof(e)));
+		ms_decode_failed(ms, &ms->ctr.drop_ecm_decode, "ECM", src, &err);
+		return;
+	}
+	/* A Map-Register an RTR relays for a node behind a NAT (rtr.c). */
+	if (ecm.nat) {
+		ms_handle_relayed(ms, src, sport, dst, &ecm);
 		return;
 	}
 	/* One we (or another MS) meant for an ETR: answering would loop. */
@@ -194,10 +196,7 @@ void ms_handle_ecm(struct ms *ms, const struct lisp_ip *src, const struct lisp_i
 		return;
 	}
 	if (lisp_map_request_decode(ecm.payload, ecm.payload_len, &req, &err) != 0) {
-		ms->ctr.drop_request_decode++;
-		rx_errs_add(&ms->rx_errs, &err, LISP_ERR_TRUNCATED);
-		lispd_log_rl(LISPD_LOG_WARN, "ms: Map-Request in ECM from %s: %s",
-			     lisp_ip_format(src, a, sizeof(a)), lisp_err_format(&err, e, sizeof(e)));
+		ms_decode_failed(ms, &ms->ctr.drop_request_decode, "Map-Request in ECM", src, &err);
 		return;
 	}
 	/* RLOC probes go straight to ETRs, never through the mapping system. */

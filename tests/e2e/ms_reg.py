@@ -10,11 +10,21 @@ and decoded.
                    [--proxy] [--truncated] [--save FILE] [--wait S]
                    --record PREFIX,TTL[,LOC/PRIORITY/WEIGHT...] [--record ...]
     ms_reg.py resend FILE --src ADDR --ms ADDR [--wait S]
+    ms_reg.py relay --rtr-key KEY --private ADDR [send arguments]
+    ms_reg.py info --src ADDR --ms ADDR --key KEY --alg 1|2 --nonce N --eid PREFIX
 
 Prints one JSON line: {"sent": bytes, "notify": null or {"nonce", "auth_ok",
 "xtr_id", "records": [{"eid", "ttl", "locators": [{"address", "priority",
 "weight", "reachable", "local"}]}]}}. `resend` sends a saved message byte
-for byte (a replay). Only the standard library.
+for byte (a replay). `relay` plays an RTR (NAT traversal, docs/NAT.md 3.4
+NEW): the register, R set, as a node behind a NAT at --private would send
+it, in an ECM with N from --src; the answer must be an ECM with R and S
+whose MS-RTR MAC (HMAC-SHA-1, --rtr-key) covers the Map-Notify:
+"notify" also holds "ecm": {"rtr", "mac_ok", "inner_src", "inner_dst",
+"sport", "dport"}. `info` sends an Info-Request (docs/NAT.md 3.1) and
+prints {"sent", "sport", "reply": null or {"nonce", "auth_ok", "ttl", "eid",
+"ms_port", "etr_port", "global", "ms", "private", "rtrs"}}. Only the
+standard library.
 """
 import argparse
 import hashlib
@@ -33,7 +43,8 @@ def bit(n):
     return 1 << (31 - n)
 
 
-REG_P, REG_I, REG_T, REG_M = bit(4), bit(6), bit(20), bit(23)
+REG_P, REG_I, REG_R, REG_T, REG_M = bit(4), bit(6), bit(7), bit(20), bit(23)
+ECM_S, ECM_R, ECM_N = bit(4), bit(9), bit(10)
 
 
 def put_addr(addr):
@@ -43,6 +54,8 @@ def put_addr(addr):
 
 def get_addr(buf, off):
     afi = struct.unpack_from("!H", buf, off)[0]
+    if afi == 0:
+        return None, off + 2
     n = {AFI_IPV4: 4, AFI_IPV6: 16}.get(afi)
     if n is None:
         raise ValueError("AFI %d" % afi)
@@ -50,15 +63,18 @@ def get_addr(buf, off):
 
 
 def record(spec):
-    """PREFIX,TTL[,LOC/PRIO/WEIGHT...] -> an EID record (RFC 9301 5.4)."""
+    """PREFIX,TTL[,LOC/PRIO/WEIGHT[/FLAGS]...] -> an EID record (RFC 9301
+    5.4). FLAGS: the locator's L(4) p(2) R(1) bits; by default L and R, as a
+    registering xTR sets them for its own RLOCs."""
     parts = spec.split(",")
     net = ipaddress.ip_network(parts[0])
     locs = [p.split("/") for p in parts[2:]]
     rec = struct.pack("!IBBHH", int(parts[1]), len(locs), net.prefixlen, 0x1000, 0)
     rec += put_addr(net.network_address)
-    for addr, prio, weight in locs:
-        # L (local) and R (reachable), as a registering xTR sets them.
-        rec += struct.pack("!BBBBH", int(prio), int(weight), 255, 0, 0x0005) + put_addr(addr)
+    for loc in locs:
+        addr, prio, weight = loc[:3]
+        flags = int(loc[3], 0) if len(loc) > 3 else 0x0005
+        rec += struct.pack("!BBBBH", int(prio), int(weight), 255, 0, flags) + put_addr(addr)
     return rec
 
 
@@ -73,6 +89,7 @@ def build(a):
     w0 = (3 << 28) | len(a.record)
     w0 |= (REG_M if not a.no_notify else 0) | (REG_P if a.proxy else 0)
     w0 |= (REG_T if a.ttl_expire else 0) | (REG_I if a.xtr_id else 0)
+    w0 |= REG_R if a.cmd == "relay" else 0
     msg = struct.pack("!IQBBH", w0, a.nonce, 0, a.alg, auth_len) + bytes(auth_len)
     for spec in a.record:
         msg += record(spec)
@@ -106,16 +123,95 @@ def decode_notify(buf, key):
     return out
 
 
-def exchange(msg, src, ms, wait, key):
+def mac_ok(key, alg, msg, mac):
+    want = hmac.new(key.encode(), msg, ALGS[alg][0]).digest()[:len(mac)] if alg in ALGS else b""
+    return bool(want) and hmac.compare_digest(mac, want)
+
+
+def ipv4_udp(src, dst, payload):
+    """An inner IPv4 + UDP header (UDP checksum 0, as IPv4 allows)."""
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28 + len(payload), 0, 0x4000, 255, 17, 0,
+                      ipaddress.ip_address(src).packed, ipaddress.ip_address(dst).packed)
+    words = sum(struct.unpack("!10H", hdr))
+    while words >> 16:
+        words = (words & 0xFFFF) + (words >> 16)
+    hdr = hdr[:10] + struct.pack("!H", ~words & 0xFFFF) + hdr[12:]
+    return hdr + struct.pack("!HHHH", 4342, 4342, 8 + len(payload), 0) + payload
+
+
+def relay_ecm(a, register):
+    return struct.pack("!I", (8 << 28) | ECM_N) + ipv4_udp(a.private, a.ms, register)
+
+
+def decode_ecm_notify(buf, key, rtr_key):
+    """The map-server's answer to an RTR: ECM R, S, AD Type 2, then an inner
+    IPv4 + UDP packet carrying the Map-Notify."""
+    w0, ad_type, key_id, mac_len = struct.unpack_from("!IB3xHH", buf, 0)
+    if w0 >> 28 != 8 or ad_type != 2:
+        raise ValueError("not an ECM with MS-RTR authentication data")
+    mac = buf[12:12 + mac_len]
+    ip = buf[12 + mac_len:]
+    ihl = (ip[0] & 0x0F) * 4
+    sport, dport = struct.unpack_from("!HH", ip, ihl)
+    payload = ip[ihl + 8:]
+    out = decode_notify(payload, key)
+    out["ecm"] = {"rtr": bool(w0 & ECM_R) and bool(w0 & ECM_S) and not w0 & ECM_N,
+                  "mac_ok": mac_ok(rtr_key, key_id & 0xFF, payload, mac),
+                  "inner_src": str(ipaddress.ip_address(ip[12:16])),
+                  "inner_dst": str(ipaddress.ip_address(ip[16:20])),
+                  "sport": sport, "dport": dport}
+    return out
+
+
+def build_info(a):
+    """Info-Request (draft-ermagan-lisp-nat-traversal 4.1): nonce, auth as a
+    Map-Register's, TTL 0, the EID prefix, AFI 0."""
+    hashfn, full, _ = ALGS[a.alg]
+    net = ipaddress.ip_network(a.eid)
+    msg = struct.pack("!IQBBH", 7 << 28, a.nonce, 0, a.alg, full) + bytes(full)
+    msg += struct.pack("!IBB", 0, 0, net.prefixlen) + put_addr(net.network_address)
+    msg += struct.pack("!H", 0)
+    return sign(msg, a.key, a.alg, 16, full)
+
+
+def decode_info_reply(buf, key):
+    w0, nonce, _, alg, auth_len = struct.unpack_from("!IQBBH", buf, 0)
+    if w0 >> 28 != 7 or not w0 & bit(4):
+        raise ValueError("not an Info-Reply")
+    auth = buf[16:16 + auth_len]
+    zeroed = buf[:16] + bytes(auth_len) + buf[16 + auth_len:]
+    off = 16 + auth_len
+    ttl, _, plen = struct.unpack_from("!IBB", buf, off)
+    eid, off = get_addr(buf, off + 6)
+    afi, _, _, lcaf_type, _, length = struct.unpack_from("!HBBBBH", buf, off)
+    if afi != 16387 or lcaf_type != 7:
+        raise ValueError("no NAT-Traversal LCAF")
+    end = off + 8 + length
+    ms_port, etr_port = struct.unpack_from("!HH", buf, off + 8)
+    off += 12
+    glob, off = get_addr(buf, off)
+    ms, off = get_addr(buf, off)
+    private, off = get_addr(buf, off)
+    rtrs = []
+    while off < end:
+        rtr, off = get_addr(buf, off)
+        rtrs.append(str(rtr))
+    return {"nonce": nonce, "auth_ok": mac_ok(key, alg, zeroed, auth), "ttl": ttl,
+            "eid": "%s/%d" % (eid, plen), "ms_port": ms_port, "etr_port": etr_port,
+            "global": str(glob), "ms": str(ms), "private": private and str(private),
+            "rtrs": rtrs, "length_ok": end == len(buf)}
+
+
+def exchange(msg, src, ms, wait, decode, name="notify"):
     fam = socket.AF_INET6 if ":" in ms else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
     s.bind((src, 0))
     s.settimeout(wait)
     s.sendto(msg, (ms, 4342))
-    result = {"sent": len(msg), "notify": None}
+    result = {"sent": len(msg), "sport": s.getsockname()[1], name: None}
     try:
         buf, _ = s.recvfrom(65535)
-        result["notify"] = decode_notify(buf, key) if key is not None else {"bytes": len(buf)}
+        result[name] = decode(buf)
     except socket.timeout:
         pass
     print(json.dumps(result))
@@ -125,34 +221,51 @@ def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("send")
-    s.add_argument("--key", required=True)
-    s.add_argument("--alg", type=int, choices=(1, 2), required=True)
-    s.add_argument("--nonce", type=lambda v: int(v, 0), required=True)
-    s.add_argument("--xtr-id")
-    s.add_argument("--site-id", type=int, default=0)
-    s.add_argument("--ttl-expire", action="store_true")
-    s.add_argument("--no-notify", action="store_true")
-    s.add_argument("--proxy", action="store_true")
-    s.add_argument("--truncated", action="store_true")
-    s.add_argument("--record", action="append", required=True)
-    s.add_argument("--save")
+    rl = sub.add_parser("relay")
+    i = sub.add_parser("info")
+    for p in (s, rl, i):
+        p.add_argument("--key", required=True)
+        p.add_argument("--alg", type=int, choices=(1, 2), required=True)
+        p.add_argument("--nonce", type=lambda v: int(v, 0), required=True)
+    for p in (s, rl):
+        p.add_argument("--xtr-id")
+        p.add_argument("--site-id", type=int, default=0)
+        p.add_argument("--ttl-expire", action="store_true")
+        p.add_argument("--no-notify", action="store_true")
+        p.add_argument("--proxy", action="store_true")
+        p.add_argument("--truncated", action="store_true")
+        p.add_argument("--record", action="append", required=True)
+        p.add_argument("--save")
+    rl.add_argument("--rtr-key", required=True)
+    rl.add_argument("--private", required=True)
+    i.add_argument("--eid", required=True)
     r = sub.add_parser("resend")
     r.add_argument("file")
     r.add_argument("--key")
-    for p in (s, r):
+    for p in (s, rl, i, r):
         p.add_argument("--src", required=True)
         p.add_argument("--ms", required=True)
         p.add_argument("--wait", type=float, default=1.0)
     a = ap.parse_args()
-    if a.cmd == "send":
+    if a.cmd == "info":
+        exchange(build_info(a), a.src, a.ms, a.wait, lambda b: decode_info_reply(b, a.key),
+                 "reply")
+        return
+    if a.cmd == "resend":
+        with open(a.file, "rb") as f:
+            msg = f.read()
+    else:
         msg = build(a)
         if a.save:
             with open(a.save, "wb") as f:
                 f.write(msg)
+    if a.cmd == "relay":
+        exchange(relay_ecm(a, msg), a.src, a.ms, a.wait,
+                 lambda b: decode_ecm_notify(b, a.key, a.rtr_key))
+    elif a.key is None:
+        exchange(msg, a.src, a.ms, a.wait, lambda b: {"bytes": len(b)})
     else:
-        with open(a.file, "rb") as f:
-            msg = f.read()
-    exchange(msg, a.src, a.ms, a.wait, a.key)
+        exchange(msg, a.src, a.ms, a.wait, lambda b: decode_notify(b, a.key))
 
 
 if __name__ == "__main__":

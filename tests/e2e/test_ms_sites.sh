@@ -18,7 +18,11 @@
 # that changes a site's key or its accept-more-specifics drops the
 # registrations made under the old site and keeps the others; a
 # registration with the T bit and a 1-minute TTL expiring once its xTR
-# stops (set up first, checked last: the test's wait).
+# stops (set up first, checked last: the test's wait). NAT traversal, B
+# playing an RTR the MS knows: an Info-Request answered with what the MS
+# saw and the RTR it offers (a bad MAC unanswered), a register relayed by
+# B answered through B (ECM R, S with the MS-RTR MAC), the same from A
+# (no RTR) dropped, and lig answered by proxy with the relayed set.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -35,12 +39,16 @@ trap 'exit 1' INT TERM HUP
 K1="ms-sites-key-one-never-logged"
 K2="ms-sites-key-two-never-logged"
 K1_NEW="ms-sites-key-one-renewed-never-logged"
+K5="ms-sites-key-five-never-logged"
+KR="ms-sites-rtr-key-never-logged"
 X1=0123456789abcdef0123456789abcdef   # A's xTR-ID
 X2=fedcba9876543210fedcba9876543210   # B's xTR-ID
 
 # S1 198.18.1.0/24 (no more-specifics, HMAC-SHA-1), S2 198.18.16.0/20
 # (more-specifics, HMAC-SHA-256), S3 2001:db8:e1d:100::/56 (more-specifics),
-# S4 2001:db8:e1d::7/128 (HMAC-SHA-1), a static site 198.18.64.0/18.
+# S4 2001:db8:e1d::7/128 (HMAC-SHA-1), a static site 198.18.64.0/18, S5
+# 198.18.8.0/24 (more-specifics, no proxy-reply: nodes behind a NAT ask for
+# it) which changes none of the negative replies below; B's RLOC is an RTR.
 ms_sites_conf() {   # key-of-S1 more-specifics-in-S2
 	conf_ms
 	conf_site 198.18.1.0/24 1 "$1" on false
@@ -48,6 +56,9 @@ ms_sites_conf() {   # key-of-S1 more-specifics-in-S2
 	conf_site 2001:db8:e1d:100::/56 2 "$K2" on true
 	conf_site 2001:db8:e1d::7/128 1 "$K1" on false
 	conf_static_site 198.18.64.0/18 203.0.113.9 3 40
+	conf_site 198.18.8.0/24 1 "$K5" off true
+	conf_ms_rtr rtr-b "$RLOC4_B" "$KR"
+	conf_ms_rtrs_set lab 30 rtr-b
 }
 
 # ms_reg NODE SRC [ms_reg.py send arguments]: one Map-Register from SRC in
@@ -286,7 +297,46 @@ out=$(ms_reg a "$RLOC4_A" --key "$K1_NEW" --alg 1 --nonce 401 --xtr-id $X1 --sit
 ok "the new key does (Map-Notify)" notified "$out" 401
 ok "lig 198.18.1.77: A's locators again" lig_is 198.18.1.77 "198.18.1.0/24 5 False $(sorted_locs "$R1_LOCS")"
 
+# ---- NAT traversal: Info-Request, a register relayed by the RTR B ---------------------------------
+PRIV=198.51.100.130   # the node's RLOC behind its NAT: only ever in the inner header
+out=$(in_ns "$NS_A" python3 tests/e2e/ms_reg.py info --src "$RLOC4_A" --ms "$MS4" --key "$K5" \
+	--alg 1 --nonce 0x1f0 --eid 198.18.8.5/32)
+check "Info-Request from A for 198.18.8.5/32: the Info-Reply names A's address and port, the MS, the RTR for 30 min" \
+	"echo '$out' | json_get \"(r := d['reply']) is not None and r['auth_ok'] and r['length_ok'] and
+	r['nonce'] == 0x1f0 and r['ttl'] == 30 and r['eid'] == '198.18.8.5/32' and
+	(r['global'], r['etr_port'], r['ms'], r['ms_port'], r['private'], r['rtrs']) ==
+	('$RLOC4_A', d['sport'], '$MS4', 4342, None, ['$RLOC4_B'])\" | grep -qx True"
+out=$(in_ns "$NS_A" python3 tests/e2e/ms_reg.py info --src "$RLOC4_A" --ms "$MS4" --key "$K1" \
+	--alg 1 --nonce 0x1f1 --eid 198.18.8.5/32)
+check "... signed with another site's key: unanswered (drop-info-auth 1)" \
+	"echo '$out' | json_get \"d['reply'] is None\" | grep -qx True && [ \"\$(ctr drop-info-auth)\" = 1 ]"
+NAT_LOCS="198.18.8.5/32,1,$RLOC4_B/1/100/1,$PRIV/1/100/4"
+relay() {   # node src [ms_reg.py relay arguments]
+	local n=$1 src=$2
+	shift 2
+	in_ns "$(ns_of "$n")" python3 tests/e2e/ms_reg.py relay --src "$src" --ms "$MS4" \
+		--key "$K5" --alg 1 --rtr-key "$KR" --private "$PRIV" --proxy \
+		--xtr-id $X1 --site-id 5 --record "$NAT_LOCS" "$@"
+}
+out=$(relay b "$RLOC4_B" --nonce 500)
+check "B relays the node's register (ECM N): Map-Notify back through B, ECM R+S, MS-RTR MAC with B's key" \
+	"echo '$out' | json_get \"(n := d['notify']) is not None and n['auth_ok'] and n['nonce'] == 500 and
+	n['xtr_id'] == '$X1' and n['ecm'] == {'rtr': True, 'mac_ok': True, 'inner_src': '$MS4',
+	'inner_dst': '$PRIV', 'sport': 4342, 'dport': 4342}\" | grep -qx True"
+check "MS: 198.18.8.5/32 relayed by rtr-b, the private RLOC unreachable" "q m registrations | json_get \
+	\"[(x['relayed-by'], x['relay-dialect'], sorted((l['address'], l['reachable']) for l in x['locators']))
+	for r in d['registrations'] if r['eid-prefix'] == '198.18.8.5/32' for x in r['xtrs']]\" |
+	grep -qxF \"[('rtr-b', 'NEW', [('$RLOC4_B', True), ('$PRIV', False)])]\""
+out=$(relay a "$RLOC4_A" --nonce 501)
+check "the same relayed by A, no RTR: unanswered (drop-relay-unknown-rtr 1)" \
+	"echo '$out' | json_get \"d['notify'] is None\" | grep -qx True &&
+	[ \"\$(ctr drop-relay-unknown-rtr)\" = 1 ] && [ \"\$(ctr registers-via-rtr)\" = 1 ]"
+check "lig 198.18.8.5: answered by the MS (the register's P), the RTR up, the private RLOC down" \
+	"in_ns '$NS_B' '$LIG' -m '$MS4' -s '$RLOC4_B' -c 3 -t 1 -j 198.18.8.5 | json_get \
+	\"sorted((l['address'], l['state']) for r in d['records'] for l in r['locators'])\" |
+	grep -qxF \"[('$RLOC4_B', 'up'), ('$PRIV', 'down')]\""
+
 ok "MS: SIGTERM" node_stop m TERM
 check "MS exit status 0 ($NODE_RC)" "[ '$NODE_RC' = 0 ]"
-check "no key in the MS's log" "! grep -q -e '$K1' -e '$K2' -e '$K1_NEW' '$(log_of m)'"
+check "no key in the MS's log" "! grep -q -e '$K1' -e '$K2' -e '$K1_NEW' -e '$K5' -e '$KR' '$(log_of m)'"
 tap_done

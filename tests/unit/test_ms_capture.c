@@ -4,7 +4,9 @@
  * configured like that lab. Every register must be accepted and answered
  * with a Map-Notify that verifies with the site key (and equals OOR's own
  * Map-Notify byte for byte); each request must get the answer the lab's
- * layout calls for. */
+ * layout calls for. Then what OOR's map-server saw of a mobile node behind
+ * a NAT (oor-nat-mn-outside.pcap): its Info-Request, and its register as
+ * its RTR relays it; our answers must equal OOR's. */
 #include "test_ms_util.h"
 
 #include <stdio.h>
@@ -23,14 +25,14 @@
 	"lisp-site {\n eid-prefix = 10.3.3.0/24\n key-type = 1\n key = key-mn\n"   \
 	" accept-more-specifics = on\n proxy-reply = on\n}\n"
 
-static uint8_t *read_capture(size_t *len)
+static uint8_t *read_capture(const char *name, size_t *len)
 {
 	const char *dir = getenv("LISPD_SRCDIR");
 	char path[4096];
 	FILE *fp;
 	uint8_t *buf;
 
-	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : ".", CAPTURE);
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : ".", name);
 	fp = fopen(path, "rb");
 	if (!fp)
 		fail_msg("cannot open %s", path);
@@ -76,24 +78,34 @@ static const char *key_of(const struct lisp_prefix *eid)
 	return "key-mn";
 }
 
+/* The UDP datagrams of a capture, in order (at most cap); buf holds them. */
+static unsigned read_udp(const char *name, uint8_t **buf, struct pcap_udp *all, unsigned cap)
+{
+	struct pcap_reader r;
+	struct pcap_record rec;
+	unsigned n = 0;
+	size_t len;
+
+	*buf = read_capture(name, &len);
+	assert_int_equal(pcap_reader_init(&r, *buf, len, NULL), 0);
+	while (pcap_reader_next(&r, &rec, NULL) == 1) {
+		if (n < cap && pcap_frame_udp(rec.linktype, rec.data, rec.cap_len, &all[n], NULL) == 0)
+			n++;
+	}
+	return n;
+}
+
 static void test_capture(void **state)
 {
 	struct msfx *f = msfx_new(LAB_CFG);
 	static struct pcap_udp all[128];
 	static struct lisp_map_register reg;
 	struct lisp_ip lab_ms = msfx_ip(LAB_MS);
-	struct pcap_reader r;
-	struct pcap_record rec;
-	unsigned n = 0, n_reg = 0, n_ecm = 0;
-	size_t len;
-	uint8_t *buf = read_capture(&len);
+	unsigned n_reg = 0, n_ecm = 0;
+	uint8_t *buf;
+	unsigned n = read_udp(CAPTURE, &buf, all, 128);
 
 	(void)state;
-	assert_int_equal(pcap_reader_init(&r, buf, len, NULL), 0);
-	while (pcap_reader_next(&r, &rec, NULL) == 1) {
-		if (n < 128 && pcap_frame_udp(rec.linktype, rec.data, rec.cap_len, &all[n], NULL) == 0)
-			n++;
-	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct pcap_udp *u = &all[i];
 		struct lisp_ip src = ip_of(u, u->src), dst = ip_of(u, u->dst);
@@ -159,10 +171,110 @@ static void test_capture(void **state)
 	msfx_free(f);
 }
 
+/* The NAT lab (tests/interop/data/README.md): node 198.18.1.1/32 behind
+ * the NAT 198.51.100.2 (private RLOC 198.51.100.130), key k-mn; the RTR
+ * 192.0.2.66, key k-rtr, offered for 160 minutes. */
+#define NAT_CAPTURE "tests/interop/data/oor-nat-mn-outside.pcap"
+#define NAT_RTR "192.0.2.66"
+#define NAT_CFG                                                                      \
+	"operating-mode = MS\n"                                                      \
+	"lisp-site {\n eid-prefix = 198.18.1.0/24\n key-type = 1\n key = k-mn\n"     \
+	" accept-more-specifics = on\n}\n"                                           \
+	"ms-rtr-node {\n name = rtr\n address = " NAT_RTR "\n key = k-rtr\n}\n"      \
+	"ms-rtrs-set {\n name = lab\n ttl = 160\n rtrs = { rtr }\n}\n"                \
+	"ms-advertised-rtrs-set = lab\n"
+
+/* Frame 1 (Info-Request) in; our Info-Reply must be frame 2, OOR's, field
+ * by field and so byte for byte. */
+static void nat_info(struct msfx *f, const struct pcap_udp *req, const struct pcap_udp *oor)
+{
+	struct lisp_ip src = ip_of(req, req->src), dst = ip_of(req, req->dst);
+	struct lisp_info want, got;
+
+	assert_int_equal(lisp_msg_type(req->payload, req->payload_len), LISP_INFO);
+	ms_on_control(f->ms, &src, req->sport, &dst, req->payload, req->payload_len);
+	assert_int_equal(f->n, 1);
+	assert_true(lisp_ip_equal(&f->pkt[0].src, &dst));
+	assert_true(lisp_ip_equal(&f->pkt[0].dst, &src));
+	assert_int_equal(f->pkt[0].dport, req->sport);
+	assert_int_equal(oor->dport, req->sport);
+	assert_int_equal(lisp_info_decode(oor->payload, oor->payload_len, &want, NULL), 0);
+	assert_int_equal(lisp_info_decode(f->pkt[0].buf, f->pkt[0].len, &got, NULL), 0);
+	assert_true(got.reply && want.reply);
+	assert_true(got.nonce == want.nonce);
+	assert_int_equal(got.auth.key_id, want.auth.key_id);
+	assert_int_equal(got.auth.alg_id, want.auth.alg_id);
+	assert_int_equal(got.auth.len, want.auth.len);
+	assert_memory_equal(got.auth.data, want.auth.data, want.auth.len);
+	assert_int_equal(got.ttl, want.ttl);
+	tu_assert_prefix_equal(&got.eid, &want.eid);
+	assert_int_equal(got.ms_port, want.ms_port);
+	assert_int_equal(got.etr_port, want.etr_port);
+	assert_true(lisp_addr_equal(&got.global_etr, &want.global_etr));
+	assert_true(lisp_addr_equal(&got.ms, &want.ms));
+	assert_true(lisp_addr_equal(&got.private_etr, &want.private_etr));
+	assert_int_equal(got.n_rtr, want.n_rtr);
+	for (unsigned i = 0; i < want.n_rtr; i++)
+		assert_true(lisp_addr_equal(&got.rtr[i], &want.rtr[i]));
+	tu_assert_bytes(f->pkt[0].buf, f->pkt[0].len, oor->payload, oor->payload_len);
+}
+
+/* Frame 3 is the node's ECM to the RTR; the RTR (NEW) sends its inner
+ * packet on in an ECM with N. Our ECM back to the RTR must carry the inner
+ * packet and Map-Notify that reached the node in frame 5. */
+static void nat_register(struct msfx *f, const struct pcap_udp *to_rtr,
+			 const struct pcap_udp *dmn)
+{
+	struct lisp_ip rtr = msfx_ip(NAT_RTR), ms = msfx_ip(LAB_MS);
+	struct lisp_data_map_notify want;
+	struct lisp_ecm ecm;
+	uint8_t relayed[1500];
+	size_t len;
+
+	assert_int_equal(lisp_ecm_decode(to_rtr->payload, to_rtr->payload_len, &ecm, NULL), 0);
+	assert_true(ecm.rtr);
+	ecm.rtr = false;
+	ecm.nat = true;
+	assert_int_equal(lisp_ecm_encode(relayed, sizeof(relayed), &len, &ecm, NULL), 0);
+	ms_on_control(f->ms, &rtr, LISP_CONTROL_PORT, &ms, relayed, len);
+	assert_int_equal(f->n, 2);
+	assert_true(lisp_ip_equal(&f->pkt[1].dst, &rtr));
+	assert_int_equal(lisp_ecm_decode(f->pkt[1].buf, f->pkt[1].len, &f->ecm, NULL), 0);
+	assert_int_equal(lisp_ecm_rtr_auth_verify(&f->ecm, (const uint8_t *)"k-rtr", 5, NULL), 0);
+	assert_int_equal(lisp_data_map_notify_decode(dmn->payload, dmn->payload_len, &want, NULL),
+			 0);
+	assert_true(lisp_ip_equal(&f->ecm.inner_src, &want.inner.inner_src));
+	assert_true(lisp_ip_equal(&f->ecm.inner_dst, &want.inner.inner_dst));
+	assert_int_equal(f->ecm.inner_ttl, want.inner.inner_ttl);
+	assert_int_equal(f->ecm.inner_df, want.inner.inner_df);
+	assert_int_equal(f->ecm.inner_sport, want.inner.inner_sport);
+	assert_int_equal(f->ecm.inner_dport, want.inner.inner_dport);
+	tu_assert_bytes(f->ecm.payload, f->ecm.payload_len, want.inner.payload,
+			want.inner.payload_len);
+}
+
+static void test_nat_capture(void **state)
+{
+	struct msfx *f = msfx_new_lifetime(NAT_CFG, 60000);
+	static struct pcap_udp all[64];
+	uint8_t *buf;
+	unsigned n = read_udp(NAT_CAPTURE, &buf, all, 64);
+
+	(void)state;
+	assert_true(n >= 5);
+	nat_info(f, &all[0], &all[1]);
+	nat_register(f, &all[2], &all[4]);
+	assert_int_equal(msfx_counter(f, "info-replies-sent"), 1);
+	assert_int_equal(msfx_counter(f, "registers-via-rtr"), 1);
+	free(buf);
+	msfx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_capture),
+		cmocka_unit_test(test_nat_capture),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -133,6 +133,24 @@ static-map-cache {
 EOC
 }
 
+conf_ms_rtr() {   # name address key: an RTR the map-server knows (NAT traversal)
+	cat <<EOC
+ms-rtr-node {
+    name    = $1
+    address = $2
+    key     = "$3"
+}
+EOC
+}
+
+conf_ms_rtrs_set() {   # name ttl rtr-name...: RTRs offered together, the set Info-Replies name
+	local name=$1 ttl=$2
+	shift 2
+	printf 'ms-rtrs-set {\n    name = %s\n    ttl  = %s\n    rtrs = %s\n}\n' \
+		"$name" "$ttl" "$(_conf_list "$@")"
+	echo "ms-advertised-rtrs-set = $name"
+}
+
 # ---- the lab (tools/lab/plan.sh's addresses) --------------------------------------
 # Keys are made per lab instance and live only in these files.
 
