@@ -123,13 +123,28 @@ ping_eids() {   # node src dst
 	echo "$sum"
 }
 
+# Polls cmd every 0.1 s, 10 s at most: a loaded machine may be slow to
+# start a listener or a ping stream.
+within_10s() {   # cmd...
+	local i
+	for i in $(seq 1 100); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	echo "still not true after 10 s: $*" >>"$LOG"
+	return 1
+}
+listening() {   # node port
+	lab exec "$1" ss -Hltn "sport = :$2" 2>>"$LOG" | grep -q .
+}
+
 # TCP transfer with a SHA-256 check of what arrived.
 tcp_eids() {   # from to src dst
 	local got t0 rpid
 	PORT=$((PORT + 1))
 	$LAB exec "$2" python3 tests/e2e/xfer.py recv "$4" $PORT >"$TMP/xfer.out" 2>>"$LOG" &
 	rpid=$!
-	sleep 0.3
+	within_10s listening "$2" $PORT
 	t0=$(now)
 	if ! lab exec "$1" timeout 20 python3 tests/e2e/xfer.py send "$3" "$4" $PORT \
 		"$TMP/payload" >>"$LOG" 2>&1; then
@@ -190,7 +205,8 @@ $LAB exec mn2 ping -D -i 0.001 -w $((HANDOVER_WAIT + 15)) -I "$MN2_EID4" "$MN1_E
 	>"$TMP/stream" 2>&1 &
 STREAM=$!
 BG="$BG $STREAM"
-sleep 1.5
+streaming() { [ "$(grep -c ' bytes from ' "$TMP/stream")" -ge 500 ]; }
+within_10s streaming
 old4=$(lab rloc mn1 4)
 T0=$(now)
 run lab move mn1 B
@@ -202,7 +218,7 @@ flowing() {
 	last=$(gap | cut -d' ' -f5)
 	[ "$last" != none ] && awk -v l="$last" -v n="$(now)" 'BEGIN { exit !(n - l < 0.3) }'
 }
-sleep 3
+sleep 3   # the demo's bound for a recovery by lispd alone: a fixed window
 if flowing; then
 	method="by lispd alone"
 else

@@ -20,6 +20,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 [ -x "$BUILD/lispd" ] || { echo "handover: $BUILD/lispd not built" >&2; exit 1; }
+. tests/lib/tap.sh   # wait_until
 diag() { echo "# $*" >&2; }
 . tests/e2e/lab.sh
 . tests/e2e/lispd_lib.sh
@@ -51,7 +52,7 @@ for i in $(seq 1 "$MOVES"); do
 	in_ns "$NS_B" ping -D -n -i 0.002 -w "$SPACING" -I "$EID4_B" "$EID4_A" \
 		>"$LAB_TMP/ping.log" 2>&1 &
 	pid=$!
-	sleep 0.5
+	wait_until 10 ping_answered "$LAB_TMP/ping.log" 250 || die "move $i: B's pings not answered"
 	if [ $at_a = 1 ]; then
 		move_a "$RLOC4_A" "$RLOC6_A" 192.0.2.254 2001:db8:0:1::fe \
 			"$NEW4" "$NEW6" "$NEW_GW4" "$NEW_GW6" || die "move $i failed"

@@ -35,6 +35,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 [ -x "$BUILD/lispd" ] || { echo "softhandover: $BUILD/lispd not built" >&2; exit 1; }
+. tests/lib/tap.sh   # wait_until
 diag() { echo "# $*" >&2; }
 . tests/e2e/lab.sh
 . tests/e2e/lispd_lib.sh
@@ -71,7 +72,7 @@ ping_start() {   # log
 	# ip netns exec execs ping: $! is ping itself, as ping_stop needs.
 	ip netns exec "$NS_B" ping -D -n -i 0.002 -I "$EID4_B" "$EID4_A" >"$1" 2>&1 &
 	PING=$!
-	sleep 0.5
+	wait_until 10 ping_answered "$1" 250 || die "B's pings not answered"
 }
 # Stops ping (after half a second more of traffic), prints
 # "outage_ms lost replies" for its log: lost are the requests without a
@@ -79,7 +80,7 @@ ping_start() {   # log
 # stopped); the outage runs to the stop when the replies ended early.
 ping_stop() {   # log
 	local end
-	sleep 0.5
+	sleep 0.5   # the traffic after the change, measured: a fixed window
 	end=$(date +%s.%N)
 	# SIGINT: ping's own handler ends it and prints its summary.
 	kill -INT "$PING"
@@ -135,7 +136,7 @@ t0=$(date +%s)
 : >"$LAB_TMP/base"
 for i in $(seq 1 "$BASELINE"); do
 	ping_start "$LAB_TMP/ping.log"
-	sleep 3
+	sleep 3   # the baseline: 3 s of pings without a move, a fixed window
 	ping_stop "$LAB_TMP/ping.log" >>"$LAB_TMP/base"
 	[ -n "${BENCH_SOFT_DEBUG:-}" ] && echo "no move $i: $(tail -1 "$LAB_TMP/base")" >&2
 done

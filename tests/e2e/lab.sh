@@ -63,6 +63,12 @@ bg_in_ns() {
 	LAST_PID=$!
 }
 
+# True once a TCP socket listens on port in the namespace (a server started
+# in the background is ready for its client).
+tcp_listening() {   # ns port
+	in_ns "$1" ss -Hltn "sport = :$2" | grep -q .
+}
+
 _lab_host() {
 	local ns=$1 peer=$2 a4=$3 a6=$4 gw4=$5 gw6=$6
 	ip -n "$ns" link set lo up

@@ -214,6 +214,12 @@ EOB
 		ip -n "$NS_A" route show default | grep -q "via $7"
 }
 
+# True once a ping log holds at least n replies: the flow runs (before a
+# move, say). ping writes each line as it comes.
+ping_answered() {   # ping-log n
+	[ "$(grep -c ' bytes from ' "$1")" -ge "$2" ]
+}
+
 # Replies of a ping -D log, as their receive times, and the time ping
 # ended; prints the longest gap without a reply (ms), the replies and the
 # requests sent.

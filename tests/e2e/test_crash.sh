@@ -94,7 +94,7 @@ check "the references hold lmn0, the 4342 rules and two filters" \
 
 # ---- rounds -----------------------------------------------------------------------------------
 ms_random() { echo "$((RANDOM % ($1 + 1)))"; }
-sleep_ms() { sleep "$(printf '0.%03d' "$1")"; }
+sleep_ms() { sleep "$(printf '0.%03d' "$1")"; }   # the kill's moment, random on purpose
 round() {   # n phase
 	local n=$1 phase=$2 d net=a
 	case $phase in

@@ -114,6 +114,11 @@ all_dropped() {   # node before sent [command printing how many were taken] [com
 	diag "$1: dropped $((now - $2)) of $3 sent; counters: $(q "$1" counters | head -c 2500)"
 	return 1
 }
+# True once a flood reaches the node: its drops grow (the checks made
+# meanwhile run during the flood).
+flood_arrived() {   # node dropped-before
+	[ "$(dropped "$1")" -gt "$2" ]
+}
 # Log lines a flood may add: a handful per rate-limited call site.
 LOG_MAX=200
 
@@ -144,7 +149,7 @@ flood_role() {   # node from-ns dst src during-check-function label
 	kern0=$(kern_drops "$n")
 	log0=$(log_lines "$n")
 	flood_start "$2" "$3" "$4" malformed
-	sleep 0.5
+	wait_until 10 flood_arrived "$n" "$before"
 	answered=0
 	q "$n" status >/dev/null && answered=1
 	ok "$6: meanwhile $5" "$5"
@@ -293,7 +298,7 @@ legit_mark m
 before=$(dropped m)
 ms_neg0=$(q s counters | json_get "d['ms']['map-replies-negative']")
 flood_start "$NS_S" "$MN_RLOC" "$MS" spoof "$HOST"
-sleep 0.5
+wait_until 10 flood_arrived m "$before"
 check "spoofs: the control socket answers during the flood" "q m status >/dev/null"
 flood_wait
 delta() { q m counters | json_get "d['mn']['$1'] - $(echo "$c0" | json_get "d['mn']['$1']")"; }
@@ -347,7 +352,12 @@ c0=$(q m counters)
 ev0=$(bpf_stat miss_event)
 rss0=$(rss_of "${PID[m]}" VmRSS) hwm0=$(rss_of "${PID[m]}" VmHWM)
 in_ns "$NS_M" "$BUILD/tests/missflood" "$MN_EID6" "$MISS_N" "$MISS_S" >"$LAB_TMP/miss.json"
-sleep 1
+# lispd reads the ring buffer's events as it can: once it has them all.
+events_taken() {
+	[ "$(q m counters | json_get "d['mn']['miss_events'] - $(echo "$c0" | json_get "d['mn']['miss_events']")")" = \
+		"$(($(bpf_stat miss_event) - ev0))" ]
+}
+wait_until 10 events_taken
 sent=$(json_get "d['sent']" <"$LAB_TMP/miss.json") secs=$(json_get "d['seconds']" <"$LAB_TMP/miss.json")
 distinct=$(json_get "d['distinct']" <"$LAB_TMP/miss.json")
 check "miss scan: $distinct of $MISS_N distinct unknown EIDs sent to in ${secs}s" \

@@ -51,7 +51,8 @@ smr0=$(q b counters | json_get "d['mn']['smr_received']")
 inv0=$(q b counters | json_get "d['mn']['smr_invoked_sent']")
 in_ns "$NS_B" ping -D -n -i 0.002 -w 6 -I "$EID4_B" "$EID4_A" >"$LAB_TMP/ping.log" 2>&1 &
 PING_PID=$!
-sleep 1.5
+ok "B's pings are answered before the move (250 replies, 0.5 s of them)" \
+	wait_until 10 ping_answered "$LAB_TMP/ping.log" 250
 ok "A moves to network B (addresses and gateways replaced)" \
 	move_a "$RLOC4_A" "$RLOC6_A" 192.0.2.254 2001:db8:0:1::fe "$NEW4" "$NEW6" "$NEW_GW4" "$NEW_GW6"
 wait "$PING_PID"
@@ -96,7 +97,7 @@ while True:
 open(sys.argv[2], "w").write("%s %d\n" % (h.hexdigest(), n))
 ' "$EID4_A" "$LAB_TMP/tcp.out" &
 SRV_PID=$!
-sleep 0.3
+wait_until 10 tcp_listening "$NS_A" 5001
 # Paced so that the transfer spans the move (about 4 s).
 in_ns "$NS_B" python3 -c '
 import socket, sys, time
@@ -107,7 +108,10 @@ for i in range(0, len(d), 100000):
 s.close()
 ' "$EID4_A" "$EID4_B" "$LAB_TMP/blob" &
 CLI_PID=$!
-sleep 1.5
+tcp_flowing() { [ -n "$(in_ns "$NS_A" ss -Htn state established "sport = :5001")" ]; }
+wait_until 10 tcp_flowing
+# A fixed wait on purpose: the move falls a second into the paced transfer.
+sleep 1
 ok "A moves back to network A during a TCP transfer" \
 	move_a "$NEW4" "$NEW6" "$NEW_GW4" "$NEW_GW6" "$RLOC4_A" "$RLOC6_A" 192.0.2.254 2001:db8:0:1::fe
 wait "$CLI_PID"

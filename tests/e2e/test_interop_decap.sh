@@ -55,16 +55,17 @@ mac_lmn=$(ip -n "$NS_A" -o link show lmn0 | sed -n 's/.*link\/ether \([0-9a-f:]*
 sent=$(in_ns "$NS_R" python3 tests/e2e/replay.py "$PCAP" ra "$mac_eth" "$MN_RLOC")
 check "replayed every LISP data frame to $MN_RLOC onto A's wire ($sent)" "[ '$sent' = '$n_want' ]"
 
-# Delivery is asynchronous (backlog): wait for the counter, then stop.
+# Delivery is asynchronous (backlog): wait for the counters and for the
+# capture to hold every delivered frame, then stop.
 stat() {
 	in_ns "$NS_A" "$LISPD_BPF" -j stats pin "$PIN_A" |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
 }
-for i in $(seq 1 20); do
-	[ "$(stat decap_ok)" = "$n_want" ] && [ "$(stat miss)" = "$n_req" ] && break
-	sleep 0.1
-done
-sleep 0.3
+delivered() {
+	[ "$(stat decap_ok)" = "$n_want" ] && [ "$(stat miss)" = "$n_req" ] &&
+		[ "$(tshark -n -r "$LAB_TMP/lmn0.pcapng" -Y "ip.dst == $MN_EID && icmp" 2>/dev/null | wc -l)" = "$n_want" ]
+}
+wait_until 10 delivered
 kill -INT "$CAP_PID" 2>/dev/null
 wait "$CAP_PID" 2>/dev/null
 LAB_PIDS=${LAB_PIDS/ $CAP_PID/}

@@ -246,14 +246,17 @@ ok "nothing left: namespaces, mounts, processes, files" nothing_left "$NAME" $pi
 
 # ---- an interrupted up -------------------------------------------------------------------------
 # SIGTERM (a background job of a script ignores SIGINT; `up` traps both).
+# Half-way: the namespaces are built and the map-server's lispd runs.
 tools/lab/lab.sh -n "$NAME3" up >/dev/null 2>&1 &
 UP=$!
-sleep 0.5
+ms_running() { [ -S "$RUN_BASE/$NAME3/ms/lispd.sock" ]; }
+wait_until 20 ms_running
+ms3=$(cat "$RUN_BASE/$NAME3/ms/lispd.pid" 2>/dev/null)
 kill -TERM "$UP"
 wait "$UP"
 rc=$?
 check "an up interrupted half-way fails ($rc)" "[ $rc -ne 0 ]"
-ok "... and removed what it had built" nothing_left "$NAME3"
+ok "... and removed what it had built, the map-server's lispd included" nothing_left "$NAME3" $ms3
 
 # ---- the README's demo command -----------------------------------------------------------------
 # Its exit status is the verdict of its checks (a user or a script runs it

@@ -84,7 +84,7 @@ xfer() {   # from to src dst port
 	local got rpid
 	in_ns "$(ns_of "$2")" python3 tests/e2e/xfer.py recv "$4" "$5" >"$LAB_TMP/xfer.out" &
 	rpid=$!
-	sleep 0.3
+	wait_until 10 tcp_listening "$(ns_of "$2")" "$5"
 	in_ns "$(ns_of "$1")" timeout 20 python3 tests/e2e/xfer.py send "$3" "$4" "$5" \
 		"$LAB_TMP/payload" || { kill "$rpid"; wait "$rpid"; return 1; }
 	wait "$rpid"
@@ -143,7 +143,7 @@ n0=$(notifies)
 smr0=$(ctr b smr_received)
 in_ns "$NS_B" ping -D -n -i 0.01 -w 6 -I "$EID6_B" "$EID6_A" >"$LAB_TMP/ping1.log" 2>&1 &
 PING_PID=$!
-sleep 1
+wait_until 10 ping_answered "$LAB_TMP/ping1.log" 50
 ok "A moves to the IPv6-only network" move "$NEW6" <<EOB
 address del $RLOC4_A/24 dev eth0
 route del default via 192.0.2.254 dev eth0
@@ -164,7 +164,7 @@ n0=$(notifies)
 smr0=$(ctr b smr_received)
 in_ns "$NS_B" ping -D -n -i 0.01 -w 6 -I "$EID4_B" "$EID4_A" >"$LAB_TMP/ping2.log" 2>&1 &
 PING_PID=$!
-sleep 1
+wait_until 10 ping_answered "$LAB_TMP/ping2.log" 50
 ok "A moves to an IPv4-only network" move "$NEW4" <<EOB
 address del $NEW6/64 dev eth0
 route del default via $NEW_GW6 dev eth0
@@ -178,18 +178,22 @@ phase "IPv4-only network B" "$NEW4" "$MTU4"
 ok "IPv4-only again: TCP over IPv6 EIDs A -> B (2 MB, checksum)" xfer a b "$EID6_A" "$EID6_B" 5004
 
 # ---- the wire --------------------------------------------------------------------------
-sleep 0.3
+count() { tshark -n -r "$LAB_TMP/ra.pcap" -Y "$1" 2>/dev/null | wc -l; }
+LD="udp.dstport == 4341"
+# The capture has caught up once the last transfer is in it, both ways.
+last_in_capture() {
+	[ "$(count "ip.src == $NEW4 && $LD && ipv6.src == $EID6_A")" -gt 0 ] &&
+		[ "$(count "ip.dst == $NEW4 && $LD && ipv6.dst == $EID6_A")" -gt 0 ]
+}
+wait_until 10 last_in_capture
 kill -INT "$TSHARK"
 wait "$TSHARK"
 LAB_PIDS=${LAB_PIDS/ $TSHARK/}
-count() { tshark -n -r "$LAB_TMP/ra.pcap" -Y "$1" 2>/dev/null | wc -l; }
-LD="udp.dstport == 4341"
 check "v6-in-v4 from $RLOC4_A while IPv4-only" "[ \$(count 'ip.src == $RLOC4_A && $LD && ipv6.src == $EID6_A') -gt 0 ]"
 check "v4-in-v6 from $NEW6 while IPv6-only (both directions)" \
 	"[ \$(count 'ipv6.src == $NEW6 && $LD && ip.src == $EID4_A') -gt 0 ] && [ \$(count 'ipv6.dst == $NEW6 && $LD && ip.dst == $EID4_A') -gt 0 ]"
 check "v6-in-v6 from $NEW6 while IPv6-only" "[ \$(count 'ipv6.src == $NEW6 && $LD && ipv6.src == $EID6_A && !ip') -gt 0 ]"
-check "v6-in-v4 from $NEW4 once IPv4-only again (both directions)" \
-	"[ \$(count 'ip.src == $NEW4 && $LD && ipv6.src == $EID6_A') -gt 0 ] && [ \$(count 'ip.dst == $NEW4 && $LD && ipv6.dst == $EID6_A') -gt 0 ]"
+ok "v6-in-v4 from $NEW4 once IPv4-only again (both directions)" last_in_capture
 check "no IPv6 control or data from A while it had no IPv6 address (only $NEW6)" \
 	"[ \$(count 'ipv6.src != $NEW6 && ipv6.src != $MS6 && ipv6.src != $RLOC6_B && ipv6.src != fe80::/10 && !ip && udp') -eq 0 ]"
 reg_total=$(count "udp.dstport == 4342 && lisp.type == 3")

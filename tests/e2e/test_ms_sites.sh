@@ -257,6 +257,7 @@ expired0=$(ctr registrations-expired) regs0=$(ctr registrations)
 check "2001:db8:e1d::7/128 still registered $(($(date +%s) - T0)) s after its register" \
 	"[ \"\$(ms_locs 2001:db8:e1d::7/128)\" = '$RLOC6_B/1/100' ]"
 left=$((T0 + 62 - $(date +%s)))
+# A fixed wait on purpose: the registration's minute runs out (then polled).
 [ $left -gt 0 ] && sleep $left
 ok "2001:db8:e1d::7/128 expired after its minute (registrations-expired +1)" \
 	wait_json m counters "d['ms']['registrations-expired'] == $expired0 + 1 and d['ms']['registrations'] == $regs0 - 1" 50

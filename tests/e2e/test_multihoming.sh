@@ -92,7 +92,8 @@ stat_of() {   # counter
 
 in_ns "$NS_B" ping -n -c 4000 -i 0.002 -W 2 -I "$EID4_B" "$EID4_A" >"$LAB_TMP/ping.log" 2>&1 &
 PING_PID=$!
-sleep 1
+ok "B's pings are answered before the handover (250 replies)" \
+	wait_until 10 ping_answered "$LAB_TMP/ping.log" 250
 ok "eth1 comes up with its gateway" \
 	eval "ip -n '$NS_A' link set eth1 up && ip -n '$NS_A' route add default via $B_GW4 dev eth1 metric 200"
 ok "MS lists both locators: eth1's at priority 1, eth0's at 2" \

@@ -133,7 +133,7 @@ while True:
 c.sendall(str(len(data)).encode() + b" " + a[0].encode()); c.close()
 ' &
 	srv=$!
-	sleep 0.5
+	wait_until 10 tcp_listening "$NS_H" 5555
 	got=$(in_ns "$NS_M" timeout 10 python3 -c '
 import socket
 s = socket.create_connection(("'"$HOST"'", 5555), source_address=("'"$MN_EID"'", 0))
@@ -227,7 +227,7 @@ crash_round() {   # n
 	bg_in_ns "$NS_P" "$LISPD" -n -d 2 -f "$LAB_TMP/pxtr.conf" -S "$LAB_TMP/state-p" \
 		-C "$(ctl_of p)" -p "$PIN_P" >>"$(log_of p)" 2>&1
 	PID[p]=$LAST_PID
-	sleep "$(printf '0.%03d' "$d")"
+	sleep "$(printf '0.%03d' "$d")"   # the kill's moment, random on purpose
 	node_stop p KILL
 	diag "round $1: SIGKILL $d ms after exec"
 	node_start p "$LAB_TMP/pxtr.conf" && attached || return 1

@@ -85,11 +85,8 @@ capture_stop() {
 xfer() {   # from_ns src_eid to_ns dst_eid port
 	local out
 	bg_in_ns "$3" python3 "$XFER" recv "$4" "$5" >"$LAB_TMP/xfer.out"
-	local rpid=$LAST_PID i
-	for i in $(seq 1 50); do
-		in_ns "$3" ss -ltn | grep -q ":$5 " && break
-		sleep 0.1
-	done
+	local rpid=$LAST_PID
+	wait_until 10 tcp_listening "$3" "$5"
 	in_ns "$1" timeout 60 python3 "$XFER" send "$2" "$4" "$5" "$LAB_TMP/payload" || return 1
 	wait "$rpid" || return 1
 	LAB_PIDS=${LAB_PIDS/ $rpid/}
@@ -102,11 +99,8 @@ xfer() {   # from_ns src_eid to_ns dst_eid port
 
 iperf() {   # from_ns src_eid to_ns dst_eid
 	bg_in_ns "$3" iperf3 -s -1 -B "$4" -p 5201 >/dev/null 2>&1
-	local spid=$LAST_PID i
-	for i in $(seq 1 50); do
-		in_ns "$3" ss -ltn | grep -q ":5201 " && break
-		sleep 0.1
-	done
+	local spid=$LAST_PID
+	wait_until 10 tcp_listening "$3" 5201
 	in_ns "$1" timeout 60 iperf3 -c "$4" -B "$2" -p 5201 -n 20M -J >"$LAB_TMP/iperf.json" 2>&1
 	local rc=$?
 	wait "$spid"

@@ -4,6 +4,7 @@
 #   tap_done                            prints the plan; exits 1 if anything failed
 #   tap_require_root "what for"         ends the test as skipped unless root
 #   tap_require_cmd COMMAND             ends the test as skipped without COMMAND
+#   wait_until SECONDS command args...  polls the command until it succeeds
 _tap_n=0
 _tap_failed=0
 
@@ -30,6 +31,22 @@ check() {
 }
 
 diag() { echo "# $*"; }
+
+# Runs the command every 0.1 s until it succeeds; after SECONDS (whole
+# seconds) says what it waited for and returns 1. A loaded machine may take
+# seconds to deliver a signal, a packet or a timer: tests wait for what they
+# check, with a generous deadline, never for a fixed time.
+wait_until() {   # seconds command args...
+	local end=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
+	shift
+	until "$@"; do
+		if [ "${EPOCHREALTIME//[!0-9]/}" -ge "$end" ]; then
+			diag "still not true after the deadline: $*"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
 
 tap_done() {
 	echo "1..$_tap_n"

@@ -61,19 +61,21 @@ node_start() {
 	return 1
 }
 
-# Ends the given pids (TERM, then KILL after 5 s) and waits for them.
+# Ends the given pids (TERM, then KILL after 5 s) and waits for them to be
+# gone (5 s more at most).
 _end_pids() {
 	local p i left
 	[ -n "$*" ] || return 0
 	for p in "$@"; do kill -TERM "$p" 2>/dev/null; done
-	for i in $(seq 1 50); do
+	for i in $(seq 1 100); do
 		left=""
 		for p in "$@"; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
 		[ -z "$left" ] && return 0
+		if [ "$i" = 50 ]; then
+			for p in $left; do kill -KILL "$p" 2>/dev/null; done
+		fi
 		sleep 0.1
 	done
-	for p in $left; do kill -KILL "$p" 2>/dev/null; done
-	sleep 0.2
 }
 
 node_stop() {   # node
