@@ -8,7 +8,9 @@
 # plain masquerade, on a new one under `masquerade random`, and the old
 # port is dead; an idle binding goes after the configured UDP timeout; the
 # double NAT translates twice. Last, what a user sees of lispd behind a NAT
-# today (issue 15): a mobile node registers its private address.
+# today (issue 15): a mobile node registers its private address; its NAT
+# detection asks the map-server, which does not answer Info-Requests yet,
+# so the state stays "unknown" and nothing else changes.
 #
 # Needs root, nft, conntrack, socat. Namespaces lispd-e2e-<pid>-*.
 set -u
@@ -143,5 +145,14 @@ ok "today: the mobile node behind NAT reports itself registered" \
 	wait_json mn registrations "d[0]['state'] == 'registered'" 50
 check "today: the map-server holds the private address as locator, from the NAT's address" \
 	"q ms registrations | json_get \"[(x['from'], [l['address'] for l in x['locators']]) for r in d['registrations'] for x in r['xtrs']] == [('$HOME1_PUB4', ['$NAT_MN4'])]\" | grep -qx True"
+# A map-server that does not answer Info-Requests (ours until its NAT side
+# exists, older ones) keeps working: NAT detection retries and says
+# "unknown", the RLOC stays advertised and the node registered.
+ok "NAT detection: Info-Requests sent, retried without an answer" \
+	wait_json mn counters "d['mn']['info_tx'] >= 2 and d['mn']['info_rx_ok'] == 0" 30
+ok "NAT detection: the RLOC's state is unknown, still advertised, still registered" \
+	wait_json mn registrations "d[0]['state'] == 'registered' and [(r['rloc'], r['nat'], r['registration']) for r in d[0]['rlocs']] == [('$NAT_MN4', 'unknown', 'advertised')]" 5
+check "NAT detection: status says unknown for the map-server and RLOC" \
+	"q mn status | json_get \"[(n['map_server'], n['rloc'], n['nat']) for n in d['mn']['nat']] == [('$NAT_MS4', '$NAT_MN4', 'unknown')]\" | grep -qx True"
 
 tap_done
