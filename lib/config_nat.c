@@ -3,7 +3,8 @@
  *   LISPmob 0.4  nat-traversal { nat_aware = on|off, site_ID = HEX16, xTR_ID = HEX32 }
  * and our own nat-keepalive-interval = SECONDS (default 20). The keys of a
  * feature lispd does not run yet are checked and kept; turning it on adds
- * a note the daemon logs at start. */
+ * a note the daemon logs at start. NAT detection runs whatever they say
+ * (ctl/mn/natdetect.h). */
 #include "config_priv.h"
 
 #include <ctype.h>
@@ -84,9 +85,10 @@ int lispd_cfg_read_nat(struct lispd_cfg_ctx *ctx, cfg_t *root, struct lispd_conf
 	if (!n->enabled)
 		return 0;
 	return lispd_cfg_note(ctx, c, n->line, key,
-			      "NAT traversal is not implemented yet: the node registers its "
-			      "own addresses as if it were not behind a NAT (unreachable "
-			      "behind one)");
+			      "NAT traversal is not implemented yet: the node detects a NAT "
+			      "in front of an IPv4 address and leaves that address out of its "
+			      "registration (\"not reachable: behind NAT\") instead of "
+			      "registering through an RTR");
 }
 
 int lispd_cfg_refuse_nat(struct lispd_cfg_ctx *ctx, cfg_t *root, enum lispd_cfg_mode mode)

@@ -17,6 +17,7 @@
 	X(reg_encode_errors)                                                      \
 	X(reg_no_source)         /* no RLOC of the map-server's family: not sent */ \
 	X(reg_rate_limited)      /* a new round within reg_min_interval: deferred */ \
+	X(reg_behind_nat)        /* every RLOC behind a NAT: nothing to send */   \
 	X(notify_accepted)       /* right nonce, right auth */                    \
 	X(notify_bad_auth)       /* dropped */                                    \
 	X(notify_unknown)        /* no outstanding nonce, sender not a map-server */ \
@@ -38,7 +39,17 @@
 	X(smr_tx_rate_limited)   /* an RLOC told within the interval: deferred */  \
 	X(smr_tx_deferred)       /* owed SMRs sent at the end of an interval */   \
 	X(smr_no_source)         /* no RLOC of the peer RLOC's family */         \
-	X(smr_send_errors)
+	X(smr_send_errors)                                                        \
+	X(info_tx)               /* Info-Requests (NAT detection), retries included */ \
+	X(info_send_errors)                                                       \
+	X(info_rate_limited)     /* an RLOC back within the interval: deferred */ \
+	X(info_encode_errors)                                                     \
+	X(info_rx_ok)            /* Info-Replies taken: nonce, auth, EID right */ \
+	X(info_rx_bad_nonce)     /* no Info-Request of ours with that nonce */    \
+	X(info_rx_bad_auth)      /* does not verify with the map-server's key */  \
+	X(info_rx_stale)         /* for a request already answered */             \
+	X(info_rx_bad_eid)       /* names another EID than we asked about */      \
+	X(info_rx_bad_reply)     /* no IPv4 global address in the reply */
 
 struct mn_counters {
 #define MN_COUNTER_FIELD(name) uint64_t name;

@@ -24,6 +24,9 @@ static const struct mn_timing default_timing = {
 	.smr_hold_ms = 500,
 	.ttl_unit_ms = 60000,
 	.reg_min_interval_ms = 1000,
+	.nat_retx_first_ms = 1000,
+	.nat_retry_ms = 60000,
+	.nat_refresh_max_ms = 600000,
 };
 
 #define TAKE(field) out->field = in && in->field ? in->field : default_timing.field
@@ -42,6 +45,9 @@ static void set_timing(struct mn_timing *out, const struct mn_timing *in)
 	TAKE(smr_hold_ms);
 	TAKE(ttl_unit_ms);
 	TAKE(reg_min_interval_ms);
+	TAKE(nat_retx_first_ms);
+	TAKE(nat_retry_ms);
+	TAKE(nat_refresh_max_ms);
 }
 
 #undef TAKE
@@ -164,6 +170,7 @@ static int conf_from_cfg(struct mn_conf *out, const struct lispd_config *cfg)
 	out->n_static = cfg->n_statics;
 	out->n_pitr = cfg->n_proxy_itrs < MN_MAX_PITR ? cfg->n_proxy_itrs : MN_MAX_PITR;
 	memcpy(out->pitr, cfg->proxy_itrs, sizeof(out->pitr[0]) * out->n_pitr);
+	out->nat_traversal = cfg->nat.enabled;
 	return 0;
 fail:
 	mn_conf_free(out);
@@ -253,13 +260,17 @@ static void install_statics(struct mn *mn)
 void mn_start(struct mn *mn)
 {
 	install_statics(mn);
+	/* The first Map-Registers never wait for NAT detection: they go
+	 * first, with every RLOC (its state unknown). */
 	mn_reg_start_all(mn);
+	mn_nat_sync(mn);
 }
 
 void mn_set_rlocs(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs)
 {
 	set_rlocs(mn, n_rlocs, rlocs);
 	mn_reg_start_all(mn);
+	mn_nat_sync(mn);
 }
 
 void mn_set_locators(struct mn *mn, unsigned n, const struct mn_locator *locs)
@@ -280,9 +291,13 @@ void mn_moved(struct mn *mn, unsigned n_rlocs, const struct lisp_ip *rlocs)
 	 * old one. */
 	memset(&mn->etr, 0, sizeof(mn->etr));
 	/* Without a locator nothing can be sent; the next move registers. */
-	if (mn->n_rlocs == 0)
+	if (mn->n_rlocs == 0) {
+		mn_nat_sync(mn);
 		return;
+	}
 	mn_reg_start_all(mn);
+	/* A new IPv4 RLOC is probed at once, after its Map-Register. */
+	mn_nat_sync(mn);
 	/* A peer answers our SMR by asking the mapping system again: asked
 	 * before the map-server has our new locators, it gets the old ones and
 	 * its per-prefix rate limit then delays the next try by a second. So
@@ -339,6 +354,9 @@ int mn_reload(void *arg, const struct lispd_config *new_cfg)
 	if (mn_reg_setup(mn))
 		return -1;
 	mn_reg_restore(mn, hist, n_hist);
+	/* Before the rounds start: they ask which RLOCs are behind a NAT at
+	 * the new map-servers. */
+	mn_nat_sync(mn);
 	mn_reg_start_all(mn);
 	log_info("mn: configuration reloaded: %u map-server(s), %u map-resolver(s), "
 		 "%u static entr%s", mn->conf.n_ms, mn->conf.n_mr, mn->conf.n_static,
@@ -352,6 +370,7 @@ void mn_free(struct mn *mn)
 		return;
 	ev_timer_cancel(mn->loop, &mn->smr_hold);
 	ev_timer_cancel(mn->loop, &mn->smr_owed);
+	mn_nat_teardown(mn);
 	mn_reg_teardown(mn);
 	itr_teardown(&mn->itr);
 	mn_conf_free(&mn->conf);

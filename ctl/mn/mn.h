@@ -49,6 +49,9 @@ struct mn_timing {
 					* a burst of MN_REG_ROUND_BURST, then one per
 					* interval; a move beyond that is carried by
 					* one round once a token is back */
+	uint32_t nat_retx_first_ms;    /* 1000: first Info-Request retransmission, doubling */
+	uint32_t nat_retry_ms;         /* 60000: after MN_NAT_TRIES unanswered, one every */
+	uint32_t nat_refresh_max_ms;   /* 600000: a reply is refreshed at min(its TTL, this) */
 };
 
 struct mn_opts {

@@ -53,6 +53,7 @@ struct mn_conf {
 	struct lisp_ip pitr[MN_MAX_PITR];
 	unsigned n_static;
 	struct mn_static_conf *statics;
+	bool nat_traversal;        /* nat_traversal_support / nat_aware */
 };
 
 void mn_conf_free(struct mn_conf *c);

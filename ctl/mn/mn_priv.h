@@ -1,7 +1,7 @@
 /* The mobile node's state, shared by its protocol files (mn.c, mn_rx.c,
- * mn_miss.c, mn_json.c, register.c, etr.c). Resolution, the map-cache and
- * SMR handling are the shared ITR code (ctl/itr), run with our EIDs as the
- * Map-Request source. */
+ * mn_miss.c, mn_json.c, register.c, etr.c, natdetect.c). Resolution, the
+ * map-cache and SMR handling are the shared ITR code (ctl/itr), run with
+ * our EIDs as the Map-Request source. */
 #ifndef MN_PRIV_H
 #define MN_PRIV_H
 
@@ -18,6 +18,7 @@
 #include "mn/etr.h"
 #include "mn/mn.h"
 #include "mn/mn_conf.h"
+#include "mn/natdetect.h"
 #include "mn/register.h"
 #include "mn/smr.h"
 
@@ -50,6 +51,7 @@ struct mn {
 	struct mn_reg *reg;
 	struct mn_etr etr;
 	struct mn_smr smr;         /* per-RLOC rate limit of the SMRs we send */
+	struct mn_nat nat;         /* NAT detection per map-server and IPv4 RLOC */
 	bool smr_pending;          /* moved: SMRs wait for the new registration */
 	struct ev_timer smr_hold;  /* ... but no longer than smr_hold_ms */
 	struct ev_timer smr_owed;  /* the next end of interval of an owed SMR */

@@ -59,6 +59,9 @@ void mn_on_control(void *arg, const struct lisp_ip *src, uint16_t sport,
 	case LISP_ECM:
 		on_ecm(mn, src, sport, dst, buf, len);
 		return;
+	case LISP_INFO:
+		mn_nat_on_info(mn, buf, len);
+		return;
 	case -1:  /* empty datagram */
 		mn_rx_malformed(mn, NULL, LISP_ERR_TRUNCATED);
 		return;

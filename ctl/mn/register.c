@@ -20,6 +20,8 @@ const char *mn_reg_state_name(enum mn_reg_state s)
 		return "registered";
 	case MN_REG_FAILING:
 		return "failing";
+	case MN_REG_BEHIND_NAT:
+		return "not reachable: behind NAT";
 	}
 	return "?";
 }
@@ -41,13 +43,32 @@ static uint64_t next_nonce(struct mn *mn)
 	return n;
 }
 
-/* Builds the Map-Register for map-server r->ms into mn->tx. */
+/* Leaves out of l[0..n) the RLOCs behind a NAT at map-server ms; returns
+ * how many stay and counts those left out in *hidden. */
+static unsigned without_natted(const struct mn *mn, unsigned ms, struct lisp_locator *l,
+			       unsigned n, unsigned *hidden)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (mn_nat_hides(mn, ms, &l[i].addr.ip)) {
+			(*hidden)++;
+			continue;
+		}
+		l[k++] = l[i];
+	}
+	return k;
+}
+
+/* Builds the Map-Register for map-server r->ms into mn->tx. 0, -1 on
+ * error, 1 with no RLOC to advertise, 2 when every one is behind a NAT. */
 static int build(struct mn_reg *r, uint64_t nonce, size_t *len)
 {
 	struct mn *mn = r->mn;
 	const struct mn_ms_conf *ms = &mn->conf.ms[r->ms];
 	struct lisp_map_register *m = &mn->tx_reg;
 	struct lisp_err err = { 0 };
+	unsigned hidden = 0;
 	char why[96];
 
 	memset(m, 0, sizeof(*m));
@@ -64,7 +85,9 @@ static int build(struct mn_reg *r, uint64_t nonce, size_t *len)
 	for (unsigned i = 0; i < mn->conf.n_map; i++) {
 		struct lisp_record *rec = &m->rec[m->n_rec];
 
-		rec->n_loc = (uint8_t)mn_our_locators(mn, i, NULL, rec->loc, LISP_MAX_LOCATORS);
+		rec->n_loc = (uint8_t)without_natted(
+			mn, r->ms, rec->loc,
+			mn_our_locators(mn, i, NULL, rec->loc, LISP_MAX_LOCATORS), &hidden);
 		if (rec->n_loc == 0)
 			continue;  /* no RLOC of a family this EID uses */
 		rec->ttl = mn->conf.map[i].ttl_min;
@@ -74,7 +97,7 @@ static int build(struct mn_reg *r, uint64_t nonce, size_t *len)
 		m->n_rec++;
 	}
 	if (m->n_rec == 0)
-		return 1;
+		return hidden ? 2 : 1;
 	if (lisp_map_register_encode(mn->tx, sizeof(mn->tx), len, m, ms->key, ms->key_len, &err)) {
 		mn->ctr.reg_encode_errors++;
 		snprintf(r->last_error, sizeof(r->last_error), "cannot build Map-Register: %s",
@@ -102,10 +125,14 @@ static void send_register(struct mn_reg *r)
 	int rc = build(r, nonce, &len);
 
 	if (rc > 0) {
-		/* Nothing to advertise until an RLOC shows up (mn_set_rlocs). */
-		r->state = MN_REG_IDLE;
+		/* Nothing to advertise until an RLOC shows up (mn_set_rlocs) or
+		 * NAT detection changes its mind. The registration machinery
+		 * stays as it is; a round starts again then. */
+		r->state = rc == 2 ? MN_REG_BEHIND_NAT : MN_REG_IDLE;
 		r->awaiting = false;
-		snprintf(r->last_error, sizeof(r->last_error), "no RLOC to register");
+		snprintf(r->last_error, sizeof(r->last_error), "%s",
+			 rc == 2 ? "every RLOC is behind a NAT" : "no RLOC to register");
+		mn->ctr.reg_behind_nat += rc == 2;
 		ev_timer_cancel(mn->loop, &r->timer);
 		return;
 	}
@@ -168,7 +195,7 @@ static void start_round(struct mn_reg *r)
 	r->attempts = 0;
 	r->awaiting = true;
 	r->retx_ms = r->mn->t.reg_retx_first_ms;
-	if (r->state == MN_REG_IDLE)
+	if (r->state == MN_REG_IDLE || r->state == MN_REG_BEHIND_NAT)
 		r->state = MN_REG_PENDING;
 	send_register(r);
 }
@@ -237,6 +264,11 @@ void mn_reg_start_all(struct mn *mn)
 {
 	for (unsigned i = 0; i < mn->n_reg; i++)
 		start_round(&mn->reg[i]);
+}
+
+void mn_reg_start(struct mn *mn, unsigned i)
+{
+	start_round(&mn->reg[i]);
 }
 
 void mn_reg_teardown(struct mn *mn)

@@ -3,7 +3,9 @@
  * one Map-Notify tell whether the whole site is registered), retransmitted
  * 1 s doubling to 60 s until an authenticated Map-Notify echoes an
  * outstanding nonce, then refreshed every 60 s. Unsolicited Map-Notifies
- * with valid auth are acknowledged. */
+ * with valid auth are acknowledged. An RLOC NAT detection found behind a
+ * NAT is not advertised to that map-server; with nothing left, nothing is
+ * sent and the state says so. */
 #ifndef MN_REGISTER_H
 #define MN_REGISTER_H
 
@@ -21,6 +23,7 @@ enum mn_reg_state {
 	MN_REG_PENDING,      /* sent, no Map-Notify yet */
 	MN_REG_REGISTERED,   /* the last round was acknowledged */
 	MN_REG_FAILING,      /* several tries unanswered, or auth failed */
+	MN_REG_BEHIND_NAT,   /* every RLOC behind a NAT (natdetect.h): none advertised */
 };
 
 /* A round fails visibly after this many unanswered sends. */
@@ -75,6 +78,8 @@ unsigned mn_reg_save(const struct mn *mn, struct mn_reg_hist *out);
 void mn_reg_restore(struct mn *mn, const struct mn_reg_hist *h, unsigned n);
 /* Starts a fresh round at every map-server (new nonce, backoff reset). */
 void mn_reg_start_all(struct mn *mn);
+/* The same at one map-server, reg[i]. */
+void mn_reg_start(struct mn *mn, unsigned i);
 void mn_reg_teardown(struct mn *mn);
 /* A Map-Notify (buf is the whole LISP message). */
 void mn_reg_on_notify(struct mn *mn, const struct lisp_ip *src, uint16_t sport,

@@ -146,12 +146,14 @@ def malformed_catalogue():
 # a role puts it under. Types a role never takes are rx_unexpected however
 # short; datagrams above the largest LISP message never reach a role.
 # Kinds not listed: types other than Map-Request (1), Map-Reply (2),
-# Map-Notify (4) and ECM (8), rx_unexpected everywhere.
+# Map-Notify (4), Info (7: NAT detection's replies, the MN only) and ECM
+# (8), rx_unexpected everywhere.
 EXPECT = {
     "empty": "truncated",
     "one-byte-type-1": "truncated", "header-only-type-1": "truncated",
     "one-byte-type-2": "truncated", "header-only-type-2": "truncated",
     "one-byte-type-4": "truncated", "header-only-type-4": "truncated",
+    "one-byte-type-7": "truncated", "header-only-type-7": "truncated",
     "one-byte-type-8": "truncated", "header-only-type-8": "truncated",
     "reply-record-count-lies": "bad_count",       # 255 > 32 records
     "reply-locator-count-lies": "bad_count",      # 255 > 16 locators
@@ -175,7 +177,7 @@ EXPECT = {
     "notify-auth-length-lies": "bad_auth",
     "oversized": "oversized",
 }
-TAKES = {"mn": (1, 2, 4, 8), "pxtr": (1, 2)}
+TAKES = {"mn": (1, 2, 4, 7, 8), "pxtr": (1, 2)}
 
 
 def expected_counter(role, kind, msg):

@@ -131,9 +131,9 @@ legit_mark() {   # node
 }
 legit_sent() {   # node: what reached it legitimately, or might have
 	case $1 in
-	s) echo 0 ;;   # lig's tries, counted in $LAB_TMP/lig-tries
+	s) q m counters | json_get "d['mn']['info_tx']" ;;   # and lig's tries, counted in $LAB_TMP/lig-tries
 	p) q p counters | json_get "d['pxtr']['req_sent']" ;;                     # each reply
-	m) q m counters | json_get "d['mn']['req_sent'] + d['mn']['reg_sent']" ;; # each reply and notify
+	m) q m counters | json_get "d['mn']['req_sent'] + d['mn']['reg_sent'] + d['mn']['info_tx']" ;; # each reply, notify and Info-Reply
 	esac
 }
 legit_lost() {   # node

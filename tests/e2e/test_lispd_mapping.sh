@@ -194,8 +194,9 @@ ok "MN A's namespace exactly as before" same_as_before a
 
 # ---- unreachable map-server (A) while B uses a wrong key -----------------------------------------------
 # A starts with a map-server nobody answers on: Map-Registers 1, 2, 4 s
-# apart, and lispd sleeps in between. B reloads with a wrong key: the MS
-# refuses and counts, B reports its registration failing.
+# apart, and lispd sleeps in between; NAT detection's Info-Requests 1 and 2
+# s apart, after the first Map-Register, never before it. B reloads with a
+# wrong key: the MS refuses and counts, B reports its registration failing.
 DEAD_MS=203.0.113.77
 mn_conf "$EID4_A" "$EID6_A" 1 "$KEY_A" "$DEAD_MS" >"$LAB_TMP/a-dead.conf"
 cp "$LAB_TMP/b.conf" "$LAB_TMP/b.good"
@@ -205,7 +206,7 @@ auth0=$(q m counters | json_get "d['ms']['drop-auth']")
 # Map-Notify behind it already, so the checks count from here.
 notif_b=$(q b registrations | json_get "d[0]['notifies']")
 bg_in_ns "$NS_A" tshark -n -l -i eth0 -f "udp dst port 4342 and dst host $DEAD_MS" \
-	-T fields -e frame.time_epoch >"$LAB_TMP/regs.txt" 2>"$LAB_TMP/tshark.err"
+	-T fields -e frame.time_epoch -e lisp.type >"$LAB_TMP/sent.txt" 2>"$LAB_TMP/tshark.err"
 TSHARK=$LAST_PID
 capturing() { grep -q "Capturing on" "$LAB_TMP/tshark.err"; }
 wait_until 10 capturing
@@ -214,9 +215,9 @@ ok "MN A starts with an unreachable map-server" node_start a "$LAB_TMP/a-dead.co
 cpu_of() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 cpu0=$(cpu_of "${PID[a]}")
 t0=$(date +%s.%N)
-first_register() { [ -s "$LAB_TMP/regs.txt" ]; }
+first_register() { awk '$2 == 3 { found = 1 } END { exit !found }' "$LAB_TMP/sent.txt"; }
 wait_until 10 first_register
-first=$(head -1 "$LAB_TMP/regs.txt")
+first=$(awk '$2 == 3 { print $1; exit }' "$LAB_TMP/sent.txt")
 # A fixed window on purpose: the backoff's first 8.5 s, from the first
 # Map-Register on the wire (the kernel's time), is what is measured.
 sleep "$(python3 -c "import time; print(max(0, ${first:-0} + 8.5 - time.time()))")"
@@ -225,10 +226,19 @@ secs=$(python3 -c "print('%.1f' % ($(date +%s.%N) - $t0))")
 kill -INT "$TSHARK"
 wait "$TSHARK"
 LAB_PIDS=${LAB_PIDS/ $TSHARK/}
-regs=$(awk 'NR == 1 { t0 = $1 } $1 - t0 < 8.5 { printf "%.2f ", $1 - t0 }' "$LAB_TMP/regs.txt")
+at_of() {   # LISP type: when A sent it, in s after its first Map-Register
+	awk -v type="$1" '$2 == 3 && !t0 { t0 = $1 } $2 == type && t0 && $1 - t0 < 8.5 { printf "%.2f ", $1 - t0 }' \
+		"$LAB_TMP/sent.txt"
+}
+regs=$(at_of 3)
+infos=$(at_of 7)
 check "4 Map-Registers in the first 8 s (at: $regs)" "[ \$(echo $regs | wc -w) = 4 ]"
 check "... 1, 2 and 4 s apart (backoff doubles)" "echo $regs | awk '{ g1 = \$2 - \$1; g2 = \$3 - \$2; g3 = \$4 - \$3;
 	exit !(g1 > 0.8 && g1 < 1.3 && g2 > 1.8 && g2 < 2.3 && g3 > 3.8 && g3 < 4.3) }'"
+check "the first Map-Register before any Info-Request: $(head -c 80 "$LAB_TMP/sent.txt" | tr '\t\n' ': ')" \
+	"[ \"\$(awk '{ print \$2; exit }' '$LAB_TMP/sent.txt')\" = 3 ]"
+check "3 Info-Requests in the first 8 s, 1 and 2 s apart (at: $infos)" "echo $infos | awk '{ g1 = \$2 - \$1; g2 = \$3 - \$2;
+	exit !(NF == 3 && \$1 < 0.3 && g1 > 0.8 && g1 < 1.3 && g2 > 1.8 && g2 < 2.3) }'"
 check "lispd used little CPU meanwhile ($((cpu1 - cpu0)) ticks of 1/$(getconf CLK_TCK) s in $secs s)" \
 	"[ $((cpu1 - cpu0)) -lt $(($(getconf CLK_TCK) / 2)) ]"
 check "A reports the registration failing: no Map-Notify" "q a registrations | json_get \

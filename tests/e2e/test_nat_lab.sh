@@ -7,8 +7,9 @@
 # flushed binding (a rebinding) comes back on the same public port under
 # plain masquerade, on a new one under `masquerade random`, and the old
 # port is dead; an idle binding goes after the configured UDP timeout; the
-# double NAT translates twice. Last, what a user sees of lispd behind a NAT
-# today (issue 15): a mobile node registers its private address.
+# double NAT translates twice. Last, lispd behind a NAT: the mobile node
+# finds the NAT through the map-server's Info-Reply and says it is not
+# reachable there, with the NAT's public address and port.
 #
 # Needs root, nft, conntrack, socat. Namespaces lispd-e2e-<pid>-*.
 set -u
@@ -122,11 +123,11 @@ cgn_rebind() {
 }
 ok "the CGN (masquerade random) rebinds to a new port; home2 keeps its binding" cgn_rebind
 
-# ---- lispd behind the NAT today ------------------------------------------------------------
-# Issue 15's failure as a user sees it: the mobile node says "registered"
-# and the map-server holds its private address as the locator, the NAT's
-# public address only as the Map-Register's source. NAT traversal changes
-# these two checks (detection, registration through an RTR).
+# ---- lispd behind the NAT, before traversal through an RTR --------------------------------
+# The node finds the NAT with an Info-Request and says so, instead of the
+# "registered" it used to claim while every answer went to its private
+# address: the NAT's public address and port, no RTR offered (this map-server
+# advertises none), the RLOC left out of its registration.
 NAT_KEY="e2e-nat-key-never-logged"
 {
 	conf_ms
@@ -139,9 +140,17 @@ NAT_KEY="e2e-nat-key-never-logged"
 } >"$LAB_TMP/mn.conf"
 ok "lispd starts as map-server on the public network" node_start ms "$LAB_TMP/ms.conf"
 ok "lispd starts as mobile node behind the home NAT" node_start mn "$LAB_TMP/mn.conf"
-ok "today: the mobile node behind NAT reports itself registered" \
-	wait_json mn registrations "d[0]['state'] == 'registered'" 50
-check "today: the map-server holds the private address as locator, from the NAT's address" \
-	"q ms registrations | json_get \"[(x['from'], [l['address'] for l in x['locators']]) for r in d['registrations'] for x in r['xtrs']] == [('$HOME1_PUB4', ['$NAT_MN4'])]\" | grep -qx True"
+ok "behind the NAT the node says: not reachable: behind NAT" \
+	wait_json mn registrations "d[0]['state'] == 'not reachable: behind NAT'" 50
+check "... its RLOC behind NAT, seen as the NAT's public address and port (plain masquerade keeps 4342)" \
+	"q mn registrations | json_get \"[(r['rloc'], r['nat'], r['registration'], r['global'], r['rtrs']) for r in d[0]['rlocs']] == [('$NAT_MN4', 'behind NAT', 'not reachable: behind NAT', '$HOME1_PUB4:4342', [])]\" | grep -qx True"
+check "... and why: no RTR offered, traversal off" \
+	"q mn registrations | json_get \"'no RTR' in d[0]['rlocs'][0]['detail']\" | grep -qx True"
+check "the Info-Reply was taken: authenticated, our nonce, nothing refused" \
+	"q mn counters | json_get \"d['mn']['info_rx_ok'] >= 1 and d['mn']['info_rx_bad_nonce'] == 0 and d['mn']['info_rx_bad_auth'] == 0 and d['mn']['reg_behind_nat'] >= 1\" | grep -qx True"
+check "status says behind NAT for the map-server and RLOC" \
+	"q mn status | json_get \"[(n['map_server'], n['rloc'], n['nat']) for n in d['mn']['nat']] == [('$NAT_MS4', '$NAT_MN4', 'behind NAT')]\" | grep -qx True"
+check "the map-server answered the Info-Request from the NAT's address" \
+	"q ms counters | json_get \"d['ms']['info-replies-sent'] >= 1\" | grep -qx True"
 
 tap_done

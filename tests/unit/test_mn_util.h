@@ -1,7 +1,11 @@
 /* Fixture of the mobile-node protocol tests: a configuration, a real event
  * loop with millisecond timers, a cp_io that records what would be sent,
  * and helpers that decode those packets with the codec. Static inline so
- * each test program takes what it uses. Include after config.h. */
+ * each test program takes what it uses. Include after config.h.
+ *
+ * NAT detection's Info-Requests are recorded apart (info[]), so the tests
+ * of registration, resolution and SMRs count their own packets; every
+ * packet has its place in the order of all sends (seq). */
 #ifndef TEST_MN_UTIL_H
 #define TEST_MN_UTIL_H
 
@@ -71,11 +75,13 @@ struct fx_pkt {
 	struct lisp_ip dst;
 	uint16_t dport;
 	uint64_t at_ms;
+	unsigned seq;              /* among every packet sent, Info-Requests included */
 	size_t len;
 	uint8_t buf[1500];
 };
 
 #define FX_MAX_PKTS 64
+#define FX_MAX_INFO 128
 
 struct fx {
 	struct ev_loop *loop;
@@ -89,6 +95,9 @@ struct fx {
 	uint64_t nonce;
 	unsigned n;
 	struct fx_pkt pkt[FX_MAX_PKTS];
+	unsigned n_info;           /* Info-Requests */
+	struct fx_pkt info[FX_MAX_INFO];
+	unsigned n_sent;           /* both */
 	/* Scratch for decoding what was sent (large structs). */
 	struct lisp_msg msg;
 	struct lisp_map_request req;
@@ -102,9 +111,16 @@ static inline int fx_send(void *ctx, const struct lisp_ip *src, const struct lis
 	struct fx_pkt *p;
 
 	assert_true(len <= sizeof(p->buf));
-	if (f->n == FX_MAX_PKTS)
-		fail_msg("more than %d packets sent", FX_MAX_PKTS);
-	p = &f->pkt[f->n++];
+	if (lisp_msg_type(buf, len) == LISP_INFO) {
+		if (f->n_info == FX_MAX_INFO)
+			fail_msg("more than %d Info-Requests sent", FX_MAX_INFO);
+		p = &f->info[f->n_info++];
+	} else {
+		if (f->n == FX_MAX_PKTS)
+			fail_msg("more than %d packets sent", FX_MAX_PKTS);
+		p = &f->pkt[f->n++];
+	}
+	p->seq = f->n_sent++;
 	p->has_src = src != NULL;
 	if (src)
 		p->src = *src;
@@ -147,6 +163,9 @@ static inline void fx_fast_timing(struct mn_timing *t)
 	t->smr_interval_ms = 100;
 	t->smr_hold_ms = 1;
 	t->ttl_unit_ms = 100;
+	t->nat_retx_first_ms = 20;
+	t->nat_retry_ms = 200;
+	t->nat_refresh_max_ms = 300;
 }
 
 /* mn over cfg_text, not started, mirroring its map-cache into the BPF map
@@ -207,18 +226,31 @@ static inline void fx_run(struct fx *f, unsigned ms)
 		assert_int_equal(ev_loop_once(f->loop, (int)(end - now)), 0);
 }
 
-/* Runs until n packets were sent in total, failing after max_ms. */
-static inline void fx_run_until(struct fx *f, unsigned n, unsigned max_ms)
+/* Runs until *count reaches n, failing after max_ms. */
+static inline void fx_run_until_count(struct fx *f, const unsigned *count, const char *what,
+				      unsigned n, unsigned max_ms)
 {
 	uint64_t end = ev_now_ms(f->loop) + max_ms;
 
-	while (f->n < n) {
+	while (*count < n) {
 		uint64_t now = ev_now_ms(f->loop);
 
 		if (now >= end)
-			fail_msg("%u packets after %u ms, want %u", f->n, max_ms, n);
+			fail_msg("%u %s after %u ms, want %u", *count, what, max_ms, n);
 		assert_int_equal(ev_loop_once(f->loop, (int)(end - now)), 0);
 	}
+}
+
+/* Runs until n packets were sent in total, failing after max_ms. */
+static inline void fx_run_until(struct fx *f, unsigned n, unsigned max_ms)
+{
+	fx_run_until_count(f, &f->n, "packets", n, max_ms);
+}
+
+/* The same for Info-Requests. */
+static inline void fx_run_until_info(struct fx *f, unsigned n, unsigned max_ms)
+{
+	fx_run_until_count(f, &f->n_info, "Info-Requests", n, max_ms);
 }
 
 static inline void fx_rx(struct fx *f, const char *from, uint16_t sport, const uint8_t *buf,

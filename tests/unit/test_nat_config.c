@@ -93,7 +93,8 @@ static void test_mn_sample(void **state)
 	assert_int_equal(c.n_notes, 1);
 	assert_note(&c, 0, path, tu_file_line_of(path, "nat_traversal_support", 1),
 		    "nat_traversal_support");
-	assert_non_null(strstr(c.notes[0], "as if it were not behind a NAT"));
+	assert_non_null(strstr(c.notes[0], "leaves that address out of its registration "
+					   "(\"not reachable: behind NAT\")"));
 	lispd_config_free(&c);
 }
 
