@@ -74,10 +74,21 @@ bool journal_exists(const struct journal *j)
 	return access(j->path, F_OK) == 0;
 }
 
+/* The copy journal_drop writes before its rename: a kill between the two
+ * leaves it, and the journal it was cut from is still whole. */
+static void drop_copy_path(const struct journal *j, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s.new", j->path);
+}
+
 void journal_remove(struct journal *j)
 {
+	char tmp[sizeof(j->path) + 8];
+
 	journal_close(j);
 	unlink(j->path);
+	drop_copy_path(j, tmp, sizeof(tmp));
+	unlink(tmp);
 }
 
 int journal_drop(const struct journal *j, journal_match match, const void *ctx)
@@ -89,7 +100,7 @@ int journal_drop(const struct journal *j, journal_match match, const void *ctx)
 	FILE *in, *out;
 	int rc = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.new", j->path);
+	drop_copy_path(j, tmp, sizeof(tmp));
 	in = fopen(j->path, "re");
 	if (!in)
 		return -1;
@@ -200,8 +211,10 @@ int journal_replay(struct journal *j, journal_undo undo, void *ctx, char *errbuf
 	bool failed = false;
 
 	if (entries_read(j->path, &e)) {
-		if (errno == ENOENT)
+		if (errno == ENOENT) {
+			journal_remove(j);
 			return 0;
+		}
 		snprintf(errbuf, errlen, "%s: %s", j->path, strerror(errno));
 		return -1;
 	}

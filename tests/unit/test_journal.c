@@ -243,6 +243,27 @@ static void test_drop_removes_one_entry(void **st)
 	assert_null(read_file("host.state.new"));
 }
 
+/* Killed inside a drop, between its copy and the rename: the journal is
+ * whole and replays; the copy goes with it, here and with no journal left. */
+static void test_replay_removes_a_drop_cut_short(void **st)
+{
+	struct undone u = { 0 };
+	struct journal j;
+	char err[256];
+
+	(void)st;
+	write_file("host.state", "first 1\nsecond 2\n");
+	write_file("host.state.new", "first 1\n");
+	journal_init(&j, dir, "host.state");
+	assert_int_equal(journal_replay(&j, record_undo, &u, err, sizeof(err)), 0);
+	assert_int_equal(u.n, 2);
+	assert_null(read_file("host.state"));
+	assert_null(read_file("host.state.new"));
+	write_file("host.state.new", "first 1\n");
+	assert_int_equal(journal_replay(&j, record_undo, &u, err, sizeof(err)), 0);
+	assert_null(read_file("host.state.new"));
+}
+
 /* ---- the entries of an attach ------------------------------------------------- */
 
 static void test_attach_entries_for_what_is_missing(void **st)
@@ -340,6 +361,7 @@ int main(void)
 		T(test_replays_a_host_journal_of_earlier_builds),
 		T(test_replays_a_pxtr_journal_of_earlier_builds),
 		T(test_drop_removes_one_entry),
+		T(test_replay_removes_a_drop_cut_short),
 		T(test_attach_entries_for_what_is_missing),
 		T(test_attach_entry_for_a_qdisc_once_per_interface),
 		T(test_attach_undo_removes_only_an_empty_pin_dir),
