@@ -5,13 +5,19 @@
  * refused and counted. The NATed nodes are committed with the lib's
  * dp_nat_put, as the RTR's control plane does; frames are built here (LISP
  * header by the codec) and the results read as a receiver would. Also the
- * lib's commit and walk of NATed nodes, and the RTR's attach and detach in
- * a private network and mount namespace. */
+ * lib's commit and walk of NATed nodes, the RTR's attach and detach in a
+ * private network and mount namespace, and both ways through a real
+ * kernel (a veth pair, frames sent and caught with AF_PACKET). */
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include "dp_attach.h"
 #include "dp_link.h"
+#include "dp_mcache.h"
 #include "dp_nat.h"
 #include "test_bpf_util.h"
 
@@ -167,15 +173,15 @@ static void from_node_init(struct tb_lisp *l, uint8_t inner, const char *dst)
  * port of G, no UDP checksum, DF, TOS of the inner packet, LISP header
  * with N (and the instance-id), TTL ttl in both headers, then exactly the
  * inner packet one hop further. */
-static void check_to_node(const struct run *r, const struct tb_lisp *l, const char *rloc,
-			  const char *g, uint16_t port, uint8_t ttl, uint32_t iid)
+static void check_to_node_frame(const uint8_t *out, size_t n, const struct tb_lisp *l,
+				const char *rloc, const char *g, uint16_t port, uint8_t ttl,
+				uint32_t iid)
 {
 	uint8_t want[TB_PKT_MAX], a[16];
 	size_t want_len = tb_inner_ttl(want, &l->inner, ttl);
 	struct tb_lisp_seen o;
 
-	assert_int_equal(r->verdict, TB_ACT_REDIRECT);
-	tb_assert_read_lisp(r->out, r->out_len, &o);
+	tb_assert_read_lisp(out, n, &o);
 	assert_int_equal(o.family, LISPD_AF_INET);
 	tb_addr(a, LISPD_AF_INET, rloc);
 	assert_memory_equal(o.src, a, 16);
@@ -195,22 +201,35 @@ static void check_to_node(const struct run *r, const struct tb_lisp *l, const ch
 	assert_memory_equal(o.inner, want, want_len);
 }
 
+static void check_to_node(const struct run *r, const struct tb_lisp *l, const char *rloc,
+			  const char *g, uint16_t port, uint8_t ttl, uint32_t iid)
+{
+	assert_int_equal(r->verdict, TB_ACT_REDIRECT);
+	check_to_node_frame(r->out, r->out_len, l, rloc, g, port, ttl, iid);
+}
+
 /* Re-encapsulated as an ITR does: from our RLOC of the family to loc, UDP
  * 4341 from a port of the flow hash, TTL ttl in both headers, the inner
  * packet one hop further. */
-static void check_from_node(const struct run *r, const struct tb_lisp *l, uint8_t family,
-			    const char *loc, uint8_t ttl)
+static void check_from_node_frame(const uint8_t *out, size_t n, const struct tb_lisp *l,
+				  uint8_t family, const char *loc, uint8_t ttl)
 {
 	uint8_t want[TB_PKT_MAX];
 	size_t want_len = tb_inner_ttl(want, &l->inner, ttl);
 	struct tb_lisp_seen o;
 
-	assert_int_equal(r->verdict, TB_ACT_REDIRECT);
-	tb_assert_encap(r->out, r->out_len, family, eid_of(family, RTR4, RTR6), loc, &o);
+	tb_assert_encap(out, n, family, eid_of(family, RTR4, RTR6), loc, &o);
 	assert_int_equal(o.ttl, ttl);
 	assert_false(o.lisp.i);
 	assert_int_equal(o.inner_len, want_len);
 	assert_memory_equal(o.inner, want, want_len);
+}
+
+static void check_from_node(const struct run *r, const struct tb_lisp *l, uint8_t family,
+			    const char *loc, uint8_t ttl)
+{
+	assert_int_equal(r->verdict, TB_ACT_REDIRECT);
+	check_from_node_frame(r->out, r->out_len, l, family, loc, ttl);
 }
 
 /* ---- a) to a NATed node -------------------------------------------------------- */
@@ -779,18 +798,20 @@ static void test_lib_commit_refused(void **state)
 
 /* ---- attach and detach ------------------------------------------------------------ */
 
-/* A bpffs of this test's own, in a private mount namespace: nothing is
- * pinned where a running lispd could see it. Returns the pin directory (not
- * created yet: attach makes it). */
-static const char *private_bpffs(void)
+/* A pin directory on a bpffs of this process's own, in a private mount
+ * namespace: nothing is pinned where a running lispd could see it. Not
+ * created yet: attach makes it. */
+static const char *private_pin_dir(const char *name)
 {
 	static char dir[] = "/tmp/test_bpf_rtr.XXXXXX";
-	static char pin[sizeof(dir) + 8];
+	static char pin[sizeof(dir) + 16];
+	static bool mounted;
 
-	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    !mkdtemp(dir) || mount("bpf", dir, "bpf", 0, NULL))
+	if (!mounted && (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+			 !mkdtemp(dir) || mount("bpf", dir, "bpf", 0, NULL)))
 		fail_msg("private bpffs: %s", strerror(errno));
-	snprintf(pin, sizeof(pin), "%s/rtr", dir);
+	mounted = true;
+	snprintf(pin, sizeof(pin), "%s/%s", dir, name);
 	return pin;
 }
 
@@ -812,7 +833,7 @@ static uint32_t prog_at(const char *dev)
  * (filters, qdiscs, pins, the directory). */
 static void test_attach_detach(void **state)
 {
-	const char *pin = private_bpffs();
+	const char *pin = private_pin_dir("rtr");
 	struct dp_rtr_opts o;
 	struct dp_nat_entry e;
 	struct dp_link_info li;
@@ -871,6 +892,136 @@ static void test_attach_detach(void **state)
 	assert_int_equal(err.errnum, ENOENT);
 }
 
+/* ---- through a real kernel ----------------------------------------------------- */
+
+/* The RTR attached at the ingress of rtrk (a veth holding RTR4), whose
+ * peer rtrkp stands for the network: G and the peer's RLOC lie behind
+ * rtrk, their neighbours fixed, so that bpf_redirect_neigh has what it
+ * needs. */
+static const char *const kernel_lab[] = {
+	"ip link add rtrk type veth peer name rtrkp",
+	"ip link set rtrk up",
+	"ip link set rtrkp up",
+	"ip addr add " RTR4 "/24 dev rtrk",
+	"ip route add 203.0.113.0/24 dev rtrk",
+	"ip neigh add " NODE_G " lladdr 02:00:00:00:00:99 dev rtrk",
+	"ip neigh add " PEER_RLOC4 " lladdr 02:00:00:00:00:98 dev rtrk",
+};
+
+/* Sends frame f into rtrk (from its peer) and returns the first frame
+ * leaving rtrk with UDP destination port dport, into out. */
+static size_t through_rtrk(int fd, uint8_t *f, size_t n, uint16_t dport, uint8_t *out)
+{
+	struct sockaddr_ll to = { .sll_family = AF_PACKET };
+	struct dp_link_info rtrk;
+
+	assert_int_equal(dp_link_get("rtrk", &rtrk), 0);
+	memcpy(f, rtrk.mac, 6);   /* addressed to rtrk, as a router's neighbour would */
+	to.sll_ifindex = (int)if_nametoindex("rtrkp");
+	to.sll_halen = 6;
+	memcpy(to.sll_addr, rtrk.mac, 6);
+	assert_int_equal(sendto(fd, f, n, 0, (struct sockaddr *)&to, sizeof(to)), (ssize_t)n);
+	for (int tries = 0; tries < 50; tries++) {
+		struct sockaddr_ll from;
+		socklen_t fl = sizeof(from);
+		ssize_t got = recvfrom(fd, out, TB_PKT_MAX, 0, (struct sockaddr *)&from, &fl);
+
+		if (got < 0)
+			break;
+		if (from.sll_pkttype == PACKET_OUTGOING || got < 14 + 20 + 8 ||
+		    tb_get16(out + 12) != 0x0800 || out[14 + 9] != 17)
+			continue;
+		if (tb_get16(out + 14 + 20 + 2) == dport)
+			return (size_t)got;
+	}
+	fail_msg("nothing came out of rtrk to port %u", dport);
+	return 0;
+}
+
+/* What BPF_PROG_TEST_RUN cannot show: the kernel takes the rewritten skb
+ * (its protocol, the neighbour lookup of bpf_redirect_neigh) and sends
+ * both kinds out of the interface, addressed to the next hop. */
+static void test_through_the_kernel(void **state)
+{
+	static const uint8_t mac_g[6] = { 2, 0, 0, 0, 0, 0x99 }, mac_peer[6] = { 2, 0, 0, 0, 0, 0x98 };
+	struct timeval tmo = { .tv_sec = 1 };
+	uint8_t in[TB_PKT_MAX], inner[TB_PKT_MAX], out[TB_PKT_MAX];
+	struct dp_rtr_opts o;
+	struct dp_mapping m;
+	struct dp_nat_entry e;
+	struct dp_handle h;
+	struct dp_err err;
+	uint64_t stats[DP_STAT_MAX];
+	size_t in_len, inner_len, n;
+	struct tb_lisp l;
+	int fd;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(kernel_lab) / sizeof(kernel_lab[0]); i++) {
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "%s >/dev/null 2>&1", kernel_lab[i]);
+		if (system(cmd))
+			fail_msg("lab setup failed: %s", kernel_lab[i]);
+	}
+	memset(&o, 0, sizeof(o));
+	o.pin_dir = private_pin_dir("rtrk");
+	o.n_rlocs = 1;
+	parse_ip(RTR4, &o.rlocs[0].addr);
+	o.rlocs[0].dev = "rtrk";
+	if (dp_rtr_attach(&o, &err))
+		fail_msg("dp_rtr_attach: %s", err.msg);
+	if (dp_open(&h, o.pin_dir, &err))
+		fail_msg("dp_open: %s", err.msg);
+	memset(&e, 0, sizeof(e));
+	parse_prefix(NODE_EID4 "/32", &e.eid);
+	parse_ip(NODE_G, &e.global);
+	e.global_port = NODE_G1;
+	parse_ip(RTR4, &e.rtr_rloc);
+	memset(&m, 0, sizeof(m));
+	parse_prefix(PEER_EID4 "/32", &m.eid);
+	m.n_loc = 1;
+	parse_ip(PEER_RLOC4, &m.loc[0].addr);
+	m.loc[0].priority = 1;
+	m.loc[0].weight = 1;
+	m.loc[0].up = true;
+	if (dp_nat_put(&h, &e, &err) || dp_mcache_put(&h, &m, &err))
+		fail_msg("filling the maps: %s", err.msg);
+	parse_prefix(NODE_EID6 "/128", &e.eid);
+	if (dp_nat_put(&h, &e, &err))
+		fail_msg("dp_nat_put: %s", err.msg);
+
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	assert_true(fd >= 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)), 0);
+	{
+		struct sockaddr_ll at = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+					  .sll_ifindex = (int)if_nametoindex("rtrkp") };
+
+		assert_int_equal(bind(fd, (struct sockaddr *)&at, sizeof(at)), 0);
+	}
+
+	to_node_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
+	in_len = tb_lisp_build(&l, in, inner, &inner_len);
+	n = through_rtrk(fd, in, in_len, NODE_G1, out);
+	assert_memory_equal(out, mac_g, 6);
+	check_to_node_frame(out, n, &l, RTR4, NODE_G, NODE_G1, 63, 0);
+
+	from_node_init(&l, LISPD_AF_INET, PEER_EID4);
+	in_len = tb_lisp_build(&l, in, inner, &inner_len);
+	n = through_rtrk(fd, in, in_len, LISPD_DATA_PORT, out);
+	assert_memory_equal(out, mac_peer, 6);
+	check_from_node_frame(out, n, &l, LISPD_AF_INET, PEER_RLOC4, 63);
+
+	assert_int_equal(dp_stats_read(&h, stats, &err), 0);
+	assert_int_equal(stats[LISPD_STAT_RTR_TO_NAT], 1);
+	assert_int_equal(stats[LISPD_STAT_RTR_FROM_NAT], 1);
+	close(fd);
+	dp_close(&h);
+	if (dp_rtr_detach(o.pin_dir, &err))
+		fail_msg("dp_rtr_detach: %s", err.msg);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -885,8 +1036,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_open_relay, setup, tb_teardown),
 		cmocka_unit_test_setup_teardown(test_lib_commit_walk, setup_bare, tb_teardown),
 		cmocka_unit_test_setup_teardown(test_lib_commit_refused, setup_bare, tb_teardown),
-		/* Last: it moves the process into a mount namespace of its own. */
+		/* Last: they move the process into a mount namespace of its own. */
 		cmocka_unit_test(test_attach_detach),
+		cmocka_unit_test(test_through_the_kernel),
 	};
 	static struct tb_tests l;
 
