@@ -66,6 +66,7 @@ int dp_open(struct dp_handle *h, const char *pin_dir, struct dp_err *err)
 		{ &h->stats_fd, LISPD_MAP_STATS },
 		{ &h->miss_rb_fd, LISPD_MAP_MISS_RB },
 	};
+
 	dp_handle_init(h);
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		*maps[i].fd = pinned_open(pin_dir, maps[i].name, err);
