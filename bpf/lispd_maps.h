@@ -44,6 +44,7 @@
 #define LISPD_MAP_MISS_TB "lispd_miss_tb"
 #define LISPD_MAP_EID_SPACE "lispd_eid_space"   /* PxTR object only */
 #define LISPD_MAP_LOCAL_RLOC "lispd_rlocs"
+#define LISPD_MAP_NAT "lispd_nat"               /* RTR object only */
 
 #define LISPD_MCACHE_MAX 65536
 #define LISPD_LOCAL_EID_MAX 64
@@ -51,6 +52,7 @@
 #define LISPD_MISS_RB_BYTES (256 * 1024)
 #define LISPD_EID_SPACE_MAX 4096
 #define LISPD_LOCAL_RLOC_MAX 16
+#define LISPD_NAT_MAX 16384
 
 enum lispd_family {
 	LISPD_AF_NONE = 0,
@@ -245,6 +247,29 @@ struct lispd_eid_space_val {
 LISPD_LAYOUT_SIZE(lispd_eid_space_val, 4);
 LISPD_LAYOUT_AT(lispd_eid_space_val, flags, 0);
 
+/* ---- NATed nodes of an RTR: LPM_TRIE, key struct lispd_mc_key ------------
+ * One entry per node behind a NAT whose registration the RTR relayed and
+ * the map-server confirmed (docs/NAT.md 4.2): its EID prefix -> where its
+ * NAT lets packets in. Data to the prefix is re-encapsulated from rtr_rloc,
+ * UDP 4342, to global_addr:global_port (the reverse of the node's register
+ * flow); data from the prefix is relayed only when its outer source is
+ * global_addr. IPv4 only, as NAT traversal is (the draft). */
+struct lispd_nat_entry {
+	__u8 global_addr[4];   /* G: the NAT's public address */
+	__u16 global_port;     /* g1: its public port of the node's register flow, host order */
+	__u8 flags;            /* reserved, 0 */
+	__u8 pad;
+	__u8 rtr_rloc[4];      /* R: our RLOC the node registered through (in lispd_rlocs) */
+	__u8 private_rloc[4];  /* P: the node's RLOC behind the NAT (for status) */
+};
+LISPD_LAYOUT_SIZE(lispd_nat_entry, 16);
+LISPD_LAYOUT_AT(lispd_nat_entry, global_addr, 0);
+LISPD_LAYOUT_AT(lispd_nat_entry, global_port, 4);
+LISPD_LAYOUT_AT(lispd_nat_entry, flags, 6);
+LISPD_LAYOUT_AT(lispd_nat_entry, pad, 7);
+LISPD_LAYOUT_AT(lispd_nat_entry, rtr_rloc, 8);
+LISPD_LAYOUT_AT(lispd_nat_entry, private_rloc, 12);
+
 /* ---- miss events ----------------------------------------------------------- */
 
 enum lispd_miss_reason {
@@ -339,6 +364,16 @@ enum lispd_stat {
 	/* MN decap source check (LISPD_CFG_DECAP_SRC_CHECK) */
 	LISPD_STAT_DROP_DECAP_SRC_UNKNOWN,  /* inner source not in the map-cache */
 	LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC, /* outer source not a locator of its entry */
+	/* RTR (lispd_rtr): LISP data to or from a NATed node (lispd_nat) */
+	LISPD_STAT_RTR_TO_NAT,              /* to a NATed node: re-encapsulated to its G:g1 */
+	LISPD_STAT_RTR_FROM_NAT,            /* from a NATed node: re-encapsulated to the destination's RLOC */
+	LISPD_STAT_RTR_FROM_NAT_PETR,       /* from a NATed node: re-encapsulated to a PETR */
+	LISPD_STAT_DROP_RTR_UNKNOWN_EID,    /* neither inner address a NATed node: no open relay */
+	LISPD_STAT_DROP_RTR_SRC_NOT_GLOBAL, /* inner source a NATed node, outer source not its NAT */
+	LISPD_STAT_DROP_RTR_LOOP,           /* from our own RLOC, or mapped to it */
+	LISPD_STAT_DROP_RTR_TTL,            /* TTL / hop limit would reach 0 */
+	LISPD_STAT_DROP_RTR_TOO_BIG,        /* too big for the interface once re-encapsulated */
+	LISPD_STAT_DROP_RTR_GSO_FAMILY,     /* GSO packet whose outer family would change */
 	LISPD_STAT_MAX,
 };
 

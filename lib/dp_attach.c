@@ -278,18 +278,6 @@ static int setup_lmn(const struct dp_attach_opts *o, const char *lmn, const stru
 	return 0;
 }
 
-int dp_skel_load(struct bpf_object_skeleton *s, const char *what, const char *pin_dir,
-		 struct dp_err *err)
-{
-	int rc = bpf_object__load_skeleton(s);
-
-	if (rc)
-		return dp_fail(err, rc, "loading %s failed: %s (pinned maps under %s from "
-			       "another build? detach first; libbpf logged details)", what,
-			       strerror(-rc), pin_dir);
-	return 0;
-}
-
 static int load_skel(struct lispd_tc **out, const char *pin_dir, struct dp_err *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
@@ -322,28 +310,17 @@ static int attach_decap_devs(const struct dp_attach_opts *o, const struct dp_sta
 	for (unsigned i = 0; i < o->n_decap_devs; i++) {
 		struct dp_state_dev *d = &st->decap[st->n_decap];
 		const struct dp_state_dev *pd;
-		struct dp_link_info li;
-		bool created_q = false;
-		int rc = dp_link_get(o->decap_devs[i], &li);
 
-		if (rc == -ENODEV)
-			return dp_fail(err, ENODEV, "interface %s not found", o->decap_devs[i]);
-		if (rc)
-			return dp_fail(err, -rc, "%s: %s", o->decap_devs[i], strerror(-rc));
-		pd = prev_decap(prev, li.ifindex);
-		memset(d, 0, sizeof(*d));
-		d->ifindex = li.ifindex;
-		snprintf(d->name, sizeof(d->name), "%s", o->decap_devs[i]);
+		if (dp_ingress_dev(d, o->decap_devs[i], err))
+			return -1;
+		pd = prev_decap(prev, d->ifindex);
 		if (pd) {
 			d->prog_id = pd->prog_id;
 			d->created_qdisc = pd->created_qdisc;
 		}
-		if (dp_tc_attach(li.ifindex, o->decap_devs[i], true,
-				 bpf_program__fd(skel->progs.lispd_decap), PROG_DECAP,
-				 pd ? pd->prog_id : 0, o->force, &created_q, &d->prog_id, err))
+		if (dp_ingress_on(d, bpf_program__fd(skel->progs.lispd_decap), PROG_DECAP, o->force,
+				  err))
 			return -1;
-		if (created_q)
-			d->created_qdisc = 1;
 		st->n_decap++;
 	}
 	return 0;
@@ -479,70 +456,4 @@ int dp_attach_decap_dev(const char *pin_dir, int prog_fd, const char *dev, struc
 	}
 	close(fd);
 	return rc;
-}
-
-/* ---- shared by both attaches ------------------------------------------------ */
-
-int dp_record_open(const char *pin_dir, const char *name, uint32_t value_size,
-		   struct dp_err *err)
-{
-	char path[4096];
-	int fd;
-
-	dp_pin_path(path, sizeof(path), pin_dir, name);
-	fd = bpf_obj_get(path);
-	if (fd >= 0)
-		return fd;
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, sizeof(uint32_t), value_size, 1, NULL);
-	if (fd < 0)
-		return dp_fail(err, errno, "creating map %s: %s", name, strerror(errno));
-	if (bpf_obj_pin(fd, path)) {
-		int e = errno;
-
-		close(fd);
-		return dp_fail(err, e, "pinning %s: %s", path, strerror(e));
-	}
-	return fd;
-}
-
-int dp_record_read(const char *pin_dir, const char *name, void *value, struct dp_err *err)
-{
-	char path[4096];
-	uint32_t zero = 0;
-	int fd, rc;
-
-	dp_pin_path(path, sizeof(path), pin_dir, name);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return dp_fail(err, errno, "nothing attached at %s", pin_dir);
-	rc = bpf_map_lookup_elem(fd, &zero, value);
-	if (rc) {
-		int e = errno;
-
-		close(fd);
-		return dp_fail(err, e, "reading %s: %s", name, strerror(e));
-	}
-	close(fd);
-	return 0;
-}
-
-int dp_record_write(int fd, const char *name, const void *value, struct dp_err *err)
-{
-	uint32_t zero = 0;
-
-	if (bpf_map_update_elem(fd, &zero, value, BPF_ANY))
-		return dp_fail(err, errno, "writing %s: %s", name, strerror(errno));
-	return 0;
-}
-
-void dp_unpin_all(const char *pin_dir, const char *const *names, size_t n, bool rm_dir)
-{
-	char path[4096];
-
-	for (size_t i = 0; i < n; i++) {
-		dp_pin_path(path, sizeof(path), pin_dir, names[i]);
-		unlink(path);
-	}
-	if (rm_dir)
-		rmdir(pin_dir);
 }

@@ -5,7 +5,7 @@
  * files), so the matching detach, a later process, removes that and
  * nothing else.
  *
- * Two data planes, never sharing a pin directory:
+ * Three data planes, never sharing a pin directory:
  *  - the mobile node's (bpf/lispd_tc.bpf.c, dp_attach.c): creates the lmn
  *    veth if needed, TC egress on lmn, TC ingress on the RLOC interfaces;
  *  - the PxTR's (bpf/lispd_pxtr.bpf.c, dp_attach_pxtr.c): lispd_petr_decap
@@ -14,6 +14,10 @@
  *    (net.ipv4.ip_forward, net.ipv6.conf.all.forwarding): decapsulated
  *    PETR traffic is routed by the stack. Not set here: it is the router's
  *    policy, and a test or the daemon sets it deliberately.
+ *  - the RTR's (bpf/lispd_rtr.bpf.c, dp_attach_rtr.c): lispd_rtr at TC
+ *    ingress of every interface holding one of its RLOCs, and the NATed
+ *    nodes it serves (dp_nat.h). Re-encapsulated packets leave by
+ *    bpf_redirect_neigh: no forwarding sysctl needed.
  *
  * No printing: every failure fills a struct dp_err naming the cause. */
 #ifndef DP_ATTACH_H
@@ -166,7 +170,50 @@ int dp_pxtr_detach(const char *pin_dir, struct dp_err *err);
  * Unpins them; the directory and qdiscs are the caller's to judge. */
 void dp_pxtr_unpin_partial(const char *pin_dir);
 
-/* ---- shared by both attaches ---------------------------------------------------- */
+/* ---- the RTR --------------------------------------------------------------------- */
+
+#define DP_RTR_STATE_MAP "lispd_rtr_att"
+#define DP_RTR_MAX_RLOCS DP_MAX_LOCAL_RLOCS
+
+/* An RLOC of the RTR and the interface holding it. */
+struct dp_rtr_rloc {
+	struct lisp_ip addr;
+	const char *dev;
+};
+
+struct dp_rtr_opts {
+	const char *pin_dir;        /* NULL: DP_RTR_PIN_DIR_DEFAULT */
+	/* Every RLOC of the RTR (at least one; IPv4 for NATed nodes): data to
+	 * any of them is taken in, lispd_rtr sits at the ingress of each
+	 * interface named. The first of each family is the source toward
+	 * mapped destinations (its interface the way out); a NATed node's
+	 * packets leave from the RLOC it registered through. */
+	unsigned n_rlocs;
+	struct dp_rtr_rloc rlocs[DP_RTR_MAX_RLOCS];
+	uint32_t iid;               /* 0 = instance-ids off */
+	/* Toward a natively-forward entry, and on a miss with DP_MISS_PETR. */
+	unsigned n_petrs;
+	struct lisp_ip petrs[DP_MAX_PETRS];
+	enum dp_miss_policy miss_policy;
+	bool force;                 /* replace another program at our handle/prio */
+};
+
+/* Idempotent: attaching again (on the same interfaces) reloads the
+ * program against the same pinned maps (map-cache and NATed nodes kept),
+ * rewrites the config and RLOCs and replaces our filters in place. 0 or
+ * -1. */
+int dp_rtr_attach(const struct dp_rtr_opts *o, struct dp_err *err);
+
+/* Removes our filters, qdiscs attach created, the pins and the pin
+ * directory if attach made it. -1 with ENOENT when nothing is attached. */
+int dp_rtr_detach(const char *pin_dir, struct dp_err *err);
+
+/* What a dp_rtr_attach cut short before it wrote its state record leaves
+ * in pin_dir: the maps it pinned. Unpins them; the directory and qdiscs
+ * are the caller's to judge. */
+void dp_rtr_unpin_partial(const char *pin_dir);
+
+/* ---- shared by every attach ------------------------------------------------------ */
 
 /* The attach record: a single-entry array map <pin_dir>/<name>. open
  * creates and pins one of value_size bytes when absent; read copies it
@@ -187,5 +234,22 @@ int dp_skel_load(struct bpf_object_skeleton *s, const char *what, const char *pi
 /* Unlinks <pin_dir>/<names[i]> for each name (missing ones are fine), then
  * the directory itself when rm_dir. Best effort: nothing to report. */
 void dp_unpin_all(const char *pin_dir, const char *const *names, size_t n, bool rm_dir);
+
+/* One interface carrying our ingress filter, as recorded (struct
+ * dp_state_dev): d for dev, its ifindex resolved, nothing attached yet
+ * (ENODEV: "interface not found"). */
+int dp_ingress_dev(struct dp_state_dev *d, const char *dev, struct dp_err *err);
+
+/* Puts prog_fd (kernel program name prog) at d's ingress, replacing the
+ * program d->prog_id names when ours (or any, force); d->prog_id becomes
+ * its id, d->created_qdisc is set when the clsact qdisc was made here. */
+int dp_ingress_on(struct dp_state_dev *d, int prog_fd, const char *prog, bool force,
+		  struct dp_err *err);
+
+/* Removes our filter (program our_id or named prog) from the ingress of
+ * ifindex (dev names it in errors), then the clsact qdisc when
+ * destroy_qdisc. An interface gone took both along: 0. 0 or -1. */
+int dp_ingress_off(int ifindex, const char *dev, uint32_t our_id, const char *prog,
+		   bool destroy_qdisc, struct dp_err *err);
 
 #endif

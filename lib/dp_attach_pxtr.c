@@ -1,7 +1,6 @@
 #include "dp_attach.h"
 
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,22 +36,6 @@ static const char *const pinned_maps[] = {
 	LISPD_MAP_MISS_RB, LISPD_MAP_MISS_SEEN, LISPD_MAP_MISS_TB, LISPD_MAP_EID_SPACE,
 	LISPD_MAP_LOCAL_RLOC, DP_PXTR_STATE_MAP,
 };
-
-/* ---- TC filters at our handle/prio (dp_tc.h's), at ingress only ---------- */
-
-static int ingress_detach(int ifindex, const char *dev, uint32_t our_id, const char *name,
-			  bool destroy_qdisc, struct dp_err *err)
-{
-	char ifname[IF_NAMESIZE];
-
-	if (ifindex <= 0 || !if_indextoname((unsigned)ifindex, ifname))
-		return 0;   /* the interface is gone, and our filter with it */
-	if (dp_tc_detach(ifindex, dev, true, our_id, name, err))
-		return -1;
-	if (destroy_qdisc)
-		dp_tc_qdisc_destroy(ifindex);
-	return 0;
-}
 
 /* The runtime config (no lmn: decapsulated packets go to the stack, not to
  * an interface) and the EID space. */
@@ -106,9 +89,9 @@ static int state_read(const char *pin, struct pxtr_state *st, struct dp_err *err
 
 static int teardown(const struct pxtr_state *st, const char *pin, struct dp_err *err)
 {
-	if (ingress_detach(st->rloc_ifindex, st->rloc_name, st->petr_prog_id, PROG_PETR,
+	if (dp_ingress_off(st->rloc_ifindex, st->rloc_name, st->petr_prog_id, PROG_PETR,
 			   st->flags & ST_CREATED_QDISC_RLOC, err) ||
-	    ingress_detach(st->native_ifindex, st->native_name, st->pitr_prog_id, PROG_PITR,
+	    dp_ingress_off(st->native_ifindex, st->native_name, st->pitr_prog_id, PROG_PITR,
 			   st->flags & ST_CREATED_QDISC_NATIVE, err))
 		return -1;
 	dp_unpin_all(pin, pinned_maps, sizeof(pinned_maps) / sizeof(pinned_maps[0]),

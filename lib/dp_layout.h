@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dp_err.h"
 #include "lisp_addr.h"
 #include "lispd_maps.h"
 
@@ -33,6 +34,14 @@ int dp_mc_key_of(struct lispd_mc_key *key, uint32_t iid, const struct lisp_prefi
 
 /* The prefix a map-cache key stands for (has_iid set when iid != 0). */
 void dp_mc_key_to_prefix(const struct lispd_mc_key *key, struct lisp_prefix *p);
+
+/* Visits every entry of the prefix map fd (map-cache, EID space, NATed
+ * nodes), its value read into value (the map's value size); entries
+ * deleted meanwhile are skipped. Stops early when cb returns non-zero (-1
+ * when that was negative); map names the map in err. */
+typedef int (*dp_prefix_cb)(const struct lispd_mc_key *key, const void *value, void *ctx);
+int dp_prefix_walk(int fd, void *value, dp_prefix_cb cb, void *ctx, const char *map,
+		   struct dp_err *err);
 
 /* Exact-address key (local EIDs, miss dedupe). Returns 0 or -1. */
 int dp_eid_key(struct lispd_eid_key *key, uint32_t iid, uint8_t family, const void *addr);

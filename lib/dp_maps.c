@@ -35,10 +35,22 @@ static int pinned_open(const char *pin_dir, const char *name, struct dp_err *err
 	return dp_fail(err, errno, "%s: %s", path, strerror(errno));
 }
 
+/* A map only some objects have: *fd stays -1 when it is not pinned. */
+static int optional_open(const char *pin_dir, const char *name, int *fd, struct dp_err *err)
+{
+	char path[4096];
+
+	dp_pin_path(path, sizeof(path), pin_dir, name);
+	if (access(path, F_OK))
+		return 0;
+	*fd = pinned_open(pin_dir, name, err);
+	return *fd < 0 ? -1 : 0;
+}
+
 void dp_handle_init(struct dp_handle *h)
 {
 	h->config_fd = h->mcache_fd = h->eids_fd = h->local_rlocs_fd = -1;
-	h->stats_fd = h->miss_rb_fd = h->eid_space_fd = -1;
+	h->stats_fd = h->miss_rb_fd = h->eid_space_fd = h->nat_fd = -1;
 }
 
 int dp_open(struct dp_handle *h, const char *pin_dir, struct dp_err *err)
@@ -54,7 +66,6 @@ int dp_open(struct dp_handle *h, const char *pin_dir, struct dp_err *err)
 		{ &h->stats_fd, LISPD_MAP_STATS },
 		{ &h->miss_rb_fd, LISPD_MAP_MISS_RB },
 	};
-	char path[4096];
 
 	dp_handle_init(h);
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
@@ -64,14 +75,11 @@ int dp_open(struct dp_handle *h, const char *pin_dir, struct dp_err *err)
 			return -1;
 		}
 	}
-	/* Only the PxTR's object has an EID space. */
-	dp_pin_path(path, sizeof(path), pin_dir, LISPD_MAP_EID_SPACE);
-	if (access(path, F_OK) == 0) {
-		h->eid_space_fd = pinned_open(pin_dir, LISPD_MAP_EID_SPACE, err);
-		if (h->eid_space_fd < 0) {
-			dp_close(h);
-			return -1;
-		}
+	/* Only the PxTR's object has an EID space, only the RTR's NATed nodes. */
+	if (optional_open(pin_dir, LISPD_MAP_EID_SPACE, &h->eid_space_fd, err) ||
+	    optional_open(pin_dir, LISPD_MAP_NAT, &h->nat_fd, err)) {
+		dp_close(h);
+		return -1;
 	}
 	return 0;
 }
@@ -79,7 +87,7 @@ int dp_open(struct dp_handle *h, const char *pin_dir, struct dp_err *err)
 void dp_close(struct dp_handle *h)
 {
 	int *fds[] = { &h->config_fd, &h->mcache_fd, &h->eids_fd, &h->local_rlocs_fd,
-		       &h->stats_fd, &h->miss_rb_fd, &h->eid_space_fd };
+		       &h->stats_fd, &h->miss_rb_fd, &h->eid_space_fd, &h->nat_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -161,6 +169,15 @@ static const char *const stat_names[LISPD_STAT_MAX] = {
 	[LISPD_STAT_DROP_PETR_HAIRPIN_GSO_FAMILY] = "drop_petr_hairpin_gso_family",
 	[LISPD_STAT_DROP_DECAP_SRC_UNKNOWN] = "drop_decap_src_unknown",
 	[LISPD_STAT_DROP_DECAP_SRC_NOT_RLOC] = "drop_decap_src_not_rloc",
+	[LISPD_STAT_RTR_TO_NAT] = "rtr_to_nat",
+	[LISPD_STAT_RTR_FROM_NAT] = "rtr_from_nat",
+	[LISPD_STAT_RTR_FROM_NAT_PETR] = "rtr_from_nat_petr",
+	[LISPD_STAT_DROP_RTR_UNKNOWN_EID] = "drop_rtr_unknown_eid",
+	[LISPD_STAT_DROP_RTR_SRC_NOT_GLOBAL] = "drop_rtr_src_not_global",
+	[LISPD_STAT_DROP_RTR_LOOP] = "drop_rtr_loop",
+	[LISPD_STAT_DROP_RTR_TTL] = "drop_rtr_ttl",
+	[LISPD_STAT_DROP_RTR_TOO_BIG] = "drop_rtr_too_big",
+	[LISPD_STAT_DROP_RTR_GSO_FAMILY] = "drop_rtr_gso_family",
 };
 
 const char *dp_stat_name(unsigned idx)

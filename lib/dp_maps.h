@@ -6,7 +6,8 @@
  *
  * The maps keep the names the BPF objects pin them under (bpftool map dump
  * shows them): lispd_cfg, lispd_mcache, lispd_eids, lispd_rlocs,
- * lispd_stats, lispd_miss_rb, and lispd_eid_space for the PxTR.
+ * lispd_stats, lispd_miss_rb, lispd_eid_space for the PxTR and lispd_nat
+ * for the RTR.
  *
  * No printing: every failure fills a struct dp_err naming the cause. */
 #ifndef DP_MAPS_H
@@ -19,6 +20,7 @@
 
 #define DP_PIN_DIR_DEFAULT "/sys/fs/bpf/lispd"
 #define DP_PXTR_PIN_DIR_DEFAULT "/sys/fs/bpf/lispd-pxtr"
+#define DP_RTR_PIN_DIR_DEFAULT "/sys/fs/bpf/lispd-rtr"
 
 /* Instance-ids the data plane carries: 24 bits. */
 #define DP_IID_MAX 0xffffffu
@@ -31,6 +33,7 @@ struct dp_handle {
 	int stats_fd;          /* the counters */
 	int miss_rb_fd;        /* miss events (dp_miss.h) */
 	int eid_space_fd;      /* the PxTR's EID space; -1 in the MN's pin directory */
+	int nat_fd;            /* the RTR's NATed nodes (dp_nat.h); -1 but in the RTR's */
 };
 
 /* Every fd -1: a handle of no data plane, safe to dp_close. */
@@ -49,7 +52,7 @@ void dp_pin_path(char *buf, unsigned len, const char *pin_dir, const char *name)
 /* ---- counters ---------------------------------------------------------- */
 
 /* How many counters the data plane keeps. */
-#define DP_STAT_MAX 49
+#define DP_STAT_MAX 58
 
 /* Stable snake_case name of a counter, or NULL when idx is out of range. */
 const char *dp_stat_name(unsigned idx);

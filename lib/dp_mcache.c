@@ -228,28 +228,48 @@ static void mapping_of(const struct lispd_mc_key *key, const struct lispd_mc_val
 	m->n_slots = v->ls.n_slots;
 }
 
-int dp_mcache_foreach(const struct dp_handle *h, dp_mcache_cb cb, void *ctx, struct dp_err *err)
+int dp_prefix_walk(int fd, void *value, dp_prefix_cb cb, void *ctx, const char *map,
+		   struct dp_err *err)
 {
 	struct lispd_mc_key key, next;
-	struct lispd_mc_value v;
-	struct dp_mapping m;
 	void *prev = NULL;
 	int rc;
 
-	while ((rc = bpf_map_get_next_key(h->mcache_fd, prev, &next)) == 0) {
+	while ((rc = bpf_map_get_next_key(fd, prev, &next)) == 0) {
 		key = next;
 		prev = &key;
 		/* An entry deleted between the two calls is simply skipped. */
-		if (bpf_map_lookup_elem(h->mcache_fd, &key, &v))
+		if (bpf_map_lookup_elem(fd, &key, value))
 			continue;
-		mapping_of(&key, &v, &m);
-		rc = cb(&m, ctx);
+		rc = cb(&key, value, ctx);
 		if (rc)
 			return rc < 0 ? -1 : 0;
 	}
 	if (errno != ENOENT)
-		return dp_fail(err, errno, "map-cache walk: %s", strerror(errno));
+		return dp_fail(err, errno, "%s walk: %s", map, strerror(errno));
 	return 0;
+}
+
+struct mcache_walk {
+	dp_mcache_cb cb;
+	void *ctx;
+};
+
+static int mcache_visit(const struct lispd_mc_key *key, const void *value, void *ctx)
+{
+	struct mcache_walk *w = ctx;
+	struct dp_mapping m;
+
+	mapping_of(key, value, &m);
+	return w->cb(&m, w->ctx);
+}
+
+int dp_mcache_foreach(const struct dp_handle *h, dp_mcache_cb cb, void *ctx, struct dp_err *err)
+{
+	struct mcache_walk w = { cb, ctx };
+	struct lispd_mc_value v;
+
+	return dp_prefix_walk(h->mcache_fd, &v, mcache_visit, &w, "map-cache", err);
 }
 
 static const char *const action_names[LISPD_ACT_MAX] = {

@@ -97,14 +97,19 @@ static __always_inline void lispd_put16(__u8 *p, __u16 v)
 	p[1] = (__u8)v;
 }
 
+/* Source port from the flow hash in the dynamic range: stable per flow,
+ * spreads flows over ECMP paths and receive queues. */
+static __always_inline __u16 lispd_flow_sport(__u32 hash)
+{
+	return (__u16)(0xC000 | ((hash ^ (hash >> 16)) & 0x3FFF));
+}
+
 /* UDP, LISP: the 16 bytes after the outer IP header at p. */
 static __always_inline void lispd_build_udp_lisp(__u8 *p, const struct lispd_dp_config *cfg,
-						 __u32 hash, __u16 udp_len, __u32 rnd)
+						 __u16 sport, __u16 dport, __u16 udp_len, __u32 rnd)
 {
-	/* Source port from the flow hash in the dynamic range: stable per flow,
-	 * spreads flows over ECMP paths and receive queues. */
-	lispd_put16(p, (__u16)(0xC000 | ((hash ^ (hash >> 16)) & 0x3FFF)));
-	lispd_put16(p + 2, LISPD_DATA_PORT);
+	lispd_put16(p, sport);
+	lispd_put16(p + 2, dport);
 	lispd_put16(p + 4, udp_len);
 	lispd_put16(p + 6, 0);
 	p[8] = LISPD_LISP_N;
@@ -126,9 +131,12 @@ static __always_inline void lispd_build_udp_lisp(__u8 *p, const struct lispd_dp_
 	p[15] = 0;
 }
 
-static __always_inline void lispd_build_outer4(struct lispd_outer *o, const struct lispd_dp_config *cfg,
-					       const struct lispd_locator *loc,
-					       const struct lispd_flow *f, __u32 hash, __u32 pkt_len)
+/* An outer IPv4 header from src to dst (their 4 bytes as they lie in
+ * memory) with UDP sport -> dport: the RTR sends to a NATed node from
+ * other addresses and ports than an ITR. */
+static __always_inline void lispd_build_ip4(struct lispd_outer *o, const struct lispd_dp_config *cfg,
+					    __u32 src, __u32 dst, __u16 sport, __u16 dport, __u8 tos,
+					    __u8 ttl, __u32 pkt_len)
 {
 	__u8 *ip = &o->b[2];
 	__u32 rnd = bpf_get_prandom_u32();
@@ -136,21 +144,34 @@ static __always_inline void lispd_build_outer4(struct lispd_outer *o, const stru
 
 	lispd_put16(o->b, LISPD_ETH_P_IP);
 	ip[0] = 0x45;
-	ip[1] = f->tos;
+	ip[1] = tos;
 	lispd_put16(ip + 2, (__u16)(pkt_len - LISPD_ETH_HLEN));
 	lispd_put16(ip + 4, (__u16)(rnd >> 8));
 	ip[6] = 0x40;  /* DF */
 	ip[7] = 0;
-	ip[8] = f->ttl;
+	ip[8] = ttl;
 	ip[9] = LISPD_IPPROTO_UDP;
 	ip[10] = 0;
 	ip[11] = 0;
-	__builtin_memcpy(ip + 12, cfg->rloc4, 4);
-	__builtin_memcpy(ip + 16, loc->addr, 4);
+	__builtin_memcpy(ip + 12, &src, 4);
+	__builtin_memcpy(ip + 16, &dst, 4);
 	csum = lispd_ip4_hdr_csum(ip);
 	lispd_put16(ip + 10, csum);
-	lispd_build_udp_lisp(ip + LISPD_IP4_HLEN, cfg, hash,
+	lispd_build_udp_lisp(ip + LISPD_IP4_HLEN, cfg, sport, dport,
 			     (__u16)(pkt_len - LISPD_ETH_HLEN - LISPD_IP4_HLEN), rnd);
+}
+
+/* The outer IPv4 header of every encapsulation to a locator. */
+static __always_inline void lispd_build_outer4(struct lispd_outer *o, const struct lispd_dp_config *cfg,
+					       const struct lispd_locator *loc,
+					       const struct lispd_flow *f, __u32 hash, __u32 pkt_len)
+{
+	__u32 src, dst;
+
+	__builtin_memcpy(&src, cfg->rloc4, 4);
+	__builtin_memcpy(&dst, loc->addr, 4);
+	lispd_build_ip4(o, cfg, src, dst, lispd_flow_sport(hash), LISPD_DATA_PORT, f->tos, f->ttl,
+			pkt_len);
 }
 
 static __always_inline void lispd_build_outer6(struct lispd_outer *o, const struct lispd_dp_config *cfg,
@@ -170,7 +191,8 @@ static __always_inline void lispd_build_outer6(struct lispd_outer *o, const stru
 	ip[7] = f->ttl;
 	__builtin_memcpy(ip + 8, cfg->rloc6, 16);
 	__builtin_memcpy(ip + 24, loc->addr, 16);
-	lispd_build_udp_lisp(ip + LISPD_IP6_HLEN, cfg, hash, plen, bpf_get_prandom_u32());
+	lispd_build_udp_lisp(ip + LISPD_IP6_HLEN, cfg, lispd_flow_sport(hash), LISPD_DATA_PORT, plen,
+			     bpf_get_prandom_u32());
 }
 
 /* The interface packets of an outer family leave by: with several RLOC

@@ -21,8 +21,8 @@
  * is sent on toward the destination's RLOC out of this same interface,
  * chosen like the PITR does (same map-cache, negative entries and locator
  * choice) and with the same outer headers as every encapsulation
- * (lispd_build_outer4/6), written over the old ones (lispd_petr_hairpin
- * says why not strip + lispd_encap_flow). A map-cache miss drops it,
+ * (lispd_build_outer4/6), written over the old ones (lib/reencap.h says
+ * why not strip + lispd_encap_flow). A map-cache miss drops it,
  * counted (petr_hairpin_miss), and raises the usual miss event so the
  * daemon resolves the destination; a PETR never sends to a PETR. The inner
  * source's mapping is resolved too when missing (petr_hairpin_src_miss):
@@ -49,22 +49,11 @@
 #ifndef LISPD_BPF_PETR_H
 #define LISPD_BPF_PETR_H
 
-#include "lib/decap_tc.h"
 #include "lib/eid_space.h"
-#include "lib/encap.h"
+#include "lib/reencap.h"
 
 /* lispd_petr_hairpin's "not mine": go on with native delivery. */
 #define LISPD_HAIRPIN_NATIVE (-1)
-
-static __always_inline int lispd_is_own_rloc(const struct lispd_dp_config *cfg, __u8 family,
-					     const __u8 *addr)
-{
-	if (family == LISPD_AF_INET)
-		return (cfg->flags & LISPD_CFG_RLOC4) && lispd_bytes_eq(addr, cfg->rloc4, 4);
-	if (family == LISPD_AF_INET6)
-		return (cfg->flags & LISPD_CFG_RLOC6) && lispd_bytes_eq(addr, cfg->rloc6, 16);
-	return 0;
-}
 
 /* 1 when the outer source is one of our RLOCs (or unreadable): our own
  * packet come back, or a forgery of one. */
@@ -74,13 +63,7 @@ static __always_inline int lispd_outer_src_is_own(struct __sk_buff *skb,
 {
 	__u8 src[16];
 
-	if (o->family == LISPD_AF_INET) {
-		if (lispd_load(skb, LISPD_HOOK_TC, LISPD_ETH_HLEN + 12, src, 4))
-			return 1;
-	} else if (lispd_load(skb, LISPD_HOOK_TC, LISPD_ETH_HLEN + 8, src, 16)) {
-		return 1;
-	}
-	return lispd_is_own_rloc(cfg, o->family, src);
+	return lispd_outer_src(skb, o, src) || lispd_is_own_rloc(cfg, o->family, src);
 }
 
 /* The way back: the destination will answer the source, miss the same way
@@ -100,55 +83,25 @@ static __always_inline void lispd_hairpin_resolve_src(const struct lispd_dp_conf
 	lispd_miss_notify(cfg, iid, &back, LISPD_MISS_NO_ENTRY);
 }
 
-/* Makes the outer headers exactly overhead bytes long for a locator of
- * family. Same family (the usual case): nothing, or a shrink for outer
- * IPv4 options. Another family: bpf_skb_change_proto adds or removes the
- * 20 bytes and sets skb->protocol, which bpf_redirect_neigh goes by; it
- * would also relabel the GSO type (TCPV4 <-> TCPV6), which here describes
- * the inner packet, so a GSO packet is refused (LISPD_STAT_...GSO_FAMILY).
- * Returns 0 or the counter of the drop. */
-static __always_inline __u32 lispd_hairpin_resize(struct __sk_buff *skb,
-						  const struct lispd_outer_info *o, __u8 family,
-						  __u32 overhead)
-{
-	__s32 cur = (__s32)lispd_outer_len(o);
-
-	if (family != o->family) {
-		if (skb->gso_size)
-			return LISPD_STAT_DROP_PETR_HAIRPIN_GSO_FAMILY;
-		if (bpf_skb_change_proto(skb, bpf_htons(family == LISPD_AF_INET ? LISPD_ETH_P_IP
-										: LISPD_ETH_P_IPV6), 0))
-			return LISPD_STAT_DROP_ENCAP_ADJUST;
-		cur += family == LISPD_AF_INET ? -20 : 20;
-	}
-	/* Never a grow: the old outer header is at least its family's minimum. */
-	if (cur != (__s32)overhead &&
-	    bpf_skb_adjust_room(skb, (__s32)overhead - cur, LISPD_ADJ_ROOM_MAC, LISPD_F_ADJ_FIXED_GSO))
-		return LISPD_STAT_DROP_ENCAP_ADJUST;
-	return 0;
-}
-
 /* A classified PETR packet whose inner destination is EID space: the TC
  * verdict (counted), or LISPD_HAIRPIN_NATIVE when a natively-forward entry
- * says the destination is not LISP after all.
- *
- * The packet keeps its outer headers and gets new ones written over them
- * (lispd_build_outer4/6, as every encapsulation here), not stripped and
- * encapsulated again: bpf_skb_adjust_room refuses to encapsulate an skb
- * still marked as encapsulated (-EALREADY), and a LISP packet that crossed
- * veths and routers from a local sender (the mobile node's own encap) is;
- * the lab lost every hairpinned packet that way. Rewriting in place is
- * also one store instead of two memmoves, and needs no DECAP_L3 flag. */
+ * says the destination is not LISP after all. Re-encapsulated in place
+ * (lib/reencap.h says why). */
 static __always_inline int lispd_petr_hairpin(struct __sk_buff *skb, const struct lispd_dp_config *cfg,
 					      struct lispd_decap_info *d, __u32 iid)
 {
+	const struct lispd_reencap_stats stats = {
+		.ok = LISPD_STAT_PETR_HAIRPIN,
+		.ok_petr = LISPD_STAT_PETR_HAIRPIN,
+		.ttl = LISPD_STAT_DROP_PETR_HAIRPIN_TTL,
+		.loop = LISPD_STAT_DROP_PETR_HAIRPIN_LOOP,
+		.too_big = LISPD_STAT_DROP_PETR_HAIRPIN_TOO_BIG,
+		.gso_family = LISPD_STAT_DROP_PETR_HAIRPIN_GSO_FAMILY,
+	};
 	const struct lispd_locset *ls;
-	const struct lispd_locator *lp;
 	struct lispd_mc_value *v;
-	struct lispd_locator loc;
-	struct lispd_outer outer;
 	struct lispd_flow f;
-	__u32 hash, drop = 0, overhead, mtu = 0;
+	__u32 drop = 0;
 	int petr;
 
 	if (lispd_outer_src_is_own(skb, cfg, &d->o))
@@ -171,47 +124,7 @@ static __always_inline int lispd_petr_hairpin(struct __sk_buff *skb, const struc
 		return LISPD_HAIRPIN_NATIVE;
 	if (!ls)
 		return lispd_verdict(drop, LISPD_TC_ACT_SHOT);
-
-	/* One hop: min(inner, outer) as on every decap, minus this router;
-	 * the new outer header copies it, so a loop ends. */
-	f.ttl = d->in.ttl < d->o.ttl ? d->in.ttl : d->o.ttl;
-	if (f.ttl <= 1)
-		return lispd_verdict(LISPD_STAT_DROP_PETR_HAIRPIN_TTL, LISPD_TC_ACT_SHOT);
-	f.ttl--;
-
-	hash = lispd_flow_hash(&f);
-	lp = lispd_pick_locator(ls, hash);
-	if (!lp)
-		return lispd_verdict(LISPD_STAT_DROP_NO_LOCATOR, LISPD_TC_ACT_SHOT);
-	__builtin_memcpy(&loc, lp, sizeof(loc));
-	if (lispd_is_own_rloc(cfg, loc.family, loc.addr))
-		return lispd_verdict(LISPD_STAT_DROP_PETR_HAIRPIN_LOOP, LISPD_TC_ACT_SHOT);
-	if (loc.family == LISPD_AF_INET && (cfg->flags & LISPD_CFG_RLOC4))
-		overhead = LISPD_OVERHEAD4;
-	else if (loc.family == LISPD_AF_INET6 && (cfg->flags & LISPD_CFG_RLOC6))
-		overhead = LISPD_OVERHEAD6;
-	else
-		return lispd_verdict(LISPD_STAT_DROP_NO_RLOC, LISPD_TC_ACT_SHOT);
-	if (bpf_check_mtu(skb, cfg->phys_ifindex, &mtu,
-			  (__s32)overhead - (__s32)lispd_outer_len(&d->o), 0) > 0)
-		return lispd_verdict(LISPD_STAT_DROP_PETR_HAIRPIN_TOO_BIG, LISPD_TC_ACT_SHOT);
-
-	drop = lispd_hairpin_resize(skb, &d->o, loc.family, overhead);
-	if (drop)
-		return lispd_verdict(drop, LISPD_TC_ACT_SHOT);
-	if (lispd_lower_inner_ttl_tc(skb, &d->in, LISPD_ETH_HLEN + overhead, f.ttl))
-		return lispd_verdict(LISPD_STAT_DROP_ENCAP_ADJUST, LISPD_TC_ACT_SHOT);
-	if (overhead == LISPD_OVERHEAD4) {
-		lispd_build_outer4(&outer, cfg, &loc, &f, hash, skb->len);
-		if (bpf_skb_store_bytes(skb, 12, outer.b, 2 + LISPD_OVERHEAD4, LISPD_F_RECOMPUTE_CSUM))
-			return lispd_verdict(LISPD_STAT_DROP_ENCAP_ADJUST, LISPD_TC_ACT_SHOT);
-	} else {
-		lispd_build_outer6(&outer, cfg, &loc, &f, hash, skb->len);
-		if (bpf_skb_store_bytes(skb, 12, outer.b, 2 + LISPD_OVERHEAD6, LISPD_F_RECOMPUTE_CSUM))
-			return lispd_verdict(LISPD_STAT_DROP_ENCAP_ADJUST, LISPD_TC_ACT_SHOT);
-	}
-	lispd_stat_inc(LISPD_STAT_PETR_HAIRPIN);
-	return (int)bpf_redirect_neigh(cfg->phys_ifindex, NULL, 0, 0);
+	return lispd_reencap_to_locset(skb, cfg, d, ls, petr, &f, &stats);
 }
 
 static __always_inline int lispd_do_petr_decap(struct __sk_buff *skb)

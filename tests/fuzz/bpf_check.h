@@ -27,6 +27,16 @@
 			BC_FAIL("%s", bad_);  \
 	} while (0)
 
+/* The LISP header every encapsulation here writes. */
+static inline void bc_lisp_hdr(const struct lisp_data_hdr *h, const struct lispd_dp_config *c)
+{
+	BC_REQUIRE(h->n && !h->v && !h->l && !h->e && h->kk == 0, "LISP header flags");
+	if (c->flags & LISPD_CFG_USE_IID)
+		BC_REQUIRE(h->i && h->iid == (c->iid & LISPD_IID_MASK), "LISP instance-id");
+	else
+		BC_REQUIRE(!h->i, "LISP I bit without instance-ids");
+}
+
 /* Outer headers built by lispd_build_outer4/6 at out+14, enclosing
  * exactly the rest of the frame (bpf_frame.h), from our RLOC, with the
  * LISP header every encapsulation here writes; returns their length (36
@@ -34,7 +44,6 @@
 static inline size_t bc_outer(const uint8_t *out, size_t olen, const struct lispd_dp_config *c)
 {
 	struct tb_lisp_seen o;
-	const struct lisp_data_hdr *h = &o.lisp;
 
 	BC_READ(tb_read_lisp(out, olen, &o));
 	if (o.family == LISPD_AF_INET)
@@ -44,11 +53,7 @@ static inline size_t bc_outer(const uint8_t *out, size_t olen, const struct lisp
 		BC_REQUIRE((c->flags & LISPD_CFG_RLOC6) && !memcmp(o.src, c->rloc6, 16),
 			   "outer IPv6 source not our RLOC");
 	BC_REQUIRE(o.dport == LISPD_DATA_PORT, "outer UDP port not 4341");
-	BC_REQUIRE(h->n && !h->v && !h->l && !h->e && h->kk == 0, "LISP header flags");
-	if (c->flags & LISPD_CFG_USE_IID)
-		BC_REQUIRE(h->i && h->iid == (c->iid & LISPD_IID_MASK), "LISP instance-id");
-	else
-		BC_REQUIRE(!h->i, "LISP I bit without instance-ids");
+	bc_lisp_hdr(&o.lisp, c);
 	return o.hl + 16;
 }
 
@@ -145,19 +150,47 @@ static inline void bc_decap(const uint8_t *in, size_t ilen, const uint8_t *out, 
 	bc_inner_fits(out + 14, olen - 14);
 }
 
-/* PETR hairpin: new outer headers, inner TTL = min(inner, outer) - 1,
- * copied into the outer header. */
-static inline void bc_hairpin(const uint8_t *in, size_t ilen, const uint8_t *out, size_t olen,
-			      const struct lispd_dp_config *c)
+/* Re-encapsulation (PETR hairpin, RTR) under oh bytes of new outer
+ * headers: inner TTL = min(inner, outer) - 1, copied into the outer
+ * header. */
+static inline void bc_reencap(const uint8_t *in, size_t ilen, const uint8_t *out, size_t olen,
+			      size_t oh)
 {
-	size_t ioh = bc_lisp_outer_len(in), oh = bc_outer(out, olen, c);
+	size_t ioh = bc_lisp_outer_len(in);
 	const uint8_t *inner = out + 14 + oh;
 	uint8_t ttl = (uint8_t)(bc_min_ttl(in, ioh) - 1);
 
-	BC_REQUIRE(ilen >= 14 + ioh + 20 && olen - oh == ilen - ioh, "hairpin changed the inner length");
-	BC_REQUIRE(out[14 + (oh == LISPD_OVERHEAD4 ? 8 : 7)] == ttl, "hairpin outer TTL");
+	BC_REQUIRE(ilen >= 14 + ioh + 20 && olen - oh == ilen - ioh,
+		   "re-encapsulation changed the inner length");
+	BC_REQUIRE(out[14 + (oh == LISPD_OVERHEAD4 ? 8 : 7)] == ttl, "re-encapsulated outer TTL");
 	bc_inner_same(inner, in + 14 + ioh, olen - 14 - oh, ttl);
 	bc_inner_fits(inner, olen - 14 - oh);
+}
+
+/* PETR hairpin, RTR from a NATed node: toward a locator, as an ITR. */
+static inline void bc_hairpin(const uint8_t *in, size_t ilen, const uint8_t *out, size_t olen,
+			      const struct lispd_dp_config *c)
+{
+	bc_reencap(in, ilen, out, olen, bc_outer(out, olen, c));
+}
+
+/* RTR to the NATed node: IPv4 from the RLOC it registered through, UDP
+ * 4342 to its NAT's address and port. */
+static inline void bc_to_nat(const uint8_t *in, size_t ilen, const uint8_t *out, size_t olen,
+			     const struct lispd_dp_config *c)
+{
+	struct tb_lisp_seen o;
+	uint8_t a[16];
+
+	BC_READ(tb_read_lisp(out, olen, &o));
+	BC_REQUIRE(o.family == LISPD_AF_INET, "to a NATed node over IPv6");
+	tb_addr(a, LISPD_AF_INET, BW_NAT_R);
+	BC_REQUIRE(!memcmp(o.src, a, 16), "outer source not the RLOC the node registered through");
+	tb_addr(a, LISPD_AF_INET, BW_NAT_G);
+	BC_REQUIRE(!memcmp(o.dst, a, 16), "outer destination not the node's NAT");
+	BC_REQUIRE(o.sport == LISPD_CTRL_PORT && o.dport == BW_NAT_G1, "outer UDP ports");
+	bc_lisp_hdr(&o.lisp, c);
+	bc_reencap(in, ilen, out, olen, LISPD_OVERHEAD4);
 }
 
 /* Too big: ICMP frag-needed / ICMPv6 Packet Too Big quoting the input's

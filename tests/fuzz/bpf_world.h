@@ -1,13 +1,14 @@
 /* The fixed world fuzz_bpf runs the data-plane programs in: one mobile
- * node object (lispd_tc) and one PxTR object (lispd_pxtr), both loaded
- * unpinned, with the same config, map-cache and EIDs, so that every verdict
- * of every program is reachable from a frame alone. Header-only, included
- * by fuzz_bpf.c only (split for size).
+ * node object (lispd_tc), one PxTR object (lispd_pxtr) and one RTR object
+ * (lispd_rtr), loaded unpinned, with the same config, map-cache and EIDs,
+ * so that every verdict of every program is reachable from a frame alone.
+ * Header-only, included by fuzz_bpf.c only (split for size).
  *
  * The map-cache holds one encap prefix, one prefix per action (negative entries, an entry
  * without locators, one pointing back at our own RLOCs), under instance 0
  * and under BW_IID, so the input's config byte can switch instance-ids on
- * and still hit everything. */
+ * and still hit everything; the RTR serves one NATed node per family
+ * there. */
 #ifndef FUZZ_BPF_WORLD_H
 #define FUZZ_BPF_WORLD_H
 
@@ -33,6 +34,11 @@
 #define BW_MN_RLOC4 "198.51.100.10"     /* the outer source of arriving LISP */
 #define BW_MN_RLOC6 "2001:db8:0:1::10"
 #define BW_LMN_MAC { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 }
+#define BW_NAT4 "198.18.10.0"           /* the RTR's NATed node: /24 */
+#define BW_NAT6 "2001:db8:e1d:a::"      /* /64 */
+#define BW_NAT_G "203.0.113.2"          /* its NAT */
+#define BW_NAT_G1 40001
+#define BW_NAT_R BW_RLOC4_2             /* the RTR's RLOC it registered through */
 
 /* Config byte of each input (selects one of these variants). */
 #define BW_V_IID 0x01        /* instance-ids on, BW_IID */
@@ -41,15 +47,23 @@
 #define BW_V_NO_RLOC6 0x08
 #define BW_V_LMN_MAC 0x10
 
+#define BW_NOBJ 3
+
 struct bw {
-	struct tb *obj[2];    /* [0] mobile node object, [1] PxTR object */
-	int prog_fd[5];
+	struct tb *obj[BW_NOBJ];   /* mobile node, PxTR, RTR */
+	int prog_fd[6];
 	struct lispd_dp_config cfg;
 	int cur_variant;      /* last variant pushed, -1 before any */
 };
 
 /* Which program an input runs: its first byte modulo BW_NPROG. */
-enum { BW_ENCAP, BW_DECAP, BW_DECAP_XDP, BW_PETR, BW_PITR, BW_NPROG };
+enum { BW_ENCAP, BW_DECAP, BW_DECAP_XDP, BW_PETR, BW_PITR, BW_RTR, BW_NPROG };
+
+/* The object (index into obj[]) of a program. */
+static inline int bw_obj_of(int prog)
+{
+	return prog >= BW_RTR ? 2 : prog >= BW_PETR ? 1 : 0;
+}
 
 static inline struct lispd_dp_config bw_cfg_variant(const struct bw *w, uint8_t v)
 {
@@ -73,7 +87,7 @@ static inline struct lispd_dp_config bw_cfg_variant(const struct bw *w, uint8_t 
 	return c;
 }
 
-/* Pushes variant v into both objects' config unless it is there already
+/* Pushes variant v into every object's config unless it is there already
  * (one syscall per object saved on most inputs). */
 static inline void bw_use_variant(struct bw *w, uint8_t v)
 {
@@ -84,7 +98,7 @@ static inline void bw_use_variant(struct bw *w, uint8_t v)
 	if (w->cur_variant == v)
 		return;
 	c = bw_cfg_variant(w, v);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < BW_NOBJ; i++)
 		if (bpf_map_update_elem(w->obj[i]->map.cfg, &zero, &c, BPF_ANY))
 			abort();
 	w->cur_variant = v;
@@ -102,7 +116,7 @@ static inline void bw_ok(int rc, const char *what)
 static inline void bw_mc(const struct bw *w, uint32_t iid, uint8_t fam, const char *pfx,
 			 unsigned plen, const struct lispd_mc_value *v)
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < BW_NOBJ; i++)
 		bw_ok(tb_add_mc(w->obj[i], iid, fam, pfx, plen, v), "map-cache entry");
 }
 
@@ -138,6 +152,21 @@ static inline void bw_mcache_family(const struct bw *w, uint32_t iid, uint8_t fa
 	bw_mc(w, iid, fam, v4 ? "198.18.8.0" : "2001:db8:e1d:8::", v4 ? 24 : 64, &v);
 }
 
+/* The RTR's NATed node of family in instance iid. */
+static inline void bw_nat(const struct bw *w, uint32_t iid, uint8_t fam)
+{
+	struct lispd_nat_entry v = { .global_port = BW_NAT_G1 };
+	uint8_t a[16];
+
+	tb_addr(a, LISPD_AF_INET, BW_NAT_G);
+	memcpy(v.global_addr, a, 4);
+	tb_addr(a, LISPD_AF_INET, BW_NAT_R);
+	memcpy(v.rtr_rloc, a, 4);
+	bw_ok(tb_add_prefix(w->obj[2]->map.nat, iid, fam, fam == LISPD_AF_INET ? BW_NAT4 : BW_NAT6,
+			    fam == LISPD_AF_INET ? 24 : 64, &v),
+	      "NATed node");
+}
+
 static inline void bw_fill(struct bw *w)
 {
 	static const uint32_t iids[] = { 0, BW_IID };
@@ -163,7 +192,11 @@ static inline void bw_fill(struct bw *w)
 		for (int i = 0; i < 2; i++)
 			bw_ok(tb_local_rloc(w->obj[i], fam, v4 ? BW_RLOC4_2 : BW_RLOC6_2, true),
 			      "second RLOC");
+		/* The RTR sends from it: on the loopback, whose MTU is checked. */
+		bw_ok(tb_local_rloc_on(w->obj[2], fam, v4 ? BW_RLOC4_2 : BW_RLOC6_2, true, 1),
+		      "second RLOC");
 		for (unsigned j = 0; j < 2; j++) {
+			bw_nat(w, iids[j], fam);
 			bw_ok(tb_add_eid(w->obj[0], iids[j], fam, v4 ? BW_EID4 : BW_EID6), "local EID");
 			bw_ok(tb_add_space(w->obj[1], iids[j], fam, v4 ? "198.18.0.0" : "2001:db8:e1d::",
 					   v4 ? 15 : 48), "EID space");
@@ -172,14 +205,15 @@ static inline void bw_fill(struct bw *w)
 	}
 }
 
-/* Loads both objects unpinned and fills them; aborts on any failure (the
+/* Loads the objects unpinned and fills them; aborts on any failure (the
  * harness is useless without them). */
 static inline void bw_load(struct bw *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->obj[0] = tb_load(TB_MN, 0);
 	w->obj[1] = tb_load(TB_PXTR, 0);
-	if (!w->obj[0] || !w->obj[1]) {
+	w->obj[2] = tb_load(TB_RTR, 0);
+	if (!w->obj[0] || !w->obj[1] || !w->obj[2]) {
 		fprintf(stderr, "fuzz_bpf: cannot load the BPF objects (root needed)\n");
 		exit(1);
 	}
@@ -188,6 +222,7 @@ static inline void bw_load(struct bw *w)
 	w->prog_fd[BW_DECAP_XDP] = w->obj[0]->decap_xdp_fd;
 	w->prog_fd[BW_PETR] = w->obj[1]->petr_fd;
 	w->prog_fd[BW_PITR] = w->obj[1]->pitr_fd;
+	w->prog_fd[BW_RTR] = w->obj[2]->rtr_fd;
 	bw_fill(w);
 }
 

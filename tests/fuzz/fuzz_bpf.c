@@ -4,7 +4,8 @@
  * interface).
  *
  * Input: byte 0 picks the program (lispd_encap, lispd_decap,
- * lispd_decap_xdp, lispd_petr_decap, lispd_pitr_encap; modulo 5), byte 1
+ * lispd_decap_xdp, lispd_petr_decap, lispd_pitr_encap, lispd_rtr; modulo
+ * 6), byte 1
  * the config variant (bpf_world.h: instance-ids, miss policy, RLOCs of
  * each family, lmn's MAC), the rest is the Ethernet frame.
  *
@@ -39,7 +40,7 @@ static uint8_t fb_paths[BW_NPROG][LISPD_STAT_MAX];
 
 static struct bw world;
 static int ncpu;
-static struct ring_buffer *rb[2];
+static struct ring_buffer *rb[BW_NOBJ];
 static bool trace;   /* FUZZ_BPF_TRACE set: each input's program and verdict on stderr */
 
 /* Counters that come on top of a verdict counter, never instead of one. */
@@ -153,6 +154,15 @@ static void fb_check_output(int prog, uint32_t v, uint32_t ret, const uint8_t *i
 		BC_REQUIRE(prog == BW_PETR && ret == TB_ACT_REDIRECT, "hairpin verdict");
 		bc_hairpin(in, ilen, out, olen, c);
 		break;
+	case LISPD_STAT_RTR_TO_NAT:
+		BC_REQUIRE(prog == BW_RTR && ret == TB_ACT_REDIRECT, "RTR to a NATed node: verdict");
+		bc_to_nat(in, ilen, out, olen, c);
+		break;
+	case LISPD_STAT_RTR_FROM_NAT:
+	case LISPD_STAT_RTR_FROM_NAT_PETR:
+		BC_REQUIRE(prog == BW_RTR && ret == TB_ACT_REDIRECT, "RTR from a NATed node: verdict");
+		bc_hairpin(in, ilen, out, olen, c);
+		break;
 	default:
 		BC_FAIL("verdict counter %s (%u) unexpected", dp_stat_name(v), v);
 	}
@@ -170,8 +180,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Nothing but this process runs these unpinned programs, so the
 	 * counters after one input are the counters before the next one
 	 * (a syscall saved per input). */
-	static uint64_t stats[2][LISPD_STAT_MAX], after[LISPD_STAT_MAX];
-	static bool have[2];
+	static uint64_t stats[BW_NOBJ][LISPD_STAT_MAX], after[LISPD_STAT_MAX];
+	static bool have[BW_NOBJ];
 	uint64_t *before;
 	static uint8_t out[FB_OUT_MAX];
 	struct lispd_dp_config c;
@@ -185,7 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2 + 14 || ilen > FB_IN_MAX)
 		return 0;
 	prog = data[0] % BW_NPROG;
-	obj = prog >= BW_PETR;
+	obj = bw_obj_of(prog);
 	bw_use_variant(&world, data[1]);
 	c = bw_cfg_variant(&world, data[1] & 0x1f);
 
@@ -254,7 +264,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (ncpu <= 0 || ncpu > 256)
 		abort();
 	bw_load(&world);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < BW_NOBJ; i++) {
 		rb[i] = ring_buffer__new(world.obj[i]->map.miss_rb, fb_on_event, NULL, NULL);
 		if (!rb[i])
 			abort();

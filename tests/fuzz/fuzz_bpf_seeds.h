@@ -37,6 +37,7 @@ static size_t fb_plain(uint8_t *b, uint8_t fam, const char *src, const char *dst
 /* A LISP frame: outer ofam to our RLOC (dst), inner ifam src -> dst. */
 static uint8_t fb_outer_ttl = 30;    /* of the next fb_lisp frame */
 static uint16_t fb_inner_payload = 32;
+static const char *fb_outer_src4;    /* the next frame's outer IPv4 source, when set */
 
 static size_t fb_lisp(uint8_t *b, uint8_t ofam, const char *odst, uint8_t ifam, const char *isrc,
 		      const char *idst, uint32_t iid, uint8_t kk)
@@ -45,7 +46,8 @@ static size_t fb_lisp(uint8_t *b, uint8_t ofam, const char *odst, uint8_t ifam, 
 	struct tb_lisp l;
 	size_t n;
 
-	tb_lisp_init(&l, ifam, isrc, idst, ofam, ofam == LISPD_AF_INET ? BW_MN_RLOC4 : BW_MN_RLOC6,
+	tb_lisp_init(&l, ifam, isrc, idst, ofam,
+		     ofam == LISPD_AF_INET ? (fb_outer_src4 ? fb_outer_src4 : BW_MN_RLOC4) : BW_MN_RLOC6,
 		     odst);
 	l.inner.payload = fb_inner_payload;
 	l.outer.ttl = fb_outer_ttl;
@@ -55,6 +57,50 @@ static size_t fb_lisp(uint8_t *b, uint8_t ofam, const char *odst, uint8_t ifam, 
 		l.lh.iid = iid;
 	}
 	return tb_lisp_build(&l, b, inner, &n);
+}
+
+/* The RTR: to its NATed node from a peer (both outer families, both inner
+ * ones), from the node (outer source its NAT) to every map-cache entry and
+ * a miss, with TTL 1 and too big; refusals. */
+static int fb_write_rtr_seeds(const char *dir)
+{
+	static const char *const dst4[] = { BW_PEER4, "198.18.1.1", "198.18.2.1", "198.18.3.1",
+					    "198.18.7.1", "198.18.8.1", BW_HOST4, BW_MISS4 };
+	uint8_t b[TB_PKT_MAX];
+	int rc = 0;
+
+	for (int ofam = LISPD_AF_INET; ofam <= LISPD_AF_INET6; ofam++) {
+		const char *o = ofam == LISPD_AF_INET ? BW_RLOC4 : BW_RLOC6;
+
+		rc |= fb_save(dir, BW_RTR, 0, b,
+			      fb_lisp(b, (uint8_t)ofam, o, LISPD_AF_INET, BW_PEER4, "198.18.10.5", 0, 0));
+		rc |= fb_save(dir, BW_RTR, BW_V_IID, b,
+			      fb_lisp(b, (uint8_t)ofam, o, LISPD_AF_INET6, BW_PEER6, "2001:db8:e1d:a::5",
+				      BW_IID, 0));
+	}
+	fb_outer_src4 = BW_NAT_G;
+	for (size_t i = 0; i < sizeof(dst4) / sizeof(dst4[0]); i++)
+		rc |= fb_save(dir, BW_RTR, i % 2 ? 0 : BW_V_MISS_PETR, b,
+			      fb_lisp(b, LISPD_AF_INET, BW_RLOC4, LISPD_AF_INET, "198.18.10.5", dst4[i],
+				      0, 0));
+	rc |= fb_save(dir, BW_RTR, 0, b,
+		      fb_lisp(b, LISPD_AF_INET, BW_RLOC4_2, LISPD_AF_INET6, "2001:db8:e1d:a::5",
+			      BW_PEER6, 0, 0));
+	fb_outer_ttl = 1;
+	rc |= fb_save(dir, BW_RTR, 0, b,
+		      fb_lisp(b, LISPD_AF_INET, BW_RLOC4, LISPD_AF_INET, "198.18.10.5", BW_PEER4, 0, 0));
+	fb_outer_ttl = 30;
+	fb_inner_payload = 1430;
+	rc |= fb_save(dir, BW_RTR, 0, b,
+		      fb_lisp(b, LISPD_AF_INET, BW_RLOC4, LISPD_AF_INET, "198.18.10.5", BW_PEER4, 0, 0));
+	fb_inner_payload = 32;
+	fb_outer_src4 = NULL;
+	/* A NATed source from elsewhere; neither address NATed. */
+	rc |= fb_save(dir, BW_RTR, 0, b,
+		      fb_lisp(b, LISPD_AF_INET, BW_RLOC4, LISPD_AF_INET, "198.18.10.5", BW_PEER4, 0, 0));
+	rc |= fb_save(dir, BW_RTR, 0, b,
+		      fb_lisp(b, LISPD_AF_INET, BW_RLOC4, LISPD_AF_INET, BW_PEER4, BW_HOST4, 0, 0));
+	return rc;
 }
 
 static int fb_write_seeds(const char *dir)
@@ -140,7 +186,7 @@ static int fb_write_seeds(const char *dir)
 			fb_inner_payload = 32;
 		}
 	}
-	return rc ? -1 : 0;
+	return rc | fb_write_rtr_seeds(dir) ? -1 : 0;
 }
 
 #endif

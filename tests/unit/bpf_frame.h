@@ -237,6 +237,16 @@ static inline void tb_lisp_init(struct tb_lisp *l, uint8_t ifam, const char *isr
 	l->dport = LISPD_DATA_PORT;
 }
 
+/* What a router one hop further leaves of the inner packet: its TTL (and
+ * IPv4 checksum) rewritten. Returns its length. */
+static inline size_t tb_inner_ttl(uint8_t *b, const struct tb_ip *inner, uint8_t ttl)
+{
+	struct tb_ip ip = *inner;
+
+	ip.ttl = ttl;
+	return tb_build_ip(b, &ip);
+}
+
 /* Builds the frame of l; its inner IP packet goes to inner/inner_len. */
 static inline size_t tb_lisp_build(const struct tb_lisp *l, uint8_t *frame, uint8_t *inner,
 				   size_t *inner_len)

@@ -1,6 +1,7 @@
 /* A data-plane object loaded for BPF_PROG_TEST_RUN: the mobile node's
- * (lispd_tc: encap, decap, XDP decap) or the PxTR's (lispd_pxtr: PETR
- * decap, PITR encap), every map unpinned so nothing is shared with a
+ * (lispd_tc: encap, decap, XDP decap), the PxTR's (lispd_pxtr: PETR
+ * decap, PITR encap) or the RTR's (lispd_rtr), every map unpinned so
+ * nothing is shared with a
  * running lispd; map fillers, counters, miss events, one run of a program.
  * Shared by the BPF program tests, fuzz_bpf and bench_dp. Header-only
  * (static inline): each program links on its own.
@@ -24,7 +25,9 @@
 
 #include "bpf_frame.h"
 #include "dp_layout.h"
+#include "dp_maps.h"
 #include "lispd_pxtr.skel.h"
+#include "lispd_rtr.skel.h"
 #include "lispd_tc.skel.h"
 
 #define TB_ACT_OK 0
@@ -65,19 +68,21 @@ static inline int tb_enter_netns(void)
 
 /* ---- the loaded object ------------------------------------------------------ */
 
-enum tb_object { TB_MN, TB_PXTR };
+enum tb_object { TB_MN, TB_PXTR, TB_RTR };
 
-/* Map fds of the object; eid_space is -1 in the mobile node's. */
+/* Map fds of the object; eid_space is -1 but in the PxTR's, nat but in
+ * the RTR's. */
 struct tb_maps {
-	int cfg, mcache, eids, rlocs, stats, miss_rb, eid_space;
+	int cfg, mcache, eids, rlocs, stats, miss_rb, eid_space, nat;
 };
 
 struct tb {
 	struct lispd_tc *tc;       /* TB_MN */
 	struct lispd_pxtr *px;     /* TB_PXTR */
+	struct lispd_rtr *rtr;     /* TB_RTR */
 	struct bpf_object *obj;
 	/* Program fds, -1 where the object has no such program. */
-	int encap_fd, decap_fd, decap_xdp_fd, petr_fd, pitr_fd;
+	int encap_fd, decap_fd, decap_xdp_fd, petr_fd, pitr_fd, rtr_fd;
 	struct tb_maps map;
 	bool xdp;                  /* decap tests: run the XDP variant */
 	const void *row;           /* table-driven tests: the case this one runs */
@@ -90,6 +95,7 @@ static inline void tb_free(struct tb *t)
 		return;
 	lispd_tc__destroy(t->tc);
 	lispd_pxtr__destroy(t->px);
+	lispd_rtr__destroy(t->rtr);
 	free(t);
 }
 
@@ -102,6 +108,7 @@ static inline void tb_find_maps(struct tb *t)
 	t->map.stats = bpf_object__find_map_fd_by_name(t->obj, LISPD_MAP_STATS);
 	t->map.miss_rb = bpf_object__find_map_fd_by_name(t->obj, LISPD_MAP_MISS_RB);
 	t->map.eid_space = bpf_object__find_map_fd_by_name(t->obj, LISPD_MAP_EID_SPACE);
+	t->map.nat = bpf_object__find_map_fd_by_name(t->obj, LISPD_MAP_NAT);
 }
 
 /* Opens and loads the object with every map's pinning cleared; a
@@ -116,13 +123,16 @@ static inline struct tb *tb_load(enum tb_object which, uint32_t mcache_max)
 
 	if (!t)
 		return NULL;
-	t->encap_fd = t->decap_fd = t->decap_xdp_fd = t->petr_fd = t->pitr_fd = -1;
+	t->encap_fd = t->decap_fd = t->decap_xdp_fd = t->petr_fd = t->pitr_fd = t->rtr_fd = -1;
 	if (which == TB_MN) {
 		t->tc = lispd_tc__open();
 		t->obj = t->tc ? t->tc->obj : NULL;
-	} else {
+	} else if (which == TB_PXTR) {
 		t->px = lispd_pxtr__open();
 		t->obj = t->px ? t->px->obj : NULL;
+	} else {
+		t->rtr = lispd_rtr__open();
+		t->obj = t->rtr ? t->rtr->obj : NULL;
 	}
 	if (!t->obj)
 		goto fail;
@@ -132,16 +142,18 @@ static inline struct tb *tb_load(enum tb_object which, uint32_t mcache_max)
 	m = bpf_object__find_map_by_name(t->obj, LISPD_MAP_MCACHE);
 	if (mcache_max && (!m || bpf_map__set_max_entries(m, mcache_max)))
 		goto fail;
-	if (t->tc ? lispd_tc__load(t->tc) : lispd_pxtr__load(t->px))
+	if (t->tc ? lispd_tc__load(t->tc) : t->px ? lispd_pxtr__load(t->px) : lispd_rtr__load(t->rtr))
 		goto fail;
 	if (t->tc) {
 		t->encap_fd = bpf_program__fd(t->tc->progs.lispd_encap);
 		t->decap_fd = bpf_program__fd(t->tc->progs.lispd_decap);
 		t->decap_xdp_fd = bpf_program__fd(t->tc->progs.lispd_decap_xdp);
 		t->cfg.lmn_ifindex = TB_LMN_IFINDEX;
-	} else {
+	} else if (t->px) {
 		t->petr_fd = bpf_program__fd(t->px->progs.lispd_petr_decap);
 		t->pitr_fd = bpf_program__fd(t->px->progs.lispd_pitr_encap);
+	} else {
+		t->rtr_fd = bpf_program__fd(t->rtr->progs.lispd_rtr);
 	}
 	tb_find_maps(t);
 	t->cfg.phys_ifindex = 1;
@@ -223,16 +235,38 @@ static inline int tb_add_space(struct tb *t, uint32_t iid, uint8_t family, const
 	return tb_add_prefix(t->map.eid_space, iid, family, prefix, plen, &v);
 }
 
-/* An address of another RLOC interface (lispd_rlocs), added or removed. */
-static inline int tb_local_rloc(struct tb *t, uint8_t family, const char *text, bool add)
+/* An address of ours on interface ifindex (lispd_rlocs), added or
+ * removed. */
+static inline int tb_local_rloc_on(struct tb *t, uint8_t family, const char *text, bool add,
+				   uint32_t ifindex)
 {
 	struct lispd_rloc_key k = { .family = family };
-	struct lispd_local_rloc v = { .ifindex = 3 };
+	struct lispd_local_rloc v = { .ifindex = ifindex };
 
 	tb_addr(k.addr, family, text);
 	if (add)
 		return bpf_map_update_elem(t->map.rlocs, &k, &v, BPF_ANY);
 	return bpf_map_delete_elem(t->map.rlocs, &k);
+}
+
+/* An address of another RLOC interface (lispd_rlocs), added or removed. */
+static inline int tb_local_rloc(struct tb *t, uint8_t family, const char *text, bool add)
+{
+	return tb_local_rloc_on(t, family, text, add, 3);
+}
+
+/* A handle of the object's maps, for the lib's functions (dp_*.h). */
+static inline void tb_handle(const struct tb *t, struct dp_handle *h)
+{
+	dp_handle_init(h);
+	h->config_fd = t->map.cfg;
+	h->mcache_fd = t->map.mcache;
+	h->eids_fd = t->map.eids;
+	h->local_rlocs_fd = t->map.rlocs;
+	h->stats_fd = t->map.stats;
+	h->miss_rb_fd = t->map.miss_rb;
+	h->eid_space_fd = t->map.eid_space;
+	h->nat_fd = t->map.nat;
 }
 
 /* One more locator, given as text, in ls; the slot table rebuilt. */

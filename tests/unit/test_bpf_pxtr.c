@@ -462,16 +462,6 @@ static void check_hairpinned(const uint8_t *out, size_t n, const uint8_t *want_i
 	assert_memory_equal(o.inner, want_inner, inner_len);
 }
 
-/* What the destination must receive: the inner packet with its TTL (and
- * IPv4 checksum) as a router one hop further would leave them. */
-static size_t inner_after(uint8_t *b, const struct tb_lisp *l, uint8_t ttl)
-{
-	struct tb_ip ip = l->inner;
-
-	ip.ttl = ttl;
-	return tb_build_ip(b, &ip);
-}
-
 /* A hit: sent on to the other MN's RLOC, from ours, inner TTL one lower,
  * whatever the families in and out. Nothing reaches the stack. The
  * source's mapping was missing: asked for, for the way back. */
@@ -502,7 +492,7 @@ static void test_hairpin(void **state)
 	eid_pkt_init(&l, inner_family, outer_in);
 	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
 			 TB_ACT_REDIRECT);
-	want_len = inner_after(want, &l, 63);   /* min(64, outer 200) - 1 */
+	want_len = tb_inner_ttl(want, &l.inner, 63);   /* min(64, outer 200) - 1 */
 	assert_int_equal(want_len, inner_len);
 	check_hairpinned(out, out_len, want, want_len, outer_out,
 			 outer_out == LISPD_AF_INET ? MN2_RLOC4 : MN2_RLOC6, 63, 0);
@@ -643,13 +633,13 @@ static void test_hairpin_ttl(void **state)
 	l.outer.ttl = 2;
 	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
 			 TB_ACT_REDIRECT);
-	want_len = inner_after(want, &l, 1);
+	want_len = tb_inner_ttl(want, &l.inner, 1);
 	check_hairpinned(out, out_len, want, want_len, LISPD_AF_INET, MN2_RLOC4, 1, 0);
 	eid_pkt_init(&l, LISPD_AF_INET6, LISPD_AF_INET);
 	l.inner.ttl = 9;
 	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
 			 TB_ACT_REDIRECT);
-	want_len = inner_after(want, &l, 8);
+	want_len = tb_inner_ttl(want, &l.inner, 8);
 	check_hairpinned(out, out_len, want, want_len, LISPD_AF_INET, MN2_RLOC4, 8, 0);
 	assert_int_equal(tb_stat(p, LISPD_STAT_PETR_HAIRPIN), 2);
 
@@ -717,7 +707,7 @@ static void test_hairpin_too_big(void **state)
 	map_mn2(p, 0, LISPD_AF_INET, MN2_RLOC4, LISPD_AF_INET);
 	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
 			 TB_ACT_REDIRECT);
-	want_len = inner_after(want, &l, 63);
+	want_len = tb_inner_ttl(want, &l.inner, 63);
 	check_hairpinned(out, out_len, want, want_len, LISPD_AF_INET, MN2_RLOC4, 63, 0);
 	assert_int_equal(tb_stat(p, LISPD_STAT_PETR_HAIRPIN), 1);
 	assert_int_equal(tb_stat(p, LISPD_STAT_ICMP_FRAG_NEEDED), 0);
@@ -744,7 +734,7 @@ static void test_hairpin_instance(void **state)
 	map_mn2(p, 77, LISPD_AF_INET, MN2_RLOC4, LISPD_AF_INET);
 	assert_int_equal(petr(p, &l, in, &in_len, inner, &inner_len, out, &out_len),
 			 TB_ACT_REDIRECT);
-	want_len = inner_after(want, &l, 63);
+	want_len = tb_inner_ttl(want, &l.inner, 63);
 	check_hairpinned(out, out_len, want, want_len, LISPD_AF_INET, MN2_RLOC4, 63, 77);
 }
 
