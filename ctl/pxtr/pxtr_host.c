@@ -1,75 +1,36 @@
-/* PxTR host setup: before the attach, the PxTR's journal (core/journal.h)
- * gets the entries of what the attach is about to create and "attach
- * PIN_DIR"; replaying it detaches that pin directory (or unpins what an
- * attach cut short pinned), then removes what of the rest exists. */
+/* PxTR host setup: the PxTR data plane attached under its journal
+ * (core/dp_journal.h), STATE_DIR/pxtr.state. */
 #include "pxtr/pxtr_host.h"
 
-#include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "config.h"
-#include "core/journal.h"
+#include "core/dp_journal.h"
 #include "dp_attach.h"
-#include "dp_maps.h"
 
 /* The journal's file in the state directory (the name every lispd used). */
-#define PXTR_JOURNAL "pxtr.state"
+static const struct dp_journal journal = {
+	.file = "pxtr.state",
+	.what = "PxTR",
+	.state_map = DP_PXTR_STATE_MAP,
+	.attached_by = "another lispd, or lispd-bpf pxtr attach?",
+	.detach = dp_pxtr_detach,
+	.unpin_partial = dp_pxtr_unpin_partial,
+};
 
-static bool attached_at(const char *pin_dir)
+static int attach(const void *opts, struct dp_err *err)
 {
-	char path[4096];
-
-	dp_pin_path(path, sizeof(path), pin_dir, DP_PXTR_STATE_MAP);
-	return access(path, F_OK) == 0;
-}
-
-/* The journal of the attach, written whole before it. */
-static int journal_before(const char *state_dir, const char *pin_dir,
-			  const struct dp_pxtr_opts *o, char *errbuf, size_t errlen)
-{
-	const char *devs[2] = { o->rloc_dev, o->native_dev };
-	struct journal j;
-
-	journal_init(&j, state_dir, PXTR_JOURNAL);
-	if (journal_create(&j, errbuf, errlen)) {
-		if (errno == EEXIST)
-			snprintf(errbuf, errlen, "%s exists: the journal of an earlier PxTR run, "
-				 "replay it first", j.path);
-		return -1;
-	}
-	if (journal_attach(&j, pin_dir, NULL, devs, 2)) {
-		if (errno == EOVERFLOW)
-			snprintf(errbuf, errlen, "%s: pin directory name too long", j.path);
-		else
-			snprintf(errbuf, errlen, "%s: %s", j.path, strerror(errno));
-		journal_remove(&j);
-		return -1;
-	}
-	journal_close(&j);
-	return 0;
+	return dp_pxtr_attach(opts, err);
 }
 
 int pxtr_host_setup(const struct lispd_config *cfg, const char *pin_dir, const char *state_dir,
 		    struct dp_handle *dp, char *errbuf, size_t errlen)
 {
 	const struct lispd_cfg_pxtr *c = &cfg->pxtr;
+	const char *devs[2] = { c->rloc_iface, c->native_iface };
 	struct dp_pxtr_opts o;
-	struct journal j;
-	struct dp_err err;
 
-	if (attached_at(pin_dir)) {
-		snprintf(errbuf, errlen, "a PxTR data plane is already attached at %s (another "
-			 "lispd, or lispd-bpf pxtr attach?); detach it first", pin_dir);
-		return -1;
-	}
-	if (mkdir(state_dir, 0700) && errno != EEXIST) {
-		snprintf(errbuf, errlen, "%s: %s", state_dir, strerror(errno));
-		return -1;
-	}
 	memset(&o, 0, sizeof(o));
 	o.pin_dir = pin_dir;
 	o.rloc_dev = c->rloc_iface;
@@ -79,57 +40,18 @@ int pxtr_host_setup(const struct lispd_config *cfg, const char *pin_dir, const c
 	o.iid = c->iid;
 	o.n_eid_space = c->n_eid_space;
 	o.eid_space = c->eid_space;
-	if (journal_before(state_dir, pin_dir, &o, errbuf, errlen))
-		return -1;
-	if (dp_pxtr_attach(&o, &err)) {
-		/* A first attach that fails leaves nothing behind. */
-		snprintf(errbuf, errlen, "attaching the PxTR data plane: %s", err.msg);
-		journal_init(&j, state_dir, PXTR_JOURNAL);
-		journal_remove(&j);
-		return -1;
-	}
-	if (dp_open(dp, pin_dir, &err)) {
-		char ignored[256];
-
-		snprintf(errbuf, errlen, "%s", err.msg);
-		pxtr_host_restore(state_dir, ignored, sizeof(ignored));
-		return -1;
-	}
-	return 0;
+	return dp_journal_setup(&journal, state_dir, pin_dir, devs, 2, attach, &o, dp, errbuf,
+				errlen);
 }
 
-/* Undoes the one entry of ours: unknown keywords are left. */
-static int undo_entry(void *ctx, const char *kw, char *arg, char *errbuf, size_t errlen)
+void pxtr_host_stop(const char *state_dir)
 {
-	struct dp_err err;
-
-	(void)ctx;
-	if (strcmp(kw, "attach") || dp_pxtr_detach(arg, &err) == 0)
-		return 0;
-	if (err.errnum == ENOENT) {   /* attach cut short: no state record */
-		dp_pxtr_unpin_partial(arg);
-		return 0;
-	}
-	snprintf(errbuf, errlen, "detaching the PxTR data plane at %s: %s", arg, err.msg);
-	return -1;
-}
-
-int pxtr_host_restore(const char *state_dir, char *errbuf, size_t errlen)
-{
-	struct journal j;
-
-	journal_init(&j, state_dir, PXTR_JOURNAL);
-	return journal_replay(&j, undo_entry, NULL, errbuf, errlen);
+	dp_journal_stop(&journal, state_dir);
 }
 
 int pxtr_host_cleanup_stale(const char *state_dir, char *errbuf, size_t errlen)
 {
-	struct journal j;
-
-	journal_init(&j, state_dir, PXTR_JOURNAL);
-	if (!journal_exists(&j))
-		return 0;
-	return pxtr_host_restore(state_dir, errbuf, errlen) ? -1 : 1;
+	return dp_journal_cleanup_stale(&journal, state_dir, errbuf, errlen);
 }
 
 static bool sysctl_on(const char *path)

@@ -1,5 +1,5 @@
 /* The PxTR's host setup: the PxTR data plane put on the host through
- * lib/dp_attach, journaled (core/journal.h, STATE_DIR/pxtr.state) before
+ * lib/dp_attach, journaled (core/dp_journal.h, STATE_DIR/pxtr.state) before
  * the attach, so that a clean exit and the next start after a crash both
  * take off exactly what this daemon put on. Forwarding is the router's
  * policy: checked and reported, never changed. */
@@ -18,9 +18,9 @@ struct lispd_config;
 int pxtr_host_setup(const struct lispd_config *cfg, const char *pin_dir, const char *state_dir,
 		    struct dp_handle *dp, char *errbuf, size_t errlen);
 
-/* Takes off what the journal says was put on, then removes the journal. 0
- * also when there is none; -1 with errbuf filled. */
-int pxtr_host_restore(const char *state_dir, char *errbuf, size_t errlen);
+/* Takes off what the journal says was put on, then removes the journal;
+ * logs how that went. */
+void pxtr_host_stop(const char *state_dir);
 
 /* At start: replays a journal left by a crash. 1 when it was, 0 when there
  * was none, -1. */

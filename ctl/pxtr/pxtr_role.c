@@ -91,17 +91,10 @@ static int create(struct lispd *d)
 static void stop(struct lispd *d)
 {
 	struct pxtr_role *r = priv(d);
-	char err[512];
 
 	pxtr_free(d->obj);
-	if (!r)
-		return;
-	if (r->host_up) {
-		if (pxtr_host_restore(d->state_dir, err, sizeof(err)))
-			log_err("restoring the host: %s", err);
-		else
-			log_info("PxTR data plane detached");
-	}
+	if (r && r->host_up)
+		pxtr_host_stop(d->state_dir);
 	free(r);
 }
 
