@@ -34,6 +34,7 @@
 #include "prefix_index.h"
 
 struct json;
+struct lispd_cfg_mapping;
 struct rx_errs;
 
 #define ITR_MAX_MR 16
@@ -227,6 +228,9 @@ unsigned itr_pending(const struct itr *itr);
 int itr_mc_put_static(struct itr *itr, const struct lisp_prefix *eid, unsigned n_loc,
 		      const struct itr_loc *loc);
 int itr_mc_put_record(struct itr *itr, const struct lisp_record *rec, bool refreshed);
+/* The configuration's static-map-cache entries (their address locators),
+ * each through itr_mc_put_static. 0, or -1 when one was refused. */
+int itr_mc_put_config(struct itr *itr, unsigned n, const struct lispd_cfg_mapping *statics);
 /* The entry of exactly eid; the longest prefix covering ip. */
 struct itr_mc_entry *itr_mc_find(struct itr *itr, const struct lisp_prefix *eid);
 struct itr_mc_entry *itr_mc_lookup(struct itr *itr, uint32_t iid, const struct lisp_ip *ip);
@@ -259,6 +263,9 @@ void itr_json_pending(void *itr, struct json *j);
 #define ITR_ROLE_ANSWERS \
 	{ "map-cache", itr_json_map_cache }, { "pending", itr_json_pending }
 void itr_json_counters(const struct itr *itr, const struct rx_errs *rx, struct json *j);
+/* The members of a role's status the ITR knows: map_resolvers (an array),
+ * map_cache_entries, pending_requests. */
+void itr_json_status(const struct itr *itr, struct json *j);
 
 /* Prefix helpers: the iid of p, and p made canonical (iid LCAF only when
  * iid != 0, mask length 32, no host bits). */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "core/rx_errs.h"
 #include "dp_mcache.h"
 #include "json.h"
@@ -427,10 +428,45 @@ void itr_json_pending(void *arg, struct json *j)
 	json_arr_end(j);
 }
 
+void itr_json_status(const struct itr *itr, struct json *j)
+{
+	char a[LISP_ADDR_STRLEN];
+
+	json_arr_begin(j, "map_resolvers");
+	for (unsigned i = 0; i < itr->n_mr; i++)
+		json_str(j, NULL, lisp_ip_format(&itr->mr[i], a, sizeof(a)));
+	json_arr_end(j);
+	json_uint(j, "map_cache_entries", itr->mc_n);
+	json_uint(j, "pending_requests", itr_pending(itr));
+}
+
 void itr_json_counters(const struct itr *itr, const struct rx_errs *rx, struct json *j)
 {
 	rx_errs_json(rx, j, "rx_malformed_", '_');
 #define ITR_COUNTER_JSON(name) json_uint(j, #name, itr->ctr.name);
 	ITR_COUNTERS(ITR_COUNTER_JSON)
 #undef ITR_COUNTER_JSON
+}
+
+int itr_mc_put_config(struct itr *itr, unsigned n, const struct lispd_cfg_mapping *statics)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const struct lispd_cfg_mapping *m = &statics[i];
+		struct itr_loc loc[ITR_MAX_LOC];
+		unsigned n_loc = 0;
+
+		for (unsigned k = 0; k < m->n_rlocs && n_loc < ITR_MAX_LOC; k++) {
+			/* Static locators are addresses (config_mapping refuses
+			 * interfaces in static-map-cache). */
+			if (m->rlocs[k].kind != LISPD_RLOC_ADDRESS)
+				continue;
+			loc[n_loc++] = (struct itr_loc){ .addr = m->rlocs[k].addr,
+							 .priority = m->rlocs[k].priority,
+							 .weight = m->rlocs[k].weight,
+							 .up = true };
+		}
+		if (itr_mc_put_static(itr, &m->eid, n_loc, loc))
+			return -1;
+	}
+	return 0;
 }

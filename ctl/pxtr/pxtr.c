@@ -41,25 +41,7 @@ _Static_assert(offsetof(struct pxtr, itr) == 0, "the ITR first in struct pxtr");
 
 static int install_statics(struct pxtr *px, const struct lispd_config *cfg)
 {
-	for (unsigned i = 0; i < cfg->n_statics; i++) {
-		const struct lispd_cfg_mapping *m = &cfg->statics[i];
-		struct itr_loc loc[ITR_MAX_LOC];
-		unsigned n = 0;
-
-		for (unsigned k = 0; k < m->n_rlocs && n < ITR_MAX_LOC; k++) {
-			/* Static locators are addresses (config_mapping refuses
-			 * interfaces in static-map-cache). */
-			if (m->rlocs[k].kind != LISPD_RLOC_ADDRESS)
-				continue;
-			loc[n++] = (struct itr_loc){ .addr = m->rlocs[k].addr,
-						     .priority = m->rlocs[k].priority,
-						     .weight = m->rlocs[k].weight,
-						     .up = true };
-		}
-		if (itr_mc_put_static(&px->itr, &m->eid, n, loc))
-			return -1;
-	}
-	return 0;
+	return itr_mc_put_config(&px->itr, cfg->n_statics, cfg->statics);
 }
 
 static int write_space(struct pxtr *px, const struct lispd_cfg_pxtr *c)
@@ -253,12 +235,7 @@ void pxtr_json_status(void *arg, struct json *j)
 	for (unsigned i = 0; i < px->conf.n_eid_space; i++)
 		json_str(j, NULL, lisp_prefix_format(&px->conf.eid_space[i], buf, sizeof(buf)));
 	json_arr_end(j);
-	json_arr_begin(j, "map_resolvers");
-	for (unsigned i = 0; i < px->itr.n_mr; i++)
-		json_str(j, NULL, lisp_ip_format(&px->itr.mr[i], buf, sizeof(buf)));
-	json_arr_end(j);
-	json_uint(j, "map_cache_entries", px->itr.mc_n);
-	json_uint(j, "pending_requests", itr_pending(&px->itr));
+	itr_json_status(&px->itr, j);
 	json_obj_end(j);
 }
 
