@@ -71,17 +71,6 @@ static bool is_level(const char *s)
 	return s && s[0] >= '0' && s[0] <= '3' && s[1] == '\0';
 }
 
-/* What a file of a mode no role runs yet holds (lispd -t -d). */
-static void describe_unserved(const struct lispd_config *cfg, const char *path, FILE *out)
-{
-	if (cfg->mode != LISPD_MODE_RTR)
-		return;
-	fprintf(out, "%s: operating-mode RTR: %u rtr-iface(s), %u rtr-ms-node(s), "
-		"%u map-resolver(s), %u static-map-cache entr%s\n", path, cfg->rtr.n_ifaces,
-		cfg->rtr.n_ms, cfg->n_map_resolvers, cfg->n_statics,
-		cfg->n_statics == 1 ? "y" : "ies");
-}
-
 static int check_config(const char *path, int debug)
 {
 	const struct role *role;
@@ -96,14 +85,8 @@ static int check_config(const char *path, int debug)
 	role = role_find(cfg.mode);
 	if (debug > 0 && role)
 		role->describe(&cfg, path, stdout);
-	else if (debug > 0)
-		describe_unserved(&cfg, path, stdout);
 	for (unsigned i = 0; i < cfg.n_notes; i++)
 		fprintf(stderr, "lispd: %s\n", cfg.notes[i]);
-	if (!role)
-		fprintf(stderr, "lispd: %s: operating-mode %s is not served by this lispd yet "
-			"(the file is valid; lispd will not run it)\n", path,
-			lispd_config_mode_name(cfg.mode));
 	printf("lispd: %s: configuration OK\n", path);
 	lispd_config_free(&cfg);
 	return 0;
@@ -175,9 +158,8 @@ static int run(struct opts *o)
 	}
 	d.role = role_find(d.cfg.mode);
 	if (!d.role) {
-		/* A role the configuration knows but this daemon does not run yet
-		 * must not fall into another role's host setup. */
-		log_err("%s: operating-mode %s is not served by this lispd yet", o->config,
+		/* Every operating-mode the configuration takes has its role. */
+		log_err("%s: operating-mode %s has no role in this lispd", o->config,
 			lispd_config_mode_name(d.cfg.mode));
 		goto out_cfg;
 	}

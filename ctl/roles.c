@@ -3,11 +3,13 @@
 #include "mn/mn_role.h"
 #include "ms/ms_role.h"
 #include "pxtr/pxtr_role.h"
+#include "rtr/rtr_role.h"
 
 static const struct role *const roles[] = {
 	&mn_role,
 	&ms_role,
 	&pxtr_role,
+	&rtr_role,
 };
 
 #define N_ROLES (sizeof(roles) / sizeof(roles[0]))

@@ -422,15 +422,14 @@ static int check_operating_mode(struct lispd_cfg_ctx *ctx, const char *v, int li
 {
 	static const char *const known[] = { "xTR", "DDT", "DDT-MR" };
 
-	/* An RTR file is checked in full; the daemon says it does not run one. */
 	if (strcasecmp(v, "MN") == 0 || strcasecmp(v, "MS") == 0 || strcasecmp(v, "PxTR") == 0 ||
 	    strcasecmp(v, "RTR") == 0)
 		return 0;
 	for (size_t i = 0; i < ARRAY_LEN(known); i++)
 		if (strcasecmp(v, known[i]) == 0)
 			return lispd_cfg_fail(ctx, line, NULL,
-					      "operating-mode %s is not implemented yet (only MN, MS "
-					      "and PxTR)", known[i]);
+					      "operating-mode %s is not implemented yet (only MN, MS, "
+					      "PxTR and RTR)", known[i]);
 	return lispd_cfg_fail(ctx, line, NULL,
 			      "operating-mode '%.64s' is not one of MN, xTR, RTR, MS, DDT, "
 			      "DDT-MR, PxTR", v);
