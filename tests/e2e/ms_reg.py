@@ -12,6 +12,9 @@ and decoded.
     ms_reg.py resend FILE --src ADDR --ms ADDR [--wait S]
     ms_reg.py relay --rtr-key KEY --private ADDR [send arguments]
     ms_reg.py info --src ADDR --ms ADDR --key KEY --alg 1|2 --nonce N --eid PREFIX
+    ms_reg.py via-rtr --rtr ADDR [send arguments]
+    ms_reg.py rtr-data --src ADDR --rtr ADDR --src-eid EID --dst-eid EID
+                       [--tries N] [--wait S]
 
 Prints one JSON line: {"sent": bytes, "notify": null or {"nonce", "auth_ok",
 "xtr_id", "records": [{"eid", "ttl", "locators": [{"address", "priority",
@@ -23,8 +26,17 @@ whose MS-RTR MAC (HMAC-SHA-1, --rtr-key) covers the Map-Notify:
 "notify" also holds "ecm": {"rtr", "mac_ok", "inner_src", "inner_dst",
 "sport", "dport"}. `info` sends an Info-Request (docs/NAT.md 3.1) and
 prints {"sent", "sport", "reply": null or {"nonce", "auth_ok", "ttl", "eid",
-"ms_port", "etr_port", "global", "ms", "private", "rtrs"}}. Only the
-standard library.
+"ms_port", "etr_port", "global", "ms", "private", "rtrs"}}. `via-rtr` plays
+a node behind a NAT (docs/NAT.md 3.3-3.5): the register, R set, in an ECM
+with R from --src port 4341 (the data port) to the RTR's 4342, addressed
+inside to --ms; the answer is the RTR's Data-Map-Notify on the same
+socket: "notify" also holds "dmn": {"from", "iid", "inner_src",
+"inner_dst", "sport", "dport"} (auth_ok over the bytes before an OLD
+map-server's emptied RTR field). `rtr-data` sends that node's traffic: an
+ICMP echo request --src-eid -> --dst-eid in LISP data from --src port 4341
+to the RTR's 4341, one try every --wait seconds, until the echo reply
+comes back as LISP data on that socket; prints {"sent", "replies", "from",
+"inner_src", "inner_dst"}. Only the standard library.
 """
 import argparse
 import hashlib
@@ -89,7 +101,7 @@ def build(a):
     w0 = (3 << 28) | len(a.record)
     w0 |= (REG_M if not a.no_notify else 0) | (REG_P if a.proxy else 0)
     w0 |= (REG_T if a.ttl_expire else 0) | (REG_I if a.xtr_id else 0)
-    w0 |= REG_R if a.cmd == "relay" else 0
+    w0 |= REG_R if a.cmd in ("relay", "via-rtr") else 0
     msg = struct.pack("!IQBBH", w0, a.nonce, 0, a.alg, auth_len) + bytes(auth_len)
     for spec in a.record:
         msg += record(spec)
@@ -120,6 +132,12 @@ def decode_notify(buf, key):
         out["records"].append(rec)
     if w0 & bit(4):  # I: the xTR-ID trailer
         out["xtr_id"] = buf[off:off + 16].hex()
+        off += 24
+    if w0 & bit(5) and off < len(buf):
+        # R and the OLD dialect's RTR field: the site's MAC covers what precedes it.
+        zeroed = zeroed[:off]
+        out["auth_ok"] = bool(want) and hmac.compare_digest(auth, hmac.new(
+            key.encode(), zeroed, ALGS[alg][0]).digest()[:auth_len])
     return out
 
 
@@ -137,6 +155,76 @@ def ipv4_udp(src, dst, payload):
         words = (words & 0xFFFF) + (words >> 16)
     hdr = hdr[:10] + struct.pack("!H", ~words & 0xFFFF) + hdr[12:]
     return hdr + struct.pack("!HHHH", 4342, 4342, 8 + len(payload), 0) + payload
+
+
+def udp_of_ipv4(ip):
+    """An IPv4 + UDP packet: (src, dst, sport, dport, payload)."""
+    ihl = (ip[0] & 0x0F) * 4
+    sport, dport = struct.unpack_from("!HH", ip, ihl)
+    return (str(ipaddress.ip_address(ip[12:16])), str(ipaddress.ip_address(ip[16:20])),
+            sport, dport, ip[ihl + 8:])
+
+
+def decode_dmn(buf, key, peer):
+    """The RTR's Data-Map-Notify (docs/NAT.md 3.5): a LISP data header with
+    I and instance-id 0xFFFFFF, an inner IPv4 + UDP packet, the Map-Notify."""
+    if not buf[0] & 0x08:
+        raise ValueError("no instance-id: not a Data-Map-Notify")
+    src, dst, sport, dport, payload = udp_of_ipv4(buf[8:])
+    out = decode_notify(payload, key)
+    out["dmn"] = {"from": "%s:%d" % peer, "iid": int.from_bytes(buf[4:7], "big"),
+                  "inner_src": src, "inner_dst": dst, "sport": sport, "dport": dport}
+    return out
+
+
+def rtr_ecm(a, register):
+    """The node's ECM to its RTR: R set, inner IPv4 + UDP to the map-server."""
+    return struct.pack("!I", (8 << 28) | ECM_R) + ipv4_udp(a.src, a.ms, register)
+
+
+def checksum(data):
+    data += bytes(len(data) % 2)
+    words = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while words >> 16:
+        words = (words & 0xFFFF) + (words >> 16)
+    return ~words & 0xFFFF
+
+
+def lisp_echo(src_eid, dst_eid, seq):
+    """LISP data (N and a nonce) around an IPv4 ICMP echo request."""
+    icmp = struct.pack("!BBHHH", 8, 0, 0, 0x4c50, seq) + b"lispd-rtr-e2e"
+    icmp = icmp[:2] + struct.pack("!H", checksum(icmp)) + icmp[4:]
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), seq, 0, 64, 1, 0,
+                      ipaddress.ip_address(src_eid).packed, ipaddress.ip_address(dst_eid).packed)
+    hdr = hdr[:10] + struct.pack("!H", checksum(hdr)) + hdr[12:]
+    return struct.pack("!II", 0x80000000 | seq, 0) + hdr + icmp
+
+
+def rtr_data(a):
+    """Echo requests to the RTR until a reply comes back through it."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a.src, 4341))
+    s.settimeout(a.wait)
+    result = {"sent": 0, "replies": 0, "from": None, "inner_src": None, "inner_dst": None}
+    for seq in range(1, a.tries + 1):
+        s.sendto(lisp_echo(a.src_eid, a.dst_eid, seq), (a.rtr, 4341))
+        result["sent"] += 1
+        try:
+            while True:
+                buf, peer = s.recvfrom(65535)
+                ip = buf[8:]
+                if len(ip) < 28 or ip[9] != 1 or ip[20] != 0:
+                    continue
+                result["replies"] = 1
+                result["from"] = "%s:%d" % peer
+                result["inner_src"] = str(ipaddress.ip_address(ip[12:16]))
+                result["inner_dst"] = str(ipaddress.ip_address(ip[16:20]))
+                print(json.dumps(result))
+                return
+        except socket.timeout:
+            pass
+    print(json.dumps(result))
 
 
 def relay_ecm(a, register):
@@ -202,16 +290,17 @@ def decode_info_reply(buf, key):
             "rtrs": rtrs, "length_ok": end == len(buf)}
 
 
-def exchange(msg, src, ms, wait, decode, name="notify"):
+def exchange(msg, src, ms, wait, decode, name="notify", sport=0):
     fam = socket.AF_INET6 if ":" in ms else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
-    s.bind((src, 0))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((src, sport))
     s.settimeout(wait)
     s.sendto(msg, (ms, 4342))
     result = {"sent": len(msg), "sport": s.getsockname()[1], name: None}
     try:
-        buf, _ = s.recvfrom(65535)
-        result[name] = decode(buf)
+        buf, peer = s.recvfrom(65535)
+        result[name] = decode(buf, peer)
     except socket.timeout:
         pass
     print(json.dumps(result))
@@ -222,12 +311,13 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("send")
     rl = sub.add_parser("relay")
+    vr = sub.add_parser("via-rtr")
     i = sub.add_parser("info")
-    for p in (s, rl, i):
+    for p in (s, rl, vr, i):
         p.add_argument("--key", required=True)
         p.add_argument("--alg", type=int, choices=(1, 2), required=True)
         p.add_argument("--nonce", type=lambda v: int(v, 0), required=True)
-    for p in (s, rl):
+    for p in (s, rl, vr):
         p.add_argument("--xtr-id")
         p.add_argument("--site-id", type=int, default=0)
         p.add_argument("--ttl-expire", action="store_true")
@@ -238,17 +328,28 @@ def main():
         p.add_argument("--save")
     rl.add_argument("--rtr-key", required=True)
     rl.add_argument("--private", required=True)
+    vr.add_argument("--rtr", required=True)
     i.add_argument("--eid", required=True)
     r = sub.add_parser("resend")
     r.add_argument("file")
     r.add_argument("--key")
-    for p in (s, rl, i, r):
+    for p in (s, rl, vr, i, r):
         p.add_argument("--src", required=True)
         p.add_argument("--ms", required=True)
         p.add_argument("--wait", type=float, default=1.0)
+    d = sub.add_parser("rtr-data")
+    d.add_argument("--src", required=True)
+    d.add_argument("--rtr", required=True)
+    d.add_argument("--src-eid", required=True)
+    d.add_argument("--dst-eid", required=True)
+    d.add_argument("--tries", type=int, default=10)
+    d.add_argument("--wait", type=float, default=0.3)
     a = ap.parse_args()
+    if a.cmd == "rtr-data":
+        rtr_data(a)
+        return
     if a.cmd == "info":
-        exchange(build_info(a), a.src, a.ms, a.wait, lambda b: decode_info_reply(b, a.key),
+        exchange(build_info(a), a.src, a.ms, a.wait, lambda b, _: decode_info_reply(b, a.key),
                  "reply")
         return
     if a.cmd == "resend":
@@ -261,11 +362,14 @@ def main():
                 f.write(msg)
     if a.cmd == "relay":
         exchange(relay_ecm(a, msg), a.src, a.ms, a.wait,
-                 lambda b: decode_ecm_notify(b, a.key, a.rtr_key))
+                 lambda b, _: decode_ecm_notify(b, a.key, a.rtr_key))
+    elif a.cmd == "via-rtr":
+        exchange(rtr_ecm(a, msg), a.src, a.rtr, a.wait,
+                 lambda b, peer: decode_dmn(b, a.key, peer), sport=4341)
     elif a.key is None:
-        exchange(msg, a.src, a.ms, a.wait, lambda b: {"bytes": len(b)})
+        exchange(msg, a.src, a.ms, a.wait, lambda b, _: {"bytes": len(b)})
     else:
-        exchange(msg, a.src, a.ms, a.wait, lambda b: decode_notify(b, a.key))
+        exchange(msg, a.src, a.ms, a.wait, lambda b, _: decode_notify(b, a.key))
 
 
 if __name__ == "__main__":

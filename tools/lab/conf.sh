@@ -45,6 +45,19 @@ pxtr {
 EOC
 }
 
+conf_rtr() {   # map-resolver iface[/ip_version]...: NAT traversal's RTR, its RLOCs those of
+	# the interfaces (IPv4 unless given); rtr-ms-node sections follow
+	local f
+	_conf_resolving RTR "$1"
+	shift
+	echo "rtr-ifaces {"
+	for f in "$@"; do
+		printf '    rtr-iface {\n        iface      = %s\n        ip_version = %s\n    }\n' \
+			"${f%%/*}" "$([ "${f#*/}" != "$f" ] && echo "${f#*/}" || echo 4)"
+	done
+	echo "}"
+}
+
 # ---- sections -------------------------------------------------------------------
 
 conf_site() {   # eid-prefix key-type key proxy-reply [accept-more-specifics]
@@ -139,6 +152,16 @@ ms-rtr-node {
     name    = $1
     address = $2
     key     = "$3"
+}
+EOC
+}
+
+conf_rtr_ms() {   # address key [draft-version]: a map-server the RTR relays registrations to
+	cat <<EOC
+rtr-ms-node {
+    address       = $1
+    key           = "$2"
+    draft-version = ${3:-NEW}
 }
 EOC
 }
