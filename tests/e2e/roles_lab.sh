@@ -13,6 +13,12 @@
 # lispd_lib.sh. The MN's proxy-etr is the PxTR, the MS its map-server and
 # everybody's map-resolver. roles_cleanup removes everything.
 #
+# With roles_rtr_up, an RTR too (node t, $NS_T): eth0 198.51.100.66/24 on a
+# link of its own to the PxTR's eth3 (198.51.100.254, forwarding), the MS
+# its map-resolver and the map-server it relays to, the host routed to it;
+# a node "behind a NAT" registers through it from the host
+# (roles_rtr_register).
+#
 # A test may set, before it calls the functions below:
 #   ROLES_MN_EIDS      the MN's EID prefixes (default $MN_EID/32): a
 #                      database-mapping each, and a site each at the MS
@@ -25,6 +31,8 @@ NS_H=$LAB_ID-rh
 NS_S=$LAB_ID-rs
 PIN_M=$LAB_TMP/bpf-m/lispd
 PIN_P=$LAB_TMP/bpf-p/pxtr
+NS_T=$LAB_ID-rt
+PIN_T=$LAB_TMP/bpf-t/rtr
 
 MN_RLOC=192.0.2.1
 PX_RLOC=192.0.2.2
@@ -34,11 +42,21 @@ PX_NATIVE=203.0.113.1
 HOST=203.0.113.50
 MN_EID=198.18.0.1
 KEY="e2e-roles-key-never-logged"
+RTR_RLOC=198.51.100.66
+PX_RTR_SIDE=198.51.100.254
+RTR_NODE_EID=198.18.0.9
+KEY_RTR="e2e-roles-rtr-key-never-logged"
 ROLES_MN_EIDS="$MN_EID/32"
 ROLES_HOST_ROUTES="198.18.0.0/15"
 
-ns_of() { case $1 in m) echo "$NS_M" ;; p) echo "$NS_P" ;; s) echo "$NS_S" ;; h) echo "$NS_H" ;; esac; }
-pin_of() { case $1 in m) echo "$PIN_M" ;; p) echo "$PIN_P" ;; s) echo "$LAB_TMP/bpf-s/lispd" ;; esac; }
+ns_of() {
+	case $1 in m) echo "$NS_M" ;; p) echo "$NS_P" ;; s) echo "$NS_S" ;; h) echo "$NS_H" ;;
+	t) echo "$NS_T" ;; esac
+}
+pin_of() {
+	case $1 in m) echo "$PIN_M" ;; p) echo "$PIN_P" ;; s) echo "$LAB_TMP/bpf-s/lispd" ;;
+	t) echo "$PIN_T" ;; esac
+}
 
 roles_cleanup() {
 	lab_cleanup
@@ -46,6 +64,7 @@ roles_cleanup() {
 	ip netns del "$NS_P" 2>/dev/null
 	ip netns del "$NS_H" 2>/dev/null
 	ip netns del "$NS_S" 2>/dev/null
+	ip netns del "$NS_T" 2>/dev/null
 }
 
 # MS: a site per EID of the MN; with an argument, one more site (proxy-
@@ -131,4 +150,46 @@ roles_same_as() {   # node file
 	diag "namespace of $1 differs:"
 	sed 's/^/#   /' "$LAB_TMP/diff-$1"
 	return 1
+}
+
+# ---- the RTR ---------------------------------------------------------------------------------
+
+roles_rtr_up() {
+	ip netns add "$NS_T" || return 1
+	ip -n "$NS_T" link set lo up
+	in_ns "$NS_T" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	ip -n "$NS_P" link add eth3 type veth peer name eth0 netns "$NS_T" || return 1
+	ip -n "$NS_P" link set eth3 up && ip -n "$NS_T" link set eth0 up &&
+		ip -n "$NS_P" addr add "$PX_RTR_SIDE/24" dev eth3 &&
+		ip -n "$NS_T" addr add "$RTR_RLOC/24" dev eth0 &&
+		ip -n "$NS_T" route add default via "$PX_RTR_SIDE" &&
+		ip -n "$NS_H" route add "$RTR_RLOC/32" via "$PX_NATIVE" || return 1
+	mkdir -p "$LAB_TMP/bpf-t" || return 1
+	mount -t bpf bpf "$LAB_TMP/bpf-t" && LAB_MOUNTS="$LAB_MOUNTS $LAB_TMP/bpf-t" || return 1
+	in_ns "$NS_T" ping -c1 -W2 "$MS" >/dev/null && in_ns "$NS_H" ping -c1 -W2 "$RTR_RLOC" >/dev/null
+}
+
+roles_rtr_conf() {
+	conf_rtr "$MS" eth0
+	conf_rtr_ms "$MS" "$KEY_RTR"
+}
+
+# The MS's part for the RTR: it knows it, and the site of the node that
+# registers through it.
+roles_ms_rtr_conf() {
+	conf_site "$RTR_NODE_EID/32" 2 "$KEY" on false
+	conf_ms_rtr roles-rtr "$RTR_RLOC" "$KEY_RTR"
+}
+
+# The node registers through the RTR from the host (tests/e2e/ms_reg.py
+# via-rtr): true once the Data-Map-Notify came back and the RTR holds the
+# node in its data plane's NAT table.
+roles_rtr_register() {   # nonce
+	local out
+	out=$(in_ns "$NS_H" python3 tests/e2e/ms_reg.py via-rtr --src "$HOST" --rtr "$RTR_RLOC" \
+		--ms "$MS" --key "$KEY" --alg 2 --nonce "$1" --proxy --xtr-id 0123456789abcdef0123456789abcdef \
+		--record "$RTR_NODE_EID/32,3,$RTR_RLOC/1/100/1,$HOST/1/100/4" --wait 3)
+	echo "$out" | json_get "d['notify'] is not None and d['notify']['auth_ok']" | grep -qx True &&
+		q t nat | json_get "[(n['eid'], n['dataplane']['global']) for n in d]" |
+		grep -qxF "[('$RTR_NODE_EID/32', '$HOST:4341')]" || { diag "via-rtr: $out"; return 1; }
 }

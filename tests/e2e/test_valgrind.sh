@@ -1,9 +1,10 @@
 #!/bin/bash
 # lispd under valgrind (memcheck) through a whole life, in the lab of
-# roles_lab.sh: the MS, the PxTR and the MN start under valgrind, the MN
-# registers, the PxTR and the MN resolve through the MS (pings both ways
-# through the PITR and the PETR), every role reloads on SIGHUP, and SIGTERM
-# stops them (restoring the hosts). Asserted: each exits 0, valgrind counts
+# roles_lab.sh: the MS, the PxTR, the RTR and the MN start under valgrind,
+# the MN registers, the PxTR and the MN resolve through the MS (pings both
+# ways through the PITR and the PETR), a node registers through the RTR,
+# every role reloads on SIGHUP, and SIGTERM stops them (restoring the
+# hosts). Asserted: each exits 0, valgrind counts
 # no error, and no memory is definitely or indirectly lost.
 # tests/e2e/valgrind.supp holds the few false positives (each explained);
 # valgrind's logs are copied next to the test's log.
@@ -61,34 +62,40 @@ vg_clean() {   # node
 	fi
 }
 
-ok "lab: MN, PxTR, MS and a non-LISP host" roles_lab_up
-roles_ms_conf >"$LAB_TMP/ms.conf"
+ok "lab: MN, PxTR, MS, RTR and a non-LISP host" eval 'roles_lab_up && roles_rtr_up'
+{ roles_ms_conf; roles_ms_rtr_conf; } >"$LAB_TMP/ms.conf"
 roles_pxtr_conf >"$LAB_TMP/pxtr.conf"
 roles_mn_conf >"$LAB_TMP/mn.conf"
+roles_rtr_conf >"$LAB_TMP/rtr.conf"
 roles_snapshot m "$LAB_TMP/before-m"
 roles_snapshot p "$LAB_TMP/before-p"
+roles_snapshot t "$LAB_TMP/before-t"
 
 ok "MS starts under valgrind" vg_start s "$LAB_TMP/ms.conf"
 ok "PxTR starts under valgrind" vg_start p "$LAB_TMP/pxtr.conf"
 ok "MN starts under valgrind" vg_start m "$LAB_TMP/mn.conf"
+ok "RTR starts under valgrind" vg_start t "$LAB_TMP/rtr.conf"
 ok "the MN registers" wait_json m registrations "d[0]['state'] == 'registered'" 100
 ok "the host reaches the MN's EID through the PITR (resolved through the MS)" \
 	eval "in_ns '$NS_H' ping -q -c 3 -i 0.5 -W 2 -w 20 '$MN_EID' >/dev/null"
 ok "the MN reaches the host through the PETR (resolved: native-forward)" \
 	eval "in_ns '$NS_M' ping -q -c 2 -i 0.5 -W 2 -w 20 -I '$MN_EID' '$HOST' >/dev/null"
-roles_ms_conf 198.19.0.0/24 >"$LAB_TMP/ms.conf"
+ok "a node registers through the RTR" roles_rtr_register 1
+{ roles_ms_conf 198.19.0.0/24; roles_ms_rtr_conf; } >"$LAB_TMP/ms.conf"
 roles_pxtr_conf 198.19.254.0/24 >"$LAB_TMP/pxtr.conf"
 roles_mn_conf 198.19.253.0/24 >"$LAB_TMP/mn.conf"
-kill -HUP "${PID[s]}" "${PID[p]}" "${PID[m]}"
-for n in s p m; do
+{ roles_rtr_conf; roles_static 198.19.252.0/24; } >"$LAB_TMP/rtr.conf"
+kill -HUP "${PID[s]}" "${PID[p]}" "${PID[m]}" "${PID[t]}"
+for n in s p m t; do
 	ok "$n reloads on SIGHUP" wait_json "$n" status \
 		"d['daemon']['reloads'] == 1 and d['daemon']['reload_errors'] == 0" 50
 done
-for n in m p s; do
+for n in m p t s; do
 	node_stop "$n" TERM
 	ok "$n: SIGTERM, exit 0, no valgrind error, nothing definitely or indirectly lost" vg_clean "$n"
 done
 ok "the MN's namespace is exactly as before" roles_same_as m "$LAB_TMP/before-m"
 ok "the PxTR's namespace is exactly as before" roles_same_as p "$LAB_TMP/before-p"
+ok "the RTR's namespace is exactly as before" roles_same_as t "$LAB_TMP/before-t"
 
 tap_done
