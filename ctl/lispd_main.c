@@ -61,7 +61,7 @@ static void usage(FILE *fp)
 	fprintf(fp, ")\n"
 		"  -P FILE  pid file when daemonized (default " DAEMON_PIDFILE_DEFAULT ")\n"
 		"  -q REQ   ask a running lispd: status, registrations, map-cache,\n"
-		"           pending, counters; prints its JSON answer\n"
+		"           pending, counters, nat (RTR); prints its JSON answer\n"
 		"  -h       this help\n"
 		"  -v       version\n");
 }
