@@ -171,7 +171,7 @@ check-asan:
 # lispd, lispd-bpf and lig built with ASan + UBSan, through a subset of the
 # end-to-end tests (every role: start, register, resolve, reload, stop).
 # Reports go to files under $(BUILD)/asan/san-logs; any file there fails.
-ASAN_E2E_TESTS ?= test_pxtr|test_privs
+ASAN_E2E_TESTS ?= test_pxtr|test_privs|test_rtr
 SAN_LOGS = $(abspath $(BUILD))/asan/san-logs
 check-asan-e2e:
 	$(MAKE) BUILD=$(BUILD)/asan EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" \
